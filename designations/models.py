@@ -1,0 +1,460 @@
+"""Countries, designees, their designations and the documents the facts come from."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+
+from designations.querysets import CountryQuerySet, DesignationQuerySet, DesigneeQuerySet
+from programs.models import Agency
+from tracker.models import TimeStampedModel
+
+
+class DatePrecision(models.TextChoices):
+    """How exactly a date is known.
+
+    ``day``: the date itself. ``month``/``year``: only that part is known (the date is its first day).
+    ``range``: somewhere between ``*_earliest`` and the date (a bracket between two list snapshots).
+    ``on_or_before``: no earlier bound (first seen on the first snapshot we hold).
+    """
+
+    DAY = "day", "Exact day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+    RANGE = "range", "Between two dates"
+    ON_OR_BEFORE = "on_or_before", "On or before"
+
+
+class CountryManager(models.Manager.from_queryset(CountryQuerySet)):
+    def get_by_natural_key(self, code: str) -> Country:
+        return self.get(code=code)
+
+
+class Country(TimeStampedModel):
+    """A country or territory by its ISO 3166-1 alpha-2 code (plus XK for Kosovo, as OFAC uses it)."""
+
+    code = models.CharField(max_length=2, unique=True)
+    name = models.CharField(max_length=100)
+    numeric = models.CharField(max_length=3, blank=True, help_text="ISO 3166-1 numeric code, for maps.")
+
+    objects = CountryManager()
+
+    class Meta:
+        verbose_name_plural = "countries"
+        ordering = ("name",)
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[A-Z]{2}$"),
+                name="%(app_label)s_%(class)s_code_is_alpha2",
+                violation_error_message="A country code is two upper-case letters.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+    def get_absolute_url(self) -> str:
+        return reverse("designations:country_detail", kwargs={"code": self.code})
+
+
+class CountryNameManager(models.Manager):
+    def get_by_natural_key(self, name: str) -> CountryName:
+        return self.get(name=name)
+
+
+class CountryName(models.Model):
+    """A spelling a source uses for a country ("Korea, North", "Burma", "Russian Federation")."""
+
+    name = models.CharField(max_length=100, unique=True, help_text="Spelled exactly as the source publishes it.")
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="spellings")
+
+    objects = CountryNameManager()
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return f"{self.name} -> {self.country.code}"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.name,)
+
+    natural_key.dependencies = ["designations.country"]
+
+
+class SourceDocument(TimeStampedModel):
+    """What facts come from: a list snapshot (by hash and date), a notice, a press release, a report."""
+
+    class Kind(models.TextChoices):
+        LIST_SNAPSHOT = "list_snapshot", "List snapshot"
+        LIST_HISTORY = "list_history", "List history"
+        RECENT_ACTION = "recent_action", "OFAC Recent Actions notice"
+        PRESS_RELEASE = "press_release", "Press release"
+        PRESS_STATEMENT = "press_statement", "Press statement"
+        REPORT = "report", "Report"
+        FEDERAL_REGISTER = "federal_register", "Federal Register notice"
+        OTHER = "other", "Other"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    agency = models.CharField(max_length=20, choices=Agency.choices, default=Agency.OFAC)
+    source = models.CharField(max_length=50, help_text="The adapter or list that produced it.")
+    source_uid = models.CharField(max_length=255, help_text="The source's own id, or the content hash.")
+    url = models.URLField(max_length=500, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    content_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ("-published_on", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("source", "source_uid"),
+                name="%(app_label)s_%(class)s_unique_source_key",
+                violation_error_message="This source already has a document with that id.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.get_kind_display()} {self.published_on or ''}".strip()
+
+
+class Designee(TimeStampedModel):
+    """Whoever is designated: an individual, entity, vessel or aircraft.
+
+    Imported rows are keyed by ``(source, source_uid)``: for OFAC's lists the source is the list
+    (``ofac-sdn``) and the uid its entry number, exactly as published. ``remarks`` keeps the list's
+    remarks verbatim; the structured facts parsed from them live in the child rows.
+    """
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", "Individual"
+        ENTITY = "entity", "Entity"
+        VESSEL = "vessel", "Vessel"
+        AIRCRAFT = "aircraft", "Aircraft"
+
+    class Gender(models.TextChoices):
+        MALE = "male", "Male"
+        FEMALE = "female", "Female"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=500, help_text="Primary name as published.")
+    entry_number = models.PositiveIntegerField(null=True, blank=True, help_text="OFAC entry number (ent_num).")
+    title = models.CharField(max_length=500, blank=True)
+    gender = models.CharField(max_length=10, choices=Gender.choices, blank=True)
+    remarks = models.TextField(blank=True, help_text="Remarks as published, verbatim.")
+    unparsed_remarks = models.JSONField(default=list, blank=True, help_text="Remarks items kept verbatim, unparsed.")
+    # Vessel and aircraft details, as published.
+    call_sign = models.CharField(max_length=50, blank=True)
+    vessel_type = models.CharField(max_length=100, blank=True)
+    vessel_flag = models.CharField(max_length=100, blank=True)
+    vessel_owner = models.CharField(max_length=300, blank=True)
+    tonnage = models.CharField(max_length=50, blank=True)
+    gross_registered_tonnage = models.CharField(max_length=50, blank=True)
+    aircraft_model = models.CharField(max_length=200, blank=True)
+    aircraft_operator = models.CharField(max_length=300, blank=True)
+    # Import bookkeeping.
+    source = models.CharField(max_length=50, blank=True)
+    source_uid = models.CharField(max_length=100, blank=True)
+    record_hash = models.CharField(max_length=64, blank=True)
+    locked_fields = models.JSONField(default=list, blank=True, help_text="Fields imports must not overwrite.")
+
+    objects = DesigneeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("name", "pk")
+        indexes = [models.Index(fields=("entry_number",)), models.Index(fields=("kind",))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=("source", "source_uid"),
+                condition=~models.Q(source=""),
+                name="%(app_label)s_%(class)s_unique_source_key",
+                violation_error_message="This source already has a designee with that id.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("designations:designee_detail", kwargs={"pk": self.pk})
+
+
+class Alias(models.Model):
+    """Another name of a designee: a.k.a., f.k.a. or n.k.a.; strong or weak; in any script."""
+
+    class Kind(models.TextChoices):
+        AKA = "aka", "a.k.a."
+        FKA = "fka", "f.k.a."
+        NKA = "nka", "n.k.a."
+
+    class Strength(models.TextChoices):
+        STRONG = "strong", "Strong"
+        WEAK = "weak", "Weak"
+
+    designee = models.ForeignKey(Designee, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=500)
+    kind = models.CharField(max_length=3, choices=Kind.choices, default=Kind.AKA)
+    strength = models.CharField(max_length=6, choices=Strength.choices, default=Strength.STRONG)
+    script = models.CharField(max_length=20, blank=True, help_text="ISO 15924 code, e.g. Latn, Cyrl, Arab, Hans.")
+    source_uid = models.CharField(max_length=50, blank=True, help_text="OFAC alt_num where there is one.")
+
+    class Meta:
+        verbose_name_plural = "aliases"
+        ordering = ("designee", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name}"
+
+
+class Identifier(models.Model):
+    """A document or number identifying a designee: passport, national ID, tax ID, IMO, crypto address..."""
+
+    designee = models.ForeignKey(Designee, on_delete=models.CASCADE, related_name="identifiers")
+    kind = models.CharField(max_length=150, help_text="As published, e.g. 'Passport', 'Tax ID No.'.")
+    value = models.CharField(max_length=500)
+    country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    country_text = models.CharField(max_length=100, blank=True, help_text="Issuing country as published.")
+    issued_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ("designee", "pk")
+        indexes = [models.Index(fields=("value",))]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.value}"
+
+
+class Address(models.Model):
+    """An address of a designee, as published (street, city/region/postal code, country)."""
+
+    designee = models.ForeignKey(Designee, on_delete=models.CASCADE, related_name="addresses")
+    street = models.CharField(max_length=800, blank=True)
+    city = models.CharField(max_length=300, blank=True, help_text="City, state/province and postal code.")
+    country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    country_text = models.CharField(max_length=250, blank=True)
+    remarks = models.CharField(max_length=300, blank=True)
+    source_uid = models.CharField(max_length=50, blank=True, help_text="OFAC add_num where there is one.")
+
+    class Meta:
+        verbose_name_plural = "addresses"
+        ordering = ("designee", "pk")
+
+    def __str__(self) -> str:
+        return ", ".join(part for part in (self.street, self.city, self.country_text) if part)
+
+
+class BirthDate(models.Model):
+    """A date of birth as published, kept at its real precision.
+
+    ``raw`` is the published text ("circa 1970", "Aug 1970", "1966 to 1968"). ``date_from`` and
+    ``date_to`` bound it (equal for a single day); ``precision`` says which parts are known.
+    """
+
+    class Precision(models.TextChoices):
+        DAY = "day", "Day"
+        MONTH = "month", "Month"
+        YEAR = "year", "Year"
+
+    designee = models.ForeignKey(Designee, on_delete=models.CASCADE, related_name="birth_dates")
+    raw = models.CharField(max_length=100)
+    date_from = models.DateField(null=True, blank=True)
+    date_to = models.DateField(null=True, blank=True)
+    precision = models.CharField(max_length=5, choices=Precision.choices, blank=True)
+    is_range = models.BooleanField(default=False)
+    circa = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ("designee", "pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(date_from__isnull=True)
+                | models.Q(date_to__isnull=True)
+                | models.Q(date_from__lte=models.F("date_to")),
+                name="%(app_label)s_%(class)s_range_ordered",
+                violation_error_message="A birth date range must not end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.raw
+
+
+class PlaceOfBirth(models.Model):
+    """A place of birth as published, with the country it names."""
+
+    designee = models.ForeignKey(Designee, on_delete=models.CASCADE, related_name="places_of_birth")
+    place = models.CharField(max_length=300)
+    country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "places of birth"
+        ordering = ("designee", "pk")
+
+    def __str__(self) -> str:
+        return self.place
+
+
+class DesigneeCountry(models.Model):
+    """A country tied to a designee, with the role that ties it (nationality, address, place of birth...)."""
+
+    class Role(models.TextChoices):
+        NATIONALITY = "nationality", "Nationality"
+        CITIZENSHIP = "citizenship", "Citizenship"
+        ADDRESS = "address", "Address"
+        PLACE_OF_BIRTH = "place_of_birth", "Place of birth"
+        FLAG = "flag", "Vessel flag"
+        REGISTRATION = "registration", "Registration"
+        OTHER = "other", "Other"
+
+    designee = models.ForeignKey(Designee, on_delete=models.CASCADE, related_name="country_links")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="designee_links")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name_plural = "designee countries"
+        ordering = ("designee", "role", "country")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("designee", "country", "role"),
+                name="%(app_label)s_%(class)s_unique_role",
+                violation_error_message="This designee already has that country in that role.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.designee}: {self.get_role_display()} {self.country.code}"
+
+
+class Relationship(models.Model):
+    """A link between designees ("Linked To", owned or controlled by, family member of, acting for).
+
+    ``to_name`` keeps the name as published, so a link to a party not (yet) resolved is not lost.
+    """
+
+    class Kind(models.TextChoices):
+        LINKED_TO = "linked_to", "Linked to"
+        OWNED_BY = "owned_by", "Owned or controlled by"
+        FAMILY = "family", "Family member of"
+        ACTING_FOR = "acting_for", "Acting for or on behalf of"
+        ASSOCIATE = "associate", "Associate of"
+        LEADER = "leader", "Leader or official of"
+        SUPPORT = "support", "Providing support to"
+        OTHER = "other", "Other"
+
+    from_designee = models.ForeignKey(Designee, on_delete=models.CASCADE, related_name="relationships_from")
+    to_designee = models.ForeignKey(
+        Designee, null=True, blank=True, on_delete=models.SET_NULL, related_name="relationships_to"
+    )
+    to_name = models.CharField(max_length=500)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.LINKED_TO)
+
+    class Meta:
+        ordering = ("from_designee", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.from_designee} {self.get_kind_display().lower()} {self.to_name}"
+
+
+class Designation(TimeStampedModel):
+    """One designee under one program during one period.
+
+    ``listed_on`` is the listing date at ``listed_precision``; with ``range`` precision the listing
+    happened between ``listed_earliest`` and ``listed_on``. Delisting works the same way. History is
+    never deleted: a delisted designation keeps its row with ``status=delisted`` and its end date, and
+    a later relisting is a new row.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        DELISTED = "delisted", "Delisted"
+
+    designee = models.ForeignKey(Designee, on_delete=models.CASCADE, related_name="designations")
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="designations")
+    authority = models.ForeignKey(
+        "programs.Authority", null=True, blank=True, on_delete=models.PROTECT, related_name="designations"
+    )
+    agency = models.CharField(max_length=20, choices=Agency.choices, default=Agency.OFAC)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    listed_on = models.DateField(null=True, blank=True)
+    listed_precision = models.CharField(max_length=15, choices=DatePrecision.choices, blank=True)
+    listed_earliest = models.DateField(null=True, blank=True)
+    delisted_on = models.DateField(null=True, blank=True)
+    delisted_precision = models.CharField(max_length=15, choices=DatePrecision.choices, blank=True)
+    delisted_earliest = models.DateField(null=True, blank=True)
+    legal_basis = models.TextField(blank=True)
+    reason = models.TextField(blank=True)
+    source = models.CharField(max_length=50, blank=True)
+    locked_fields = models.JSONField(default=list, blank=True)
+
+    objects = DesignationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-listed_on", "pk")
+        indexes = [
+            models.Index(fields=("status", "program")),
+            models.Index(fields=("listed_on",)),
+            models.Index(fields=("delisted_on",)),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=("designee", "program"),
+                condition=models.Q(status="active"),
+                name="%(app_label)s_%(class)s_one_active_per_program",
+                violation_error_message="This designee already has an active designation under this program.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="active", delisted_on__isnull=True) | models.Q(status="delisted"),
+                name="%(app_label)s_%(class)s_active_not_delisted",
+                violation_error_message="An active designation cannot have a delisting date.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(listed_on__isnull=True)
+                | models.Q(delisted_on__isnull=True)
+                | models.Q(listed_on__lte=models.F("delisted_on")),
+                name="%(app_label)s_%(class)s_delisted_after_listed",
+                violation_error_message="A designation cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.designee} [{self.program}]"
+
+    def get_absolute_url(self) -> str:
+        return self.designee.get_absolute_url()
+
+
+class DesignationEvent(TimeStampedModel):
+    """One change to a designation (listed, amended, delisted, relisted), dated and sourced."""
+
+    class Kind(models.TextChoices):
+        LISTED = "listed", "Listed"
+        AMENDED = "amended", "Amended"
+        DELISTED = "delisted", "Delisted"
+        RELISTED = "relisted", "Relisted"
+        REMOVED_DUPLICATE = "removed_duplicate", "Record removed (duplicate of another entry)"
+
+    designation = models.ForeignKey(Designation, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    occurred_on = models.DateField(null=True, blank=True)
+    precision = models.CharField(max_length=15, choices=DatePrecision.choices, blank=True)
+    earliest = models.DateField(null=True, blank=True)
+    source_document = models.ForeignKey(
+        SourceDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    import_run = models.ForeignKey(
+        "importers.ImportRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    changes = models.JSONField(default=dict, blank=True, help_text="Field: [old, new] for amendments.")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("-occurred_on", "-pk")
+        indexes = [models.Index(fields=("created_at",)), models.Index(fields=("occurred_on",))]
+
+    def __str__(self) -> str:
+        return f"{self.designation}: {self.get_kind_display()} {self.occurred_on or ''}".strip()

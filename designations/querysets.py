@@ -1,0 +1,70 @@
+"""Reusable reads for countries, designees and designations. Queries only: no writes."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.db.models import Count, Q
+
+
+class CountryQuerySet(models.QuerySet):
+    def with_active_counts(self) -> CountryQuerySet:
+        """Annotate each country with the number of distinct designees actively designated and tied to it."""
+        return self.annotate(
+            active_designees=Count(
+                "designee_links__designee",
+                filter=Q(designee_links__designee__designations__status="active"),
+                distinct=True,
+            )
+        )
+
+
+class DesigneeQuerySet(models.QuerySet):
+    def active(self) -> DesigneeQuerySet:
+        return self.filter(designations__status="active").distinct()
+
+    def for_country(self, code: str, role: str | None = None) -> DesigneeQuerySet:
+        condition = Q(country_links__country__code=code.upper())
+        if role:
+            condition &= Q(country_links__role=role)
+        return self.filter(condition).distinct()
+
+    def with_related(self) -> DesigneeQuerySet:
+        return self.prefetch_related(
+            "aliases",
+            "identifiers__country",
+            "country_links__country",
+            "designations__program",
+            "designations__authority",
+        )
+
+
+class DesignationQuerySet(models.QuerySet):
+    def active(self) -> DesignationQuerySet:
+        return self.filter(status="active")
+
+    def delisted(self) -> DesignationQuerySet:
+        return self.filter(status="delisted")
+
+    def in_force_on(self, day: datetime.date) -> DesignationQuerySet:
+        """Designations listed on or before ``day`` and not delisted by then."""
+        return self.filter(listed_on__lte=day).exclude(delisted_on__lte=day)
+
+    def for_program(self, code: str) -> DesignationQuerySet:
+        return self.filter(program__code=code)
+
+    def for_country(self, code: str, role: str | None = None) -> DesignationQuerySet:
+        """Designations of designees tied to the country (in any role, or in ``role``).
+
+        A subquery rather than a join, so a designee tied to a country in two roles is not counted twice.
+        """
+        from designations.models import DesigneeCountry
+
+        links = DesigneeCountry.objects.filter(country__code=code.upper())
+        if role:
+            links = links.filter(role=role)
+        return self.filter(designee_id__in=links.values("designee_id"))
+
+    def with_related(self) -> DesignationQuerySet:
+        return self.select_related("designee", "program", "authority")

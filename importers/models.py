@@ -1,0 +1,84 @@
+"""Import runs: one row per attempt to bring a source into the tracker."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+
+from tracker.models import TimeStampedModel
+
+
+class ImportRun(TimeStampedModel):
+    """One import of one source.
+
+    Legal status transitions, all made by ``importers.services.import_run_execute``:
+
+    * PENDING -> RUNNING (claimed by compare-and-swap, so two workers never run one row)
+    * RUNNING -> SUCCEEDED (data written) | UNCHANGED (raw file identical to the last success) |
+      FAILED (error recorded, the transaction rolled back, nothing written)
+    * PENDING -> FAILED (refused before start, e.g. another run of the source is already running)
+
+    Only one run per source may be RUNNING at a time (a partial unique constraint).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        UNCHANGED = "unchanged", "Unchanged"
+        FAILED = "failed", "Failed"
+
+    class Trigger(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        MANUAL = "manual", "Manual (admin)"
+        CLI = "cli", "Command line"
+        SEED = "seed", "Seed on first start"
+
+    source = models.CharField(max_length=50, help_text="Adapter slug, e.g. 'ofac-sdn'.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    trigger = models.CharField(max_length=10, choices=Trigger.choices, default=Trigger.MANUAL)
+    path = models.CharField(max_length=1000, blank=True, help_text="Local file or folder imported instead of fetching.")
+    as_of = models.DateField(null=True, blank=True, help_text="Date the imported data describes.")
+    dry_run = models.BooleanField(default=False)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    raw_sha256 = models.CharField(max_length=64, blank=True)
+    raw_file = models.CharField(max_length=500, blank=True, help_text="Raw bytes kept under MEDIA_ROOT, by hash.")
+    records = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    delisted = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    warnings = models.JSONField(default=list, blank=True)
+    stats = models.JSONField(
+        default=dict, blank=True, help_text="Source-specific figures (e.g. unparsed remarks share)."
+    )
+    skipped_changes = models.JSONField(default=list, blank=True, help_text="Changes not applied to locked fields.")
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        indexes = [models.Index(fields=("source", "status"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=("source",),
+                condition=models.Q(status="running"),
+                name="%(app_label)s_%(class)s_one_running_per_source",
+                violation_error_message="Another import of this source is already running.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:importers_importrun_change", args=[self.pk])

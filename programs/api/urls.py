@@ -1,0 +1,5 @@
+from rest_framework.routers import SimpleRouter
+
+app_name = "programs-api"
+router = SimpleRouter()
+urlpatterns = router.urls
