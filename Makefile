@@ -1,0 +1,83 @@
+# Two commands set everything up: `make run` (serve the tracker with real data) and `make test`.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SOURCE ?= ofac-sdn
+export DJANGO_DEBUG ?= true
+
+.PHONY: install install-dev run worker beat migrate seed chromium test test-worker lint fmt check import up down logs bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements/base.txt requirements/dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/python manage.py migrate --no-input
+
+seed: migrate
+	$(BIN)/python manage.py seed
+
+run: seed
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+worker: install
+	$(BIN)/celery -A tracker worker --loglevel=INFO --concurrency=2
+
+beat: install
+	$(BIN)/celery -A tracker beat --loglevel=INFO --schedule=$(or $(CELERY_BEAT_FILE),/tmp/celerybeat-schedule)
+
+# Browser tests drive Debian's Chromium (/usr/bin/chromium); it is installed here when missing.
+chromium:
+	@command -v /usr/bin/chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	  else echo "Chromium is missing: run 'sudo apt-get install chromium' (browser tests need /usr/bin/chromium)"; exit 1; fi; }
+
+test: install-dev chromium
+	DJANGO_DEBUG=false $(BIN)/pytest -q -n 2 -m "not network and not worker" $(PYTEST_ARGS)
+
+test-worker: install-dev
+	DJANGO_DEBUG=false $(BIN)/pytest -q -p no:xdist -m worker $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: install-dev
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+import: migrate
+	$(BIN)/python manage.py import_source $(SOURCE) $(ARGS)
+
+bench: install-dev
+	$(BIN)/python bench/run.py $(ARGS)
+
+up:
+	docker compose up -d --build
+
+down:
+	docker compose down
+
+logs:
+	docker compose logs -f --tail=100
+
+clean:
+	rm -rf $(VENV) staticfiles media db.sqlite3

@@ -1,0 +1,45 @@
+"""Celery tasks for imports: thin wrappers around ``importers.services``."""
+
+from __future__ import annotations
+
+import logging
+
+import requests
+from celery import shared_task
+
+logger = logging.getLogger(__name__)
+
+MAX_RETRIES = 5
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(requests.ConnectionError, requests.Timeout),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=MAX_RETRIES,
+)
+def run_import(self, run_id: int) -> str | None:
+    """Execute import run ``run_id``. Network errors retry with backoff; anything else fails the run."""
+    from importers.models import ImportRun
+    from importers.services import ImportRefused, import_run_execute
+
+    if not ImportRun.objects.filter(pk=run_id).exists():
+        logger.warning("Import run %s does not exist; nothing to do", run_id)
+        return None
+    try:
+        run = import_run_execute(run_id=run_id, final_attempt=self.request.retries >= MAX_RETRIES)
+    except ImportRefused as exc:
+        logger.warning("Import run %s refused: %s", run_id, exc)
+        return "refused"
+    return run.status
+
+
+@shared_task
+def run_scheduled_import(source: str) -> int:
+    """Start a scheduled import of ``source`` (the beat schedule calls this); returns the new run's id."""
+    from importers.models import ImportRun
+    from importers.services import import_run_enqueue
+
+    run = import_run_enqueue(source=source, trigger=ImportRun.Trigger.SCHEDULED)
+    return run.pk

@@ -1,0 +1,903 @@
+"""Idempotent upsert of parsed list entries into the database, as a set operation.
+
+``upsert_snapshot`` takes every ``DesigneeRecord`` of one list (a complete snapshot or a partial
+source), diffs it against what the database holds and writes only the difference:
+
+1. Load, in a handful of queries, the list's designees (key, pk, hash, locks), its active
+   designations, the programs and the country table.
+2. Split the records into new, changed and unchanged designees by content hash (in memory).
+3. Plan the designation changes per entry: programs added (listings), removed (delistings) and
+   re-tagged (an amendment of the same designation, e.g. ``BELARUS-EO`` -> ``BELARUS-EO14038``).
+   For a complete snapshot, entries that vanished are delisted, and one whose name stays on the list
+   under another entry number is recorded as a removed duplicate.
+4. Refuse the snapshot, before any write, when it would delist more than the allowed share of active
+   designations (``ImportSafetyError``).
+5. Write with ``bulk_create``/``bulk_update`` in batches; child rows of a changed designee are
+   replaced as a set; every listing, amendment and delisting writes a ``DesignationEvent`` tied to the
+   run and the snapshot's ``SourceDocument``.
+
+The caller wraps the call in ``transaction.atomic()``. Fields an editor locked are never overwritten:
+the change that was skipped is returned in ``UpsertResult.skipped_changes``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from designations.countries import CountryResolver, normalise_country_text
+from designations.models import (
+    Address,
+    Alias,
+    BirthDate,
+    Country,
+    DatePrecision,
+    Designation,
+    DesignationEvent,
+    Designee,
+    DesigneeCountry,
+    Identifier,
+    PlaceOfBirth,
+    Relationship,
+    SourceDocument,
+)
+from importers.records import DesigneeRecord, PresenceIntervalRecord
+from programs.models import Authority, Program
+
+logger = logging.getLogger(__name__)
+
+BATCH = 1000
+
+# Designee fields copied from the record; an editor can lock any of them.
+SCALAR_FIELDS = (
+    "kind",
+    "name",
+    "title",
+    "gender",
+    "remarks",
+    "call_sign",
+    "vessel_type",
+    "vessel_flag",
+    "vessel_owner",
+    "tonnage",
+    "gross_registered_tonnage",
+    "aircraft_model",
+    "aircraft_operator",
+)
+# Child collections replaced as a set when an entry changes; each can be locked by this name.
+CHILD_COLLECTIONS = (
+    "aliases",
+    "identifiers",
+    "addresses",
+    "birth_dates",
+    "places_of_birth",
+    "country_links",
+    "relationships",
+)
+LOCK_ALL = "*"
+
+
+class ImportSafetyError(Exception):
+    """The snapshot looks wrong (far too many delistings): nothing was written."""
+
+
+@dataclass
+class UpsertResult:
+    records: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    delisted: int = 0
+    skipped: int = 0
+    listed: int = 0
+    amended: int = 0
+    relisted: int = 0
+    removed_duplicates: int = 0
+    warnings: list[str] = field(default_factory=list)
+    skipped_changes: list[dict] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """Where a listing or delisting date stands: its day, precision and earliest bound."""
+
+    on: datetime.date | None
+    precision: str
+    earliest: datetime.date | None = None
+
+
+def _snapshot_listing(record: DesigneeRecord, previous: datetime.date | None, current: datetime.date) -> _Listing:
+    if record.listed_on:
+        return _Listing(record.listed_on, DatePrecision.DAY)
+    if previous is None:
+        return _Listing(current, DatePrecision.ON_OR_BEFORE)
+    return _Listing(current, DatePrecision.RANGE, previous)
+
+
+def _snapshot_delisting(previous: datetime.date | None, current: datetime.date) -> _Listing:
+    if previous is None:
+        return _Listing(current, DatePrecision.ON_OR_BEFORE)
+    return _Listing(current, DatePrecision.RANGE, previous)
+
+
+class _Context:
+    """Reference tables loaded once per run."""
+
+    def __init__(self, result: UpsertResult) -> None:
+        self.result = result
+        self.resolver = CountryResolver.from_db()
+        self.country_pk = dict(Country.objects.values_list("code", "pk"))
+        self.programs: dict[str, Program] = {p.code: p for p in Program.objects.all()}
+        self.program_by_pk: dict[int, Program] = {p.pk: p for p in self.programs.values()}
+        self._authority_cache: dict[int, int | None] = {}
+        self.unmapped_countries: dict[str, int] = defaultdict(int)
+        links = Program.authorities.through.objects.values_list("program_id", "authority_id", "authority__kind")
+        self._program_authorities: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for program_id, authority_id, kind in links:
+            self._program_authorities[program_id].append((authority_id, kind))
+
+    def program(self, code: str) -> Program:
+        """The program for a tag, created (and warned about) when the tag is new."""
+        program = self.programs.get(code)
+        if program is None:
+            program = Program.objects.create(code=code, name=code, status=Program.Status.ACTIVE)
+            self.programs[code] = program
+            self.program_by_pk[program.pk] = program
+            self.result.warnings.append(
+                f"New program tag {code!r} created; an editor should name it and link its authorities."
+            )
+        return program
+
+    def authority_for(self, program_id: int) -> int | None:
+        """The authority a designation under this program is made under, when the program names one.
+
+        A program with one authority uses it; with several, the single executive order among them
+        (GLOMAG: E.O. 13818 rather than the Act it implements); otherwise none.
+        """
+        if program_id not in self._authority_cache:
+            links = self._program_authorities.get(program_id, [])
+            chosen = None
+            if len(links) == 1:
+                chosen = links[0][0]
+            else:
+                orders = [pk for pk, kind in links if kind == Authority.Kind.EXECUTIVE_ORDER]
+                if len(orders) == 1:
+                    chosen = orders[0]
+            self._authority_cache[program_id] = chosen
+        return self._authority_cache[program_id]
+
+    def country(self, text: str) -> int | None:
+        if not text:
+            return None
+        code = self.resolver.resolve(text)
+        if code is None:
+            self.unmapped_countries[normalise_country_text(text)] += 1
+            return None
+        return self.country_pk.get(code)
+
+
+def _program_ids(ctx: _Context, record: DesigneeRecord) -> list[int]:
+    seen: list[int] = []
+    for code in record.programs:
+        pk = ctx.program(code).pk
+        if pk not in seen:
+            seen.append(pk)
+    return seen
+
+
+def _pair_retags(ctx: _Context, removed: list[int], added: list[int]) -> list[tuple[int, int]]:
+    """Pair programs that vanished from an entry with programs that appeared on it (re-tags).
+
+    First by the ``replaced_by`` link between tags; then, when exactly one tag went and one came
+    (``ZIMBABWE`` -> ``GLOMAG``), the two are the same designation under a new tag.
+    """
+    pairs: list[tuple[int, int]] = []
+    removed, added = list(removed), list(added)
+    for old in list(removed):
+        successor = ctx.program_by_pk[old].replaced_by_id
+        if successor in added:
+            pairs.append((old, successor))
+            removed.remove(old)
+            added.remove(successor)
+    if len(removed) == 1 and len(added) == 1:
+        pairs.append((removed[0], added[0]))
+    return pairs
+
+
+def _locked(designee_locks: list[str], name: str) -> bool:
+    return LOCK_ALL in designee_locks or name in designee_locks
+
+
+def _child_rows(ctx: _Context, designee_id: int, record: DesigneeRecord, locks: list[str]) -> dict[str, list]:
+    """Build the unsaved child rows of one designee from its record, skipping locked collections."""
+    rows: dict[str, list] = {}
+    if not _locked(locks, "aliases"):
+        rows["aliases"] = [
+            Alias(
+                designee_id=designee_id,
+                name=a.name[:500],
+                kind=a.kind,
+                strength=a.strength,
+                script=a.script,
+                source_uid=a.source_uid,
+            )
+            for a in record.aliases
+        ]
+    if not _locked(locks, "identifiers"):
+        rows["identifiers"] = [
+            Identifier(
+                designee_id=designee_id,
+                kind=i.kind[:150],
+                value=i.value[:500],
+                country_id=ctx.country(i.country),
+                country_text=i.country[:100],
+                issued_on=i.issued_on,
+                expires_on=i.expires_on,
+                note=i.note[:500],
+            )
+            for i in record.identifiers
+        ]
+    if not _locked(locks, "addresses"):
+        rows["addresses"] = [
+            Address(
+                designee_id=designee_id,
+                street=a.street[:800],
+                city=a.city[:300],
+                country_id=ctx.country(a.country),
+                country_text=a.country[:250],
+                remarks=a.remarks[:300],
+                source_uid=a.source_uid,
+            )
+            for a in record.addresses
+        ]
+    if not _locked(locks, "birth_dates"):
+        rows["birth_dates"] = [
+            BirthDate(
+                designee_id=designee_id,
+                raw=b.raw[:100],
+                date_from=b.date_from,
+                date_to=b.date_to,
+                precision=b.precision,
+                is_range=b.is_range,
+                circa=b.circa,
+            )
+            for b in record.birth_dates
+        ]
+    if not _locked(locks, "places_of_birth"):
+        rows["places_of_birth"] = [
+            PlaceOfBirth(designee_id=designee_id, place=p.place[:300], country_id=ctx.country(p.country))
+            for p in record.places_of_birth
+        ]
+    if not _locked(locks, "country_links"):
+        # Countries from every role: stated ones, addresses and places of birth, once per role.
+        pairs: list[tuple[int, str]] = []
+        for c in record.countries:
+            pk = ctx.country(c.country)
+            if pk is not None:
+                pairs.append((pk, c.role))
+        for a in record.addresses:
+            pk = ctx.country(a.country)
+            if pk is not None:
+                pairs.append((pk, DesigneeCountry.Role.ADDRESS))
+        for p in record.places_of_birth:
+            pk = ctx.country(p.country)
+            if pk is not None:
+                pairs.append((pk, DesigneeCountry.Role.PLACE_OF_BIRTH))
+        rows["country_links"] = [
+            DesigneeCountry(designee_id=designee_id, country_id=pk, role=role) for pk, role in dict.fromkeys(pairs)
+        ]
+    if not _locked(locks, "relationships"):
+        rows["relationships"] = [
+            Relationship(from_designee_id=designee_id, to_name=r.to_name[:500], kind=r.kind)
+            for r in record.relationships
+        ]
+    return rows
+
+
+CHILD_MODELS = {
+    "aliases": Alias,
+    "identifiers": Identifier,
+    "addresses": Address,
+    "birth_dates": BirthDate,
+    "places_of_birth": PlaceOfBirth,
+    "country_links": DesigneeCountry,
+    "relationships": Relationship,
+}
+
+
+def _scalar_values(record: DesigneeRecord) -> dict[str, str]:
+    values = {name: getattr(record, name) for name in SCALAR_FIELDS}
+    values["name"] = values["name"][:500]
+    values["title"] = values["title"][:500]
+    return values
+
+
+def _chunks(items: list, size: int = BATCH) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def upsert_snapshot(
+    *,
+    records: list[DesigneeRecord],
+    list_source: str,
+    complete: bool,
+    snapshot_date: datetime.date,
+    source_document: SourceDocument | None,
+    import_run=None,
+    agency: str = "OFAC",
+    max_delist_share: float | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> UpsertResult:
+    """Bring the database in line with ``records`` for ``list_source``; see the module docstring."""
+    result = UpsertResult(records=len(records))
+    ctx = _Context(result)
+    max_share = settings.IMPORT_MAX_DELIST_SHARE if max_delist_share is None else max_delist_share
+
+    # 1. What the database holds.
+    existing: dict[str, tuple[int, str, list[str]]] = {
+        uid: (pk, record_hash, locks or [])
+        for uid, pk, record_hash, locks in Designee.objects.filter(source=list_source).values_list(
+            "source_uid", "pk", "record_hash", "locked_fields"
+        )
+    }
+    active: dict[int, dict[int, int]] = defaultdict(dict)  # designee pk -> {program pk: designation pk}
+    for pk, designee_id, program_id in Designation.objects.filter(
+        designee__source=list_source, status=Designation.Status.ACTIVE
+    ).values_list("pk", "designee_id", "program_id"):
+        active[designee_id][program_id] = pk
+    ever_listed: set[tuple[int, int]] = set(
+        Designation.objects.filter(designee__source=list_source, status=Designation.Status.DELISTED).values_list(
+            "designee_id", "program_id"
+        )
+    )
+    previous_date = _previous_snapshot_date(list_source, snapshot_date, complete)
+
+    # 2. Split by hash.
+    new_records: list[tuple[DesigneeRecord, str]] = []
+    changed: list[tuple[DesigneeRecord, str, int, list[str]]] = []
+    seen_uids: set[str] = set()
+    for record in records:
+        if record.source_uid in seen_uids:
+            raise ValueError(f"entry {record.source_uid} appears twice in one snapshot")
+        seen_uids.add(record.source_uid)
+        record_hash = record.content_hash()
+        known = existing.get(record.source_uid)
+        if known is None:
+            new_records.append((record, record_hash))
+        elif known[1] != record_hash:
+            changed.append((record, record_hash, known[0], known[2]))
+        else:
+            result.unchanged += 1
+
+    # 3. Plan designation changes (no writes yet, so a refusal leaves nothing behind).
+    vanished_pks = [pk for uid, (pk, _, _) in existing.items() if uid not in seen_uids] if complete else []
+    to_delist: list[tuple[int, str]] = []  # (designation pk, event kind)
+    if complete:
+        names_staying = {_name_key(r.name): r.source_uid for r in records}
+        vanished_names = dict(Designee.objects.filter(pk__in=vanished_pks).values_list("pk", "name"))
+        for designee_pk in vanished_pks:
+            kind = DesignationEvent.Kind.DELISTED
+            stays_as = names_staying.get(_name_key(vanished_names.get(designee_pk, "")))
+            if stays_as and active.get(designee_pk):
+                kind = DesignationEvent.Kind.REMOVED_DUPLICATE
+                result.warnings.append(
+                    f"Entry {_uid_of(existing, designee_pk)} ({vanished_names[designee_pk]}) was removed while "
+                    f"entry {stays_as} of the same name stays listed: recorded as a removed duplicate record."
+                )
+            for designation_pk in active.get(designee_pk, {}).values():
+                to_delist.append((designation_pk, kind))
+
+    # Entries still present: program changes.
+    amendments: list[tuple[int, int, int]] = []  # (designation pk, old program, new program)
+    new_listings: list[tuple[str, int, _Listing]] = []  # (source_uid, program pk, listing)
+    for record in records:
+        program_ids = _program_ids(ctx, record)
+        known = existing.get(record.source_uid)
+        current = active.get(known[0], {}) if known else {}
+        added = [p for p in program_ids if p not in current]
+        removed = [p for p in current if p not in program_ids]
+        for old, new in _pair_retags(ctx, removed, added) if known else []:
+            amendments.append((current[old], old, new))
+            removed.remove(old)
+            added.remove(new)
+        for program_id in removed:
+            to_delist.append((current[program_id], DesignationEvent.Kind.DELISTED))
+        listing = _snapshot_listing(record, previous_date, snapshot_date)
+        for program_id in added:
+            new_listings.append((record.source_uid, program_id, listing))
+
+    active_total = sum(len(v) for v in active.values())
+    if complete and active_total >= 100 and len(to_delist) > max_share * active_total:
+        raise ImportSafetyError(
+            f"This snapshot would delist {len(to_delist)} of {active_total} active designations "
+            f"({len(to_delist) / active_total:.1%}), above the allowed {max_share:.0%}. Nothing was written. "
+            "Check the download; if the removals are real, rerun with a higher IMPORT_MAX_DELIST_SHARE."
+        )
+
+    # 4. Write designees.
+    uid_to_pk = {uid: pk for uid, (pk, _, _) in existing.items()}
+    new_designees = []
+    for record, record_hash in new_records:
+        entry_number = int(record.source_uid) if record.source_uid.isdigit() else None
+        new_designees.append(
+            Designee(
+                source=list_source,
+                source_uid=record.source_uid,
+                record_hash=record_hash,
+                entry_number=entry_number,
+                unparsed_remarks=list(record.unparsed),
+                **_scalar_values(record),
+            )
+        )
+    for chunk in _chunks(new_designees):
+        Designee.objects.bulk_create(chunk)
+        if progress:
+            progress(len(chunk))
+    for designee in new_designees:
+        uid_to_pk[designee.source_uid] = designee.pk
+    result.created = len(new_designees)
+
+    changed_objs: list[Designee] = []
+    for record, record_hash, pk, locks in changed:
+        designee = Designee(pk=pk, record_hash=record_hash, unparsed_remarks=list(record.unparsed))
+        values = _scalar_values(record)
+        if locks:
+            current_values = Designee.objects.filter(pk=pk).values(*SCALAR_FIELDS).first() or {}
+            for name, value in values.items():
+                if _locked(locks, name) and current_values.get(name) != value:
+                    result.skipped_changes.append(
+                        {
+                            "designee": pk,
+                            "source_uid": record.source_uid,
+                            "field": name,
+                            "current": current_values.get(name),
+                            "imported": value,
+                        }
+                    )
+                    values[name] = current_values.get(name)
+            for collection in CHILD_COLLECTIONS:
+                if _locked(locks, collection):
+                    result.skipped_changes.append(
+                        {"designee": pk, "source_uid": record.source_uid, "field": collection, "imported": "(set)"}
+                    )
+        for name, value in values.items():
+            setattr(designee, name, value)
+        changed_objs.append(designee)
+    for chunk in _chunks(changed_objs):
+        Designee.objects.bulk_update(chunk, [*SCALAR_FIELDS, "record_hash", "unparsed_remarks"])
+        if progress:
+            progress(len(chunk))
+    result.updated = len(changed_objs)
+
+    # 5. Child rows: replaced as a set for changed entries, created for new ones.
+    rebuild: list[tuple[int, DesigneeRecord, list[str]]] = [(uid_to_pk[r.source_uid], r, []) for r, _ in new_records]
+    rebuild += [(pk, r, locks) for r, _, pk, locks in changed]
+    changed_pks = [pk for _, _, pk, _ in changed]
+    collections: dict[str, list] = defaultdict(list)
+    for designee_pk, record, locks in rebuild:
+        for name, rows in _child_rows(ctx, designee_pk, record, locks).items():
+            collections[name].extend(rows)
+    for name, model in CHILD_MODELS.items():
+        fk = "from_designee_id" if model is Relationship else "designee_id"
+        replace = [pk for pk, _, locks in rebuild if pk in set(changed_pks) and not _locked(locks, name)]
+        for chunk in _chunks(replace):
+            model.objects.filter(**{f"{fk}__in": chunk}).delete()
+        for chunk in _chunks(collections[name]):
+            model.objects.bulk_create(chunk)
+    _resolve_relationships(list_source, [pk for pk, _, _ in rebuild])
+
+    # 6. Designations and their events.
+    events: list[DesignationEvent] = []
+    run_id = import_run.pk if import_run else None
+    doc_id = source_document.pk if source_document else None
+    delisting = _snapshot_delisting(previous_date, snapshot_date)
+    if to_delist:
+        delist_pks = [pk for pk, _ in to_delist]
+        for chunk in _chunks(delist_pks):
+            Designation.objects.filter(pk__in=chunk).update(
+                status=Designation.Status.DELISTED,
+                delisted_on=delisting.on,
+                delisted_precision=delisting.precision,
+                delisted_earliest=delisting.earliest,
+            )
+        for designation_pk, kind in to_delist:
+            events.append(
+                DesignationEvent(
+                    designation_id=designation_pk,
+                    kind=kind,
+                    occurred_on=delisting.on,
+                    precision=delisting.precision,
+                    earliest=delisting.earliest,
+                    source_document_id=doc_id,
+                    import_run_id=run_id,
+                    note="No longer on the list." if kind == DesignationEvent.Kind.DELISTED else "",
+                )
+            )
+            if kind == DesignationEvent.Kind.REMOVED_DUPLICATE:
+                result.removed_duplicates += 1
+        result.delisted = len(to_delist)
+
+    for designation_pk, old, new in amendments:
+        Designation.objects.filter(pk=designation_pk).update(program_id=new, authority_id=ctx.authority_for(new))
+        events.append(
+            DesignationEvent(
+                designation_id=designation_pk,
+                kind=DesignationEvent.Kind.AMENDED,
+                occurred_on=delisting.on,
+                precision=delisting.precision,
+                earliest=delisting.earliest,
+                source_document_id=doc_id,
+                import_run_id=run_id,
+                changes={"program": [ctx.program_by_pk[old].code, ctx.program_by_pk[new].code]},
+            )
+        )
+    result.amended = len(amendments)
+
+    designations: list[Designation] = []
+    kinds: list[str] = []
+    for uid, program_id, listing in new_listings:
+        designee_pk = uid_to_pk[uid]
+        relisted = (designee_pk, program_id) in ever_listed
+        kinds.append(DesignationEvent.Kind.RELISTED if relisted else DesignationEvent.Kind.LISTED)
+        designations.append(
+            Designation(
+                designee_id=designee_pk,
+                program_id=program_id,
+                authority_id=ctx.authority_for(program_id),
+                agency=agency,
+                status=Designation.Status.ACTIVE,
+                listed_on=listing.on,
+                listed_precision=listing.precision,
+                listed_earliest=listing.earliest,
+                source=list_source,
+            )
+        )
+    for chunk in _chunks(designations):
+        Designation.objects.bulk_create(chunk)
+    for designation, kind in zip(designations, kinds, strict=True):
+        events.append(
+            DesignationEvent(
+                designation_id=designation.pk,
+                kind=kind,
+                occurred_on=designation.listed_on,
+                precision=designation.listed_precision,
+                earliest=designation.listed_earliest,
+                source_document_id=doc_id,
+                import_run_id=run_id,
+            )
+        )
+    result.listed = kinds.count(DesignationEvent.Kind.LISTED)
+    result.relisted = kinds.count(DesignationEvent.Kind.RELISTED)
+    for chunk in _chunks(events):
+        DesignationEvent.objects.bulk_create(chunk)
+
+    if ctx.unmapped_countries:
+        top = sorted(ctx.unmapped_countries.items(), key=lambda kv: -kv[1])[:10]
+        result.warnings.append(
+            f"{len(ctx.unmapped_countries)} country spellings could not be mapped to a code "
+            f"({sum(ctx.unmapped_countries.values())} uses), e.g. " + ", ".join(f"{k!r} x{v}" for k, v in top)
+        )
+    result.stats.update(
+        listed=result.listed,
+        relisted=result.relisted,
+        amended=result.amended,
+        removed_duplicates=result.removed_duplicates,
+        unmapped_countries=dict(ctx.unmapped_countries),
+    )
+    return result
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.upper().split())
+
+
+def _uid_of(existing: dict[str, tuple[int, str, list[str]]], pk: int) -> str:
+    for uid, (designee_pk, _, _) in existing.items():
+        if designee_pk == pk:
+            return uid
+    return "?"
+
+
+def _previous_snapshot_date(list_source: str, current: datetime.date, complete: bool) -> datetime.date | None:
+    """The date of the latest earlier snapshot of this list we imported, or None for the first one."""
+    if not complete:
+        return None
+    return (
+        SourceDocument.objects.filter(
+            source=list_source, kind=SourceDocument.Kind.LIST_SNAPSHOT, published_on__lt=current
+        )
+        .order_by("-published_on")
+        .values_list("published_on", flat=True)
+        .first()
+    )
+
+
+def _resolve_relationships(list_source: str, designee_pks: list[int]) -> None:
+    """Point "Linked To" links at the designee of that exact name on the same list, when the name is unique."""
+    if not designee_pks:
+        return
+    by_name: dict[str, int | None] = {}
+    for pk, name in Designee.objects.filter(source=list_source).values_list("pk", "name"):
+        key = _name_key(name)
+        by_name[key] = None if key in by_name else pk
+    updates = []
+    pk_set = set(designee_pks)
+    for rel in Relationship.objects.filter(from_designee__source=list_source, to_designee__isnull=True).only(
+        "pk", "to_name", "from_designee_id"
+    ):
+        if rel.from_designee_id not in pk_set:
+            continue
+        target = by_name.get(_name_key(rel.to_name))
+        if target:
+            rel.to_designee_id = target
+            updates.append(rel)
+    for chunk in _chunks(updates):
+        Relationship.objects.bulk_update(chunk, ["to_designee_id"])
+
+
+# --------------------------------------------------------------------------------------------------
+# History: presence intervals
+# --------------------------------------------------------------------------------------------------
+def upsert_history(
+    *,
+    records: list[PresenceIntervalRecord],
+    list_source: str,
+    source_document: SourceDocument | None,
+    import_run=None,
+    history_start: datetime.date | None = None,
+    agency: str = "OFAC",
+) -> UpsertResult:
+    """Date designations from a list's history of presence intervals.
+
+    For each interval of an entry: its designations get the listing bracket (added after
+    ``prev_snapshot``, by ``first_seen``) and, when the interval ended, the delisting bracket (after
+    ``last_seen``, by ``first_absent``). History refines what snapshots could only say ("on or before"),
+    and never overrides a listing date known to the day. Entries we have never seen are created from the
+    interval (name and kind) so that their delisted designations are kept. Running it twice changes
+    nothing the second time.
+    """
+    result = UpsertResult(records=len(records))
+    ctx = _Context(result)
+    run_id = import_run.pk if import_run else None
+    doc_id = source_document.pk if source_document else None
+
+    designees = dict(Designee.objects.filter(source=list_source).values_list("source_uid", "pk"))
+    designations: dict[int, list[Designation]] = defaultdict(list)
+    for d in Designation.objects.filter(designee__source=list_source).only(
+        "pk",
+        "designee_id",
+        "program_id",
+        "status",
+        "listed_on",
+        "listed_precision",
+        "listed_earliest",
+        "delisted_on",
+        "delisted_precision",
+        "delisted_earliest",
+    ):
+        designations[d.designee_id].append(d)
+
+    # Entries unknown to the database: minimal designees, created in bulk.
+    missing = [r for r in records if r.source_uid not in designees]
+    new_designees = [
+        Designee(
+            source=list_source,
+            source_uid=r.source_uid,
+            entry_number=int(r.source_uid) if r.source_uid.isdigit() else None,
+            kind=r.kind if r.kind in Designee.Kind.values else Designee.Kind.ENTITY,
+            name=r.name[:500],
+        )
+        for r in {r.source_uid: r for r in missing}.values()
+    ]
+    for chunk in _chunks(new_designees):
+        Designee.objects.bulk_create(chunk)
+    for d in new_designees:
+        designees[d.source_uid] = d.pk
+    result.created = len(new_designees)
+
+    to_create: list[tuple[Designation, list[DesignationEvent]]] = []
+    to_update: dict[int, Designation] = {}
+    events: list[DesignationEvent] = []
+
+    unchanged_intervals = 0
+    for interval in records:
+        touched = len(to_create) + len(events)
+        designee_pk = designees[interval.source_uid]
+        listing = (
+            _Listing(interval.first_seen, DatePrecision.ON_OR_BEFORE)
+            if interval.prev_snapshot is None
+            else _Listing(interval.first_seen, DatePrecision.RANGE, interval.prev_snapshot)
+        )
+        delisting = (
+            _Listing(interval.first_absent, DatePrecision.RANGE, interval.last_seen) if interval.first_absent else None
+        )
+        first_ids = [ctx.program(code).pk for code in interval.programs_first]
+        last_ids = [ctx.program(code).pk for code in interval.programs_last]
+        # Programs held at the end of the interval, each traced back to the tag it started under.
+        origin = {p: p for p in last_ids if p in first_ids}
+        dropped = [p for p in first_ids if p not in last_ids]
+        came = [p for p in last_ids if p not in first_ids]
+        for old, new in _pair_retags(ctx, dropped, came):
+            origin[new] = old
+            came.remove(new)
+            dropped.remove(old)
+        for program_id in last_ids:
+            started_with_interval = program_id in origin
+            program_listing = (
+                listing
+                if started_with_interval
+                else _Listing(interval.last_seen, DatePrecision.RANGE, interval.first_seen)
+            )
+            existing = _episode(designations[designee_pk], program_id, program_listing, delisting)
+            if existing is None:
+                designation = Designation(
+                    designee_id=designee_pk,
+                    program_id=program_id,
+                    authority_id=ctx.authority_for(program_id),
+                    agency=agency,
+                    source=list_source,
+                    status=Designation.Status.DELISTED if delisting else Designation.Status.ACTIVE,
+                    listed_on=program_listing.on,
+                    listed_precision=program_listing.precision,
+                    listed_earliest=program_listing.earliest,
+                    delisted_on=delisting.on if delisting else None,
+                    delisted_precision=delisting.precision if delisting else "",
+                    delisted_earliest=delisting.earliest if delisting else None,
+                )
+                evts = [
+                    DesignationEvent(
+                        kind=DesignationEvent.Kind.LISTED,
+                        occurred_on=program_listing.on,
+                        precision=program_listing.precision,
+                        earliest=program_listing.earliest,
+                        source_document_id=doc_id,
+                        import_run_id=run_id,
+                    )
+                ]
+                if origin.get(program_id, program_id) != program_id:
+                    evts.append(
+                        DesignationEvent(
+                            kind=DesignationEvent.Kind.AMENDED,
+                            occurred_on=interval.last_seen,
+                            precision=DatePrecision.RANGE,
+                            earliest=interval.first_seen,
+                            source_document_id=doc_id,
+                            import_run_id=run_id,
+                            changes={
+                                "program": [
+                                    ctx.program_by_pk[origin[program_id]].code,
+                                    ctx.program_by_pk[program_id].code,
+                                ]
+                            },
+                        )
+                    )
+                if delisting:
+                    evts.append(
+                        DesignationEvent(
+                            kind=DesignationEvent.Kind.DELISTED,
+                            occurred_on=delisting.on,
+                            precision=delisting.precision,
+                            earliest=delisting.earliest,
+                            source_document_id=doc_id,
+                            import_run_id=run_id,
+                            note="Absent from the list from this snapshot on.",
+                        )
+                    )
+                to_create.append((designation, evts))
+                designations[designee_pk].append(designation)
+                continue
+            changes = _refine(existing, program_listing, delisting)
+            if changes:
+                to_update[existing.pk] = existing
+                for kind, listing_change in changes:
+                    events.append(
+                        DesignationEvent(
+                            designation_id=existing.pk,
+                            kind=kind,
+                            occurred_on=listing_change.on,
+                            precision=listing_change.precision,
+                            earliest=listing_change.earliest,
+                            source_document_id=doc_id,
+                            import_run_id=run_id,
+                            note="Date refined from the list history.",
+                        )
+                    )
+        if len(to_create) + len(events) == touched:
+            unchanged_intervals += 1
+
+    new_rows = [d for d, _ in to_create]
+    for chunk in _chunks(new_rows):
+        Designation.objects.bulk_create(chunk)
+    for designation, evts in to_create:
+        for event in evts:
+            event.designation_id = designation.pk
+            events.append(event)
+    for chunk in _chunks(list(to_update.values())):
+        Designation.objects.bulk_update(
+            chunk,
+            [
+                "status",
+                "listed_on",
+                "listed_precision",
+                "listed_earliest",
+                "delisted_on",
+                "delisted_precision",
+                "delisted_earliest",
+            ],
+        )
+    for chunk in _chunks(events):
+        DesignationEvent.objects.bulk_create(chunk)
+    result.listed = len(new_rows)
+    result.updated = len(to_update)
+    result.delisted = sum(1 for e in events if e.kind == DesignationEvent.Kind.DELISTED)
+    result.unchanged = unchanged_intervals
+    result.stats.update(designations_created=len(new_rows), designations_refined=len(to_update))
+    return result
+
+
+_PRECISION_RANK = {
+    "": 0,
+    DatePrecision.ON_OR_BEFORE: 1,
+    DatePrecision.YEAR: 2,
+    DatePrecision.RANGE: 3,
+    DatePrecision.MONTH: 4,
+    DatePrecision.DAY: 5,
+}
+
+
+def _episode(
+    candidates: list[Designation], program_id: int, listing: _Listing, delisting: _Listing | None
+) -> Designation | None:
+    """The designation of this program that this interval describes, if the database has it.
+
+    An active designation matches an open interval; a delisted one matches when its delisting falls
+    in the interval's end bracket (or it is still undated). With several, the latest listed wins.
+    """
+    matches = []
+    for d in candidates:
+        if d.program_id != program_id:
+            continue
+        if delisting is None and d.status == Designation.Status.ACTIVE:
+            matches.append(d)
+        elif delisting is not None and (
+            d.status == Designation.Status.ACTIVE
+            or d.delisted_on is None
+            or (delisting.earliest is not None and delisting.earliest <= d.delisted_on <= delisting.on)
+        ):
+            matches.append(d)
+    if not matches:
+        return None
+    return max(matches, key=lambda d: (d.listed_on or datetime.date.min, d.pk or 0))
+
+
+def _refine(d: Designation, listing: _Listing, delisting: _Listing | None) -> list[tuple[str, _Listing]]:
+    """Apply the history's brackets to ``d`` where they are more precise; return the events to record."""
+    changes: list[tuple[str, _Listing]] = []
+    current = _Listing(d.listed_on, d.listed_precision, d.listed_earliest)
+    if _PRECISION_RANK.get(listing.precision, 0) > _PRECISION_RANK.get(d.listed_precision, 0) or (
+        d.listed_precision == listing.precision == DatePrecision.ON_OR_BEFORE
+        and d.listed_on
+        and listing.on
+        and listing.on < d.listed_on
+    ):
+        if current != listing:
+            d.listed_on, d.listed_precision, d.listed_earliest = listing.on, listing.precision, listing.earliest
+            changes.append((DesignationEvent.Kind.LISTED, listing))
+    if delisting is not None and d.status == Designation.Status.ACTIVE:
+        d.status = Designation.Status.DELISTED
+        d.delisted_on, d.delisted_precision, d.delisted_earliest = delisting.on, delisting.precision, delisting.earliest
+        changes.append((DesignationEvent.Kind.DELISTED, delisting))
+    return changes
+
+
+def record_replace(record: DesigneeRecord, **changes) -> DesigneeRecord:
+    """A copy of ``record`` with some fields changed (records are frozen)."""
+    return dataclasses.replace(record, **changes)

@@ -1,0 +1,352 @@
+"""The set-based upsert: creates, updates, delistings, re-tags, duplicates, locks and the safety floor.
+
+Records here are built from real 2024 SDN entries (AL-QAHTANI, LAM, KARAEU, MNANGAGWA...)
+so the shapes are those the parser produces.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from designations.models import Designation, DesignationEvent, Designee, DesigneeCountry, SourceDocument
+from importers.records import (
+    AddressRecord,
+    AliasRecord,
+    CountryRoleRecord,
+    DesigneeRecord,
+    PlaceOfBirthRecord,
+    PresenceIntervalRecord,
+    RelationshipRecord,
+)
+from importers.upsert import ImportSafetyError, upsert_history, upsert_snapshot
+from programs.models import Program
+
+D1 = datetime.date(2024, 6, 1)
+D2 = datetime.date(2024, 7, 2)
+
+QAHTANI = DesigneeRecord(
+    source_uid="26093",
+    kind="individual",
+    name="AL-QAHTANI, Saud",
+    programs=("GLOMAG",),
+    gender="male",
+    remarks="DOB 07 Jul 1978; POB Riyadh, Saudi Arabia; nationality Saudi Arabia; Gender Male; Passport D079021.",
+    aliases=(AliasRecord(name="ALQAHTANI, Saud Abdullah S", source_uid="41068"),),
+    addresses=(AddressRecord(city="Riyadh", country="Saudi Arabia", source_uid="39492"),),
+    places_of_birth=(PlaceOfBirthRecord(place="Riyadh, Saudi Arabia", country="Saudi Arabia"),),
+    countries=(CountryRoleRecord(country="Saudi Arabia", role="nationality"),),
+)
+RIF = DesigneeRecord(
+    source_uid="31191",
+    kind="entity",
+    name="RAPID INTERVENTION FORCE",
+    programs=("GLOMAG",),
+    aliases=(AliasRecord(name="TIGER SQUAD", strength="weak"),),
+    relationships=(RelationshipRecord(to_name="AL-QAHTANI, Saud"),),
+)
+LAM = DesigneeRecord(
+    source_uid="29249",
+    kind="individual",
+    name="LAM, Carrie",
+    programs=("HK-EO13936",),
+    title="Chief Executive of the Hong Kong Special Administrative Region",
+    countries=(CountryRoleRecord(country="Hong Kong", role="nationality"),),
+)
+KARAEU = DesigneeRecord(
+    source_uid="29642", kind="individual", name="KARAEU, Yuriy Khadzymuratavich", programs=("BELARUS",)
+)
+
+
+def _snapshot(records, date=D2, complete=True, **kwargs):
+    document, _ = SourceDocument.objects.get_or_create(
+        source="ofac-sdn",
+        source_uid=f"test-{date}",
+        defaults={"kind": SourceDocument.Kind.LIST_SNAPSHOT, "published_on": date},
+    )
+    return upsert_snapshot(
+        records=list(records),
+        list_source="ofac-sdn",
+        complete=complete,
+        snapshot_date=date,
+        source_document=document,
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def countries(db):
+    from designations.models import Country, CountryName
+
+    for code, name in [("SA", "Saudi Arabia"), ("HK", "Hong Kong"), ("CN", "China"), ("BY", "Belarus")]:
+        Country.objects.create(code=code, name=name)
+    CountryName.objects.create(name="Korea, North", country=Country.objects.create(code="KP", name="North Korea"))
+
+
+def test_first_snapshot_creates_designees_children_and_designations(countries):
+    result = _snapshot([QAHTANI, RIF, LAM])
+
+    assert (result.created, result.updated, result.unchanged, result.delisted) == (3, 0, 0, 0)
+    saud = Designee.objects.get(source="ofac-sdn", source_uid="26093")
+    assert saud.entry_number == 26093
+    assert saud.aliases.get().name == "ALQAHTANI, Saud Abdullah S"
+    roles = set(saud.country_links.values_list("country__code", "role"))
+    assert roles == {("SA", "nationality"), ("SA", "address"), ("SA", "place_of_birth")}
+    designation = saud.designations.get()
+    assert designation.program.code == "GLOMAG"
+    assert designation.status == Designation.Status.ACTIVE
+    # A first snapshot can only say "on or before" its date.
+    assert (designation.listed_on, designation.listed_precision) == (D2, "on_or_before")
+    assert designation.events.get().kind == DesignationEvent.Kind.LISTED
+
+
+def test_linked_to_resolves_to_the_designee_of_that_name(countries):
+    _snapshot([QAHTANI, RIF])
+
+    link = Designee.objects.get(source_uid="31191").relationships_from.get()
+    assert link.to_designee.source_uid == "26093"
+
+
+def test_rerun_with_same_records_changes_nothing(countries):
+    _snapshot([QAHTANI, RIF, LAM])
+    events_before = DesignationEvent.objects.count()
+
+    result = _snapshot([QAHTANI, RIF, LAM])
+
+    assert (result.created, result.updated, result.unchanged, result.delisted) == (0, 0, 3, 0)
+    assert DesignationEvent.objects.count() == events_before
+
+
+def test_changed_entry_is_updated_and_its_aliases_replaced(countries):
+    _snapshot([QAHTANI], date=D1)
+    changed = QAHTANI.__class__(**{**_fields(QAHTANI), "aliases": (AliasRecord(name="AL QAHTANI, Saud"),)})
+
+    result = _snapshot([changed], date=D2)
+
+    assert (result.created, result.updated) == (0, 1)
+    assert list(Designee.objects.get(source_uid="26093").aliases.values_list("name", flat=True)) == ["AL QAHTANI, Saud"]
+
+
+def test_entry_dropped_from_complete_snapshot_is_delisted_with_bracket(countries):
+    _snapshot([QAHTANI, RIF, LAM], date=D1)
+
+    result = _snapshot([QAHTANI, RIF], date=D2)
+
+    assert result.delisted == 1
+    lam = Designation.objects.get(designee__source_uid="29249")
+    assert lam.status == Designation.Status.DELISTED
+    assert (lam.delisted_earliest, lam.delisted_on, lam.delisted_precision) == (D1, D2, "range")
+    assert lam.events.filter(kind=DesignationEvent.Kind.DELISTED).count() == 1
+    # History is kept: the designee and the designation rows remain.
+    assert Designee.objects.filter(source_uid="29249").exists()
+
+
+def test_partial_source_never_delists(countries):
+    _snapshot([QAHTANI, RIF, LAM], date=D1)
+
+    result = _snapshot([QAHTANI], date=D2, complete=False)
+
+    assert result.delisted == 0
+    assert Designation.objects.active().count() == 3
+
+
+def test_new_entry_in_later_snapshot_gets_bracketed_listing(countries):
+    _snapshot([QAHTANI], date=D1)
+
+    _snapshot([QAHTANI, KARAEU], date=D2)
+
+    karaeu = Designation.objects.get(designee__source_uid="29642")
+    assert (karaeu.listed_earliest, karaeu.listed_on, karaeu.listed_precision) == (D1, D2, "range")
+
+
+def test_placeholder_retag_is_an_amendment_not_a_delisting(countries):
+    successor = Program.objects.create(code="BELARUS-EO14038", name="Belarus E.O. 14038")
+    Program.objects.create(code="BELARUS-EO", name="placeholder", replaced_by=successor, status="renamed")
+    entry = DesigneeRecord(source_uid="40001", kind="entity", name="BELARUSKALI OAO", programs=("BELARUS-EO",))
+    _snapshot([entry], date=D1)
+    designation_pk = Designation.objects.get().pk
+
+    result = _snapshot([DesigneeRecord(**{**_fields(entry), "programs": ("BELARUS-EO14038",)})], date=D2)
+
+    assert (result.delisted, result.amended, result.listed) == (0, 1, 0)
+    designation = Designation.objects.get()
+    assert designation.pk == designation_pk
+    assert designation.program.code == "BELARUS-EO14038"
+    assert designation.status == Designation.Status.ACTIVE
+    amended = designation.events.get(kind=DesignationEvent.Kind.AMENDED)
+    assert amended.changes == {"program": ["BELARUS-EO", "BELARUS-EO14038"]}
+
+
+def test_program_transfer_on_same_entry_is_an_amendment(countries):
+    mnangagwa = DesigneeRecord(
+        source_uid="7513", kind="individual", name="MNANGAGWA, Emmerson Dambudzo", programs=("ZIMBABWE",)
+    )
+    _snapshot([mnangagwa], date=D1)
+
+    result = _snapshot([DesigneeRecord(**{**_fields(mnangagwa), "programs": ("GLOMAG",)})], date=D2)
+
+    assert (result.amended, result.delisted, result.listed) == (1, 0, 0)
+    assert Designation.objects.get().program.code == "GLOMAG"
+
+
+def test_added_tag_is_a_new_listing_and_others_stay(countries):
+    entry = DesigneeRecord(source_uid="50001", kind="individual", name="IVANOV, Ivan", programs=("UKRAINE-EO13661",))
+    _snapshot([entry], date=D1)
+
+    result = _snapshot(
+        [DesigneeRecord(**{**_fields(entry), "programs": ("UKRAINE-EO13661", "RUSSIA-EO14024")})], date=D2
+    )
+
+    assert (result.listed, result.amended, result.delisted) == (1, 0, 0)
+    assert set(Designation.objects.active().values_list("program__code", flat=True)) == {
+        "UKRAINE-EO13661",
+        "RUSSIA-EO14024",
+    }
+
+
+def test_vanished_duplicate_record_is_recorded_as_removed_duplicate(countries):
+    kadyrov = DesigneeRecord(
+        source_uid="23343", kind="individual", name="KADYROV, Ramzan Akhmatovich", programs=("GLOMAG",)
+    )
+    duplicate = DesigneeRecord(**{**_fields(kadyrov), "source_uid": "36459", "programs": ("RUSSIA-EO14024",)})
+    _snapshot([kadyrov, duplicate], date=D1)
+
+    result = _snapshot([kadyrov], date=D2)
+
+    assert result.removed_duplicates == 1
+    removed = Designation.objects.get(designee__source_uid="36459")
+    assert removed.status == Designation.Status.DELISTED
+    assert removed.events.filter(kind=DesignationEvent.Kind.REMOVED_DUPLICATE).exists()
+    assert any("36459" in w and "23343" in w for w in result.warnings)
+
+
+def test_relisting_after_delisting_is_a_new_designation(countries):
+    _snapshot([QAHTANI, LAM], date=D1)
+    _snapshot([QAHTANI], date=D2)
+
+    _snapshot([QAHTANI, LAM], date=datetime.date(2024, 8, 1))
+
+    rows = Designation.objects.filter(designee__source_uid="29249").order_by("pk")
+    assert [r.status for r in rows] == ["delisted", "active"]
+    assert rows[1].events.get().kind == DesignationEvent.Kind.RELISTED
+
+
+def test_snapshot_delisting_too_many_is_refused_before_any_write(countries):
+    records = [
+        DesigneeRecord(source_uid=str(1000 + i), kind="entity", name=f"ENTITY {i}", programs=("SDGT",))
+        for i in range(200)
+    ]
+    _snapshot(records, date=D1)
+    before = (Designee.objects.count(), DesignationEvent.objects.count())
+
+    with pytest.raises(ImportSafetyError, match="would delist 100 of 200"):
+        _snapshot(records[:100], date=D2)
+
+    assert Designation.objects.active().count() == 200
+    assert (Designee.objects.count(), DesignationEvent.objects.count()) == before
+
+
+def test_locked_fields_are_kept_and_skipped_changes_listed(countries):
+    _snapshot([LAM], date=D1)
+    Designee.objects.filter(source_uid="29249").update(
+        title="Former Chief Executive of Hong Kong", locked_fields=["title", "aliases"]
+    )
+    lam = Designee.objects.get(source_uid="29249")
+    lam.aliases.create(name="LAM CHENG, Yuet-ngor")
+    changed = DesigneeRecord(**{**_fields(LAM), "title": "Chief Executive", "aliases": (AliasRecord(name="X"),)})
+
+    result = _snapshot([changed], date=D2)
+
+    lam.refresh_from_db()
+    assert lam.title == "Former Chief Executive of Hong Kong"
+    assert list(lam.aliases.values_list("name", flat=True)) == ["LAM CHENG, Yuet-ngor"]
+    fields = {c["field"] for c in result.skipped_changes}
+    assert fields == {"title", "aliases"}
+    assert next(c for c in result.skipped_changes if c["field"] == "title")["imported"] == "Chief Executive"
+
+
+def test_new_program_tag_is_created_and_warned(countries):
+    entry = DesigneeRecord(source_uid="60001", kind="entity", name="NEW CO", programs=("SOMETHING-EO99999",))
+
+    result = _snapshot([entry])
+
+    assert Program.objects.filter(code="SOMETHING-EO99999").exists()
+    assert any("SOMETHING-EO99999" in w for w in result.warnings)
+
+
+def test_unmapped_country_is_warned_not_dropped(countries):
+    entry = DesigneeRecord(
+        source_uid="60002",
+        kind="individual",
+        name="X, Y",
+        programs=("SDGT",),
+        countries=(CountryRoleRecord(country="Atlantis", role="nationality"),),
+    )
+
+    result = _snapshot([entry])
+
+    assert not DesigneeCountry.objects.exists()
+    assert any("Atlantis" in w for w in result.warnings)
+
+
+def test_history_dates_listing_and_delisting_and_is_idempotent(countries):
+    _snapshot([QAHTANI, LAM], date=D2)
+    intervals = [
+        PresenceIntervalRecord(
+            source_uid="26093",
+            kind="individual",
+            name="AL-QAHTANI, Saud",
+            programs_first=("GLOMAG",),
+            programs_last=("GLOMAG",),
+            first_seen=datetime.date(2021, 5, 22),
+            prev_snapshot=None,
+            last_seen=D2,
+            first_absent=None,
+        ),
+        PresenceIntervalRecord(
+            source_uid="29249",
+            kind="individual",
+            name="LAM, Carrie",
+            programs_first=("HK-EO13936",),
+            programs_last=("HK-EO13936",),
+            first_seen=datetime.date(2021, 5, 22),
+            prev_snapshot=None,
+            last_seen=D2,
+            first_absent=None,
+        ),
+        PresenceIntervalRecord(
+            source_uid="36459",
+            kind="individual",
+            name="KADYROV, Ramzan Akhmatovich",
+            programs_first=("RUSSIA-EO14024",),
+            programs_last=("RUSSIA-EO14024",),
+            first_seen=datetime.date(2022, 9, 15),
+            prev_snapshot=datetime.date(2022, 9, 14),
+            last_seen=datetime.date(2022, 11, 9),
+            first_absent=datetime.date(2022, 11, 14),
+        ),
+    ]
+
+    first = upsert_history(records=intervals, list_source="ofac-sdn", source_document=None)
+    second = upsert_history(records=intervals, list_source="ofac-sdn", source_document=None)
+
+    saud = Designation.objects.get(designee__source_uid="26093")
+    assert (saud.listed_on, saud.listed_precision) == (datetime.date(2021, 5, 22), "on_or_before")
+    gone = Designation.objects.get(designee__source_uid="36459")
+    assert gone.status == Designation.Status.DELISTED
+    assert (gone.listed_earliest, gone.listed_on) == (datetime.date(2022, 9, 14), datetime.date(2022, 9, 15))
+    assert (gone.delisted_earliest, gone.delisted_on, gone.delisted_precision) == (
+        datetime.date(2022, 11, 9),
+        datetime.date(2022, 11, 14),
+        "range",
+    )
+    assert first.created == 1  # the designee only the history knows
+    assert (second.created, second.updated, second.listed) == (0, 0, 0)
+    assert second.unchanged == 3
+
+
+def _fields(record: DesigneeRecord) -> dict:
+    import dataclasses
+
+    return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
