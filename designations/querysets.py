@@ -30,6 +30,19 @@ class DesigneeQuerySet(models.QuerySet):
             condition &= Q(country_links__role=role)
         return self.filter(condition).distinct()
 
+    def search(self, text: str) -> DesigneeQuerySet:
+        """Designees whose name, an alias or an identifier value contains ``text`` (case-insensitive).
+
+        Aliases and identifiers are matched in subqueries rather than joins, so each designee appears once.
+        """
+        from designations.models import Alias, Identifier
+
+        return self.filter(
+            Q(name__icontains=text)
+            | Q(pk__in=Alias.objects.filter(name__icontains=text).values("designee_id"))
+            | Q(pk__in=Identifier.objects.filter(value__icontains=text).values("designee_id"))
+        )
+
     def with_related(self) -> DesigneeQuerySet:
         return self.prefetch_related(
             "aliases",
@@ -68,3 +81,11 @@ class DesignationQuerySet(models.QuerySet):
 
     def with_related(self) -> DesignationQuerySet:
         return self.select_related("designee", "program", "authority")
+
+    def with_events(self) -> DesignationQuerySet:
+        """Prefetch each designation's events with the source document each one cites."""
+        from designations.models import DesignationEvent
+
+        return self.prefetch_related(
+            models.Prefetch("events", queryset=DesignationEvent.objects.select_related("source_document"))
+        )

@@ -7,7 +7,6 @@ published* ("Korea, North"); the upsert maps them to ISO codes through the ``Cou
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import hashlib
 import json
@@ -115,8 +114,12 @@ class DesigneeRecord:
     legal_basis: str = ""
 
     def content_hash(self) -> str:
-        """Hash of every field: equal hashes mean nothing about the entry changed."""
-        return stable_hash(dataclasses.asdict(self))
+        """Hash of every field: equal hashes mean nothing about the entry changed.
+
+        The dataclass ``repr`` lists every field in declaration order, nested records included, with
+        unambiguous quoting; it is several times faster than a JSON rendering of ``asdict``.
+        """
+        return hashlib.sha256(repr(self).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

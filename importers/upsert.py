@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connection
 
 from designations.countries import CountryResolver, normalise_country_text
 from designations.models import (
@@ -47,6 +48,7 @@ from designations.models import (
     Relationship,
     SourceDocument,
 )
+from importers.bulk import insert_rows
 from importers.records import DesigneeRecord, PresenceIntervalRecord
 from programs.models import Authority, Program
 
@@ -215,101 +217,79 @@ def _locked(designee_locks: list[str], name: str) -> bool:
     return LOCK_ALL in designee_locks or name in designee_locks
 
 
-def _child_rows(ctx: _Context, designee_id: int, record: DesigneeRecord, locks: list[str]) -> dict[str, list]:
-    """Build the unsaved child rows of one designee from its record, skipping locked collections."""
-    rows: dict[str, list] = {}
+# Child tables: the columns (field names) of the tuples ``_child_rows`` builds.
+CHILD_SPECS: dict[str, tuple[type, tuple[str, ...]]] = {
+    "aliases": (Alias, ("designee", "name", "kind", "strength", "script", "source_uid")),
+    "identifiers": (
+        Identifier,
+        ("designee", "kind", "value", "country", "country_text", "issued_on", "expires_on", "note"),
+    ),
+    "addresses": (Address, ("designee", "street", "city", "country", "country_text", "remarks", "source_uid")),
+    "birth_dates": (BirthDate, ("designee", "raw", "date_from", "date_to", "precision", "is_range", "circa")),
+    "places_of_birth": (PlaceOfBirth, ("designee", "place", "country")),
+    "country_links": (DesigneeCountry, ("designee", "country", "role")),
+    "relationships": (Relationship, ("from_designee", "to_designee", "to_name", "kind")),
+}
+
+
+def _child_rows(
+    ctx: _Context, designee_id: int, record: DesigneeRecord, locks: list[str], by_name: dict[str, int | None]
+) -> dict[str, list[tuple]]:
+    """Build the child rows of one designee from its record (tuples in ``CHILD_SPECS`` column order).
+
+    Locked collections are left out, so their rows are neither deleted nor replaced.
+    """
+    rows: dict[str, list[tuple]] = {}
     if not _locked(locks, "aliases"):
         rows["aliases"] = [
-            Alias(
-                designee_id=designee_id,
-                name=a.name[:500],
-                kind=a.kind,
-                strength=a.strength,
-                script=a.script,
-                source_uid=a.source_uid,
-            )
-            for a in record.aliases
+            (designee_id, a.name[:500], a.kind, a.strength, a.script, a.source_uid) for a in record.aliases
         ]
     if not _locked(locks, "identifiers"):
         rows["identifiers"] = [
-            Identifier(
-                designee_id=designee_id,
-                kind=i.kind[:150],
-                value=i.value[:500],
-                country_id=ctx.country(i.country),
-                country_text=i.country[:100],
-                issued_on=i.issued_on,
-                expires_on=i.expires_on,
-                note=i.note[:500],
+            (
+                designee_id,
+                i.kind[:150],
+                i.value[:500],
+                ctx.country(i.country),
+                i.country[:100],
+                i.issued_on,
+                i.expires_on,
+                i.note[:500],
             )
             for i in record.identifiers
         ]
     if not _locked(locks, "addresses"):
         rows["addresses"] = [
-            Address(
-                designee_id=designee_id,
-                street=a.street[:800],
-                city=a.city[:300],
-                country_id=ctx.country(a.country),
-                country_text=a.country[:250],
-                remarks=a.remarks[:300],
-                source_uid=a.source_uid,
+            (
+                designee_id,
+                a.street[:800],
+                a.city[:300],
+                ctx.country(a.country),
+                a.country[:250],
+                a.remarks[:300],
+                a.source_uid,
             )
             for a in record.addresses
         ]
     if not _locked(locks, "birth_dates"):
         rows["birth_dates"] = [
-            BirthDate(
-                designee_id=designee_id,
-                raw=b.raw[:100],
-                date_from=b.date_from,
-                date_to=b.date_to,
-                precision=b.precision,
-                is_range=b.is_range,
-                circa=b.circa,
-            )
+            (designee_id, b.raw[:100], b.date_from, b.date_to, b.precision, b.is_range, b.circa)
             for b in record.birth_dates
         ]
     if not _locked(locks, "places_of_birth"):
-        rows["places_of_birth"] = [
-            PlaceOfBirth(designee_id=designee_id, place=p.place[:300], country_id=ctx.country(p.country))
-            for p in record.places_of_birth
-        ]
+        # The whole place: the resolver tries its trailing parts, so "..., Korea, North" resolves.
+        rows["places_of_birth"] = [(designee_id, p.place[:300], ctx.country(p.place)) for p in record.places_of_birth]
     if not _locked(locks, "country_links"):
         # Countries from every role: stated ones, addresses and places of birth, once per role.
-        pairs: list[tuple[int, str]] = []
-        for c in record.countries:
-            pk = ctx.country(c.country)
-            if pk is not None:
-                pairs.append((pk, c.role))
-        for a in record.addresses:
-            pk = ctx.country(a.country)
-            if pk is not None:
-                pairs.append((pk, DesigneeCountry.Role.ADDRESS))
-        for p in record.places_of_birth:
-            pk = ctx.country(p.country)
-            if pk is not None:
-                pairs.append((pk, DesigneeCountry.Role.PLACE_OF_BIRTH))
-        rows["country_links"] = [
-            DesigneeCountry(designee_id=designee_id, country_id=pk, role=role) for pk, role in dict.fromkeys(pairs)
-        ]
+        pairs: list[tuple[int | None, str]] = [(ctx.country(c.country), c.role) for c in record.countries]
+        pairs += [(ctx.country(a.country), DesigneeCountry.Role.ADDRESS) for a in record.addresses]
+        pairs += [(ctx.country(p.place), DesigneeCountry.Role.PLACE_OF_BIRTH) for p in record.places_of_birth]
+        rows["country_links"] = [(designee_id, pk, role) for pk, role in dict.fromkeys(pairs) if pk is not None]
     if not _locked(locks, "relationships"):
         rows["relationships"] = [
-            Relationship(from_designee_id=designee_id, to_name=r.to_name[:500], kind=r.kind)
-            for r in record.relationships
+            (designee_id, by_name.get(_name_key(r.to_name)), r.to_name[:500], r.kind) for r in record.relationships
         ]
     return rows
-
-
-CHILD_MODELS = {
-    "aliases": Alias,
-    "identifiers": Identifier,
-    "addresses": Address,
-    "birth_dates": BirthDate,
-    "places_of_birth": PlaceOfBirth,
-    "country_links": DesigneeCountry,
-    "relationships": Relationship,
-}
 
 
 def _scalar_values(record: DesigneeRecord) -> dict[str, str]:
@@ -424,26 +404,30 @@ def upsert_snapshot(
 
     # 4. Write designees.
     uid_to_pk = {uid: pk for uid, (pk, _, _) in existing.items()}
-    new_designees = []
+    designee_columns = ("source", "source_uid", "record_hash", "entry_number", "unparsed_remarks", "locked_fields")
+    designee_columns += SCALAR_FIELDS
+    new_rows = []
     for record, record_hash in new_records:
         entry_number = int(record.source_uid) if record.source_uid.isdigit() else None
-        new_designees.append(
-            Designee(
-                source=list_source,
-                source_uid=record.source_uid,
-                record_hash=record_hash,
-                entry_number=entry_number,
-                unparsed_remarks=list(record.unparsed),
-                **_scalar_values(record),
+        scalars = _scalar_values(record)
+        new_rows.append(
+            (
+                list_source,
+                record.source_uid,
+                record_hash,
+                entry_number,
+                list(record.unparsed),
+                [],
+                *(scalars[name] for name in SCALAR_FIELDS),
             )
         )
-    for chunk in _chunks(new_designees):
-        Designee.objects.bulk_create(chunk)
+    for chunk in _chunks(new_rows, 5000):
+        insert_rows(Designee, designee_columns, chunk)
         if progress:
             progress(len(chunk))
-    for designee in new_designees:
-        uid_to_pk[designee.source_uid] = designee.pk
-    result.created = len(new_designees)
+    if new_rows:
+        uid_to_pk = dict(Designee.objects.filter(source=list_source).values_list("source_uid", "pk"))
+    result.created = len(new_rows)
 
     changed_objs: list[Designee] = []
     for record, record_hash, pk, locks in changed:
@@ -480,25 +464,34 @@ def upsert_snapshot(
     # 5. Child rows: replaced as a set for changed entries, created for new ones.
     rebuild: list[tuple[int, DesigneeRecord, list[str]]] = [(uid_to_pk[r.source_uid], r, []) for r, _ in new_records]
     rebuild += [(pk, r, locks) for r, _, pk, locks in changed]
-    changed_pks = [pk for _, _, pk, _ in changed]
-    collections: dict[str, list] = defaultdict(list)
+    by_name: dict[str, int | None] = {}
+    if rebuild:
+        for pk, name in Designee.objects.filter(source=list_source).values_list("pk", "name"):
+            key = _name_key(name)
+            by_name[key] = None if key in by_name else pk  # an ambiguous name links to no one
+    collections: dict[str, list[tuple]] = defaultdict(list)
     for designee_pk, record, locks in rebuild:
-        for name, rows in _child_rows(ctx, designee_pk, record, locks).items():
+        for name, rows in _child_rows(ctx, designee_pk, record, locks, by_name).items():
             collections[name].extend(rows)
-    for name, model in CHILD_MODELS.items():
+    changed_pks = {pk for _, _, pk, _ in changed}
+    for name, (model, columns) in CHILD_SPECS.items():
         fk = "from_designee_id" if model is Relationship else "designee_id"
-        replace = [pk for pk, _, locks in rebuild if pk in set(changed_pks) and not _locked(locks, name)]
+        replace = [pk for pk, _, locks in rebuild if pk in changed_pks and not _locked(locks, name)]
         for chunk in _chunks(replace):
             model.objects.filter(**{f"{fk}__in": chunk}).delete()
-        for chunk in _chunks(collections[name]):
-            model.objects.bulk_create(chunk)
-    _resolve_relationships(list_source, [pk for pk, _, _ in rebuild])
+        insert_rows(model, columns, collections[name])
+    if new_rows:
+        _resolve_relationships(list_source, by_name)
 
     # 6. Designations and their events.
-    events: list[DesignationEvent] = []
+    events: list[tuple] = []
     run_id = import_run.pk if import_run else None
     doc_id = source_document.pk if source_document else None
     delisting = _snapshot_delisting(previous_date, snapshot_date)
+
+    def event(designation_pk, kind, when: _Listing, changes=None, note=""):
+        return (designation_pk, kind, when.on, when.precision, when.earliest, doc_id, run_id, changes or {}, note)
+
     if to_delist:
         delist_pks = [pk for pk, _ in to_delist]
         for chunk in _chunks(delist_pks):
@@ -509,75 +502,87 @@ def upsert_snapshot(
                 delisted_earliest=delisting.earliest,
             )
         for designation_pk, kind in to_delist:
-            events.append(
-                DesignationEvent(
-                    designation_id=designation_pk,
-                    kind=kind,
-                    occurred_on=delisting.on,
-                    precision=delisting.precision,
-                    earliest=delisting.earliest,
-                    source_document_id=doc_id,
-                    import_run_id=run_id,
-                    note="No longer on the list." if kind == DesignationEvent.Kind.DELISTED else "",
-                )
-            )
+            note = "No longer on the list." if kind == DesignationEvent.Kind.DELISTED else ""
+            events.append(event(designation_pk, kind, delisting, note=note))
             if kind == DesignationEvent.Kind.REMOVED_DUPLICATE:
                 result.removed_duplicates += 1
         result.delisted = len(to_delist)
 
     for designation_pk, old, new in amendments:
         Designation.objects.filter(pk=designation_pk).update(program_id=new, authority_id=ctx.authority_for(new))
-        events.append(
-            DesignationEvent(
-                designation_id=designation_pk,
-                kind=DesignationEvent.Kind.AMENDED,
-                occurred_on=delisting.on,
-                precision=delisting.precision,
-                earliest=delisting.earliest,
-                source_document_id=doc_id,
-                import_run_id=run_id,
-                changes={"program": [ctx.program_by_pk[old].code, ctx.program_by_pk[new].code]},
-            )
-        )
+        changes = {"program": [ctx.program_by_pk[old].code, ctx.program_by_pk[new].code]}
+        events.append(event(designation_pk, DesignationEvent.Kind.AMENDED, delisting, changes=changes))
     result.amended = len(amendments)
 
-    designations: list[Designation] = []
-    kinds: list[str] = []
+    designation_rows = []
+    kinds: dict[tuple[int, int], tuple[str, _Listing]] = {}
     for uid, program_id, listing in new_listings:
         designee_pk = uid_to_pk[uid]
         relisted = (designee_pk, program_id) in ever_listed
-        kinds.append(DesignationEvent.Kind.RELISTED if relisted else DesignationEvent.Kind.LISTED)
-        designations.append(
-            Designation(
-                designee_id=designee_pk,
-                program_id=program_id,
-                authority_id=ctx.authority_for(program_id),
-                agency=agency,
-                status=Designation.Status.ACTIVE,
-                listed_on=listing.on,
-                listed_precision=listing.precision,
-                listed_earliest=listing.earliest,
-                source=list_source,
+        kinds[(designee_pk, program_id)] = (
+            DesignationEvent.Kind.RELISTED if relisted else DesignationEvent.Kind.LISTED,
+            listing,
+        )
+        designation_rows.append(
+            (
+                designee_pk,
+                program_id,
+                ctx.authority_for(program_id),
+                agency,
+                Designation.Status.ACTIVE,
+                listing.on,
+                listing.precision,
+                listing.earliest,
+                list_source,
+                "",
+                "",
+                "",
+                [],
             )
         )
-    for chunk in _chunks(designations):
-        Designation.objects.bulk_create(chunk)
-    for designation, kind in zip(designations, kinds, strict=True):
-        events.append(
-            DesignationEvent(
-                designation_id=designation.pk,
-                kind=kind,
-                occurred_on=designation.listed_on,
-                precision=designation.listed_precision,
-                earliest=designation.listed_earliest,
-                source_document_id=doc_id,
-                import_run_id=run_id,
-            )
-        )
-    result.listed = kinds.count(DesignationEvent.Kind.LISTED)
-    result.relisted = kinds.count(DesignationEvent.Kind.RELISTED)
-    for chunk in _chunks(events):
-        DesignationEvent.objects.bulk_create(chunk)
+    insert_rows(
+        Designation,
+        (
+            "designee",
+            "program",
+            "authority",
+            "agency",
+            "status",
+            "listed_on",
+            "listed_precision",
+            "listed_earliest",
+            "source",
+            "delisted_precision",
+            "legal_basis",
+            "reason",
+            "locked_fields",
+        ),
+        designation_rows,
+    )
+    if designation_rows:
+        before = _active_pairs(active)
+        created = Designation.objects.filter(designee__source=list_source, status=Designation.Status.ACTIVE)
+        for pk, designee_pk, program_id in created.values_list("pk", "designee_id", "program_id"):
+            if (designee_pk, program_id) in kinds and (designee_pk, program_id) not in before:
+                kind, listing = kinds[(designee_pk, program_id)]
+                events.append(event(pk, kind, listing))
+    result.listed = sum(1 for kind, _ in kinds.values() if kind == DesignationEvent.Kind.LISTED)
+    result.relisted = len(kinds) - result.listed
+    insert_rows(
+        DesignationEvent,
+        (
+            "designation",
+            "kind",
+            "occurred_on",
+            "precision",
+            "earliest",
+            "source_document",
+            "import_run",
+            "changes",
+            "note",
+        ),
+        events,
+    )
 
     if ctx.unmapped_countries:
         top = sorted(ctx.unmapped_countries.items(), key=lambda kv: -kv[1])[:10]
@@ -620,27 +625,23 @@ def _previous_snapshot_date(list_source: str, current: datetime.date, complete: 
     )
 
 
-def _resolve_relationships(list_source: str, designee_pks: list[int]) -> None:
-    """Point "Linked To" links at the designee of that exact name on the same list, when the name is unique."""
-    if not designee_pks:
-        return
-    by_name: dict[str, int | None] = {}
-    for pk, name in Designee.objects.filter(source=list_source).values_list("pk", "name"):
-        key = _name_key(name)
-        by_name[key] = None if key in by_name else pk
+def _active_pairs(active: dict[int, dict[int, int]]) -> set[tuple[int, int]]:
+    return {(designee_pk, program_pk) for designee_pk, programs in active.items() for program_pk in programs}
+
+
+def _resolve_relationships(list_source: str, by_name: dict[str, int | None]) -> None:
+    """Point unresolved "Linked To" links of the list at designees whose names appeared since."""
     updates = []
-    pk_set = set(designee_pks)
-    for rel in Relationship.objects.filter(from_designee__source=list_source, to_designee__isnull=True).only(
-        "pk", "to_name", "from_designee_id"
-    ):
-        if rel.from_designee_id not in pk_set:
-            continue
-        target = by_name.get(_name_key(rel.to_name))
+    for pk, to_name in Relationship.objects.filter(
+        from_designee__source=list_source, to_designee__isnull=True
+    ).values_list("pk", "to_name"):
+        target = by_name.get(_name_key(to_name))
         if target:
-            rel.to_designee_id = target
-            updates.append(rel)
-    for chunk in _chunks(updates):
-        Relationship.objects.bulk_update(chunk, ["to_designee_id"])
+            updates.append((target, pk))
+    if updates:
+        table = connection.ops.quote_name(Relationship._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET to_designee_id = %s WHERE id = %s", updates)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -820,21 +821,53 @@ def upsert_history(
         for event in evts:
             event.designation_id = designation.pk
             events.append(event)
-    for chunk in _chunks(list(to_update.values())):
-        Designation.objects.bulk_update(
-            chunk,
-            [
-                "status",
-                "listed_on",
-                "listed_precision",
-                "listed_earliest",
-                "delisted_on",
-                "delisted_precision",
-                "delisted_earliest",
-            ],
-        )
-    for chunk in _chunks(events):
-        DesignationEvent.objects.bulk_create(chunk)
+    date_columns = (
+        "status",
+        "listed_on",
+        "listed_precision",
+        "listed_earliest",
+        "delisted_on",
+        "delisted_precision",
+        "delisted_earliest",
+    )
+    if to_update:
+        # One UPDATE per row through executemany: bulk_update's CASE expressions grow quadratically.
+        table = connection.ops.quote_name(Designation._meta.db_table)
+        assignments = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in date_columns)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE id = %s",
+                [(*(getattr(d, c) for c in date_columns), d.pk) for d in to_update.values()],
+            )
+    event_columns = (
+        "designation",
+        "kind",
+        "occurred_on",
+        "precision",
+        "earliest",
+        "source_document",
+        "import_run",
+        "changes",
+        "note",
+    )
+    insert_rows(
+        DesignationEvent,
+        event_columns,
+        [
+            (
+                e.designation_id,
+                e.kind,
+                e.occurred_on,
+                e.precision,
+                e.earliest,
+                e.source_document_id,
+                e.import_run_id,
+                e.changes,
+                e.note,
+            )
+            for e in events
+        ],
+    )
     result.listed = len(new_rows)
     result.updated = len(to_update)
     result.delisted = sum(1 for e in events if e.kind == DesignationEvent.Kind.DELISTED)

@@ -4,6 +4,8 @@ from django.db import connection
 from django.http import JsonResponse
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -32,6 +34,7 @@ API_ENDPOINTS = {
 }
 
 
+@extend_schema(responses={200: OpenApiTypes.OBJECT})
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def api_root(request, format=None):

@@ -98,9 +98,9 @@ def test_below_floor_fails_before_writing(reference_data):
     "content, message",
     [
         (b"", "empty"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), ""),
-        (b'36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"remarks cut', ""),
-        (b'25,"Calle 1","Havana","Cuba",-0- \r\n', ""),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "not a CSV text file"),
+        (b'36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"remarks cut', "looks truncated"),
+        (b'25,"Calle 1","Havana","Cuba",-0- \r\n', "expected 12 columns, found 5"),
     ],
     ids=["empty", "binary", "truncated", "other-list"],
 )

@@ -1,0 +1,200 @@
+"""API representations of countries, designees, designations and source documents. Dates are ISO 8601.
+
+Every date that may be known only roughly travels with its ``*_precision`` (and, for a bracket between
+two list snapshots, its ``*_earliest`` bound); see ``designations.models.DatePrecision``.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from designations.models import (
+    Alias,
+    Country,
+    Designation,
+    DesignationEvent,
+    Designee,
+    DesigneeCountry,
+    Identifier,
+    SourceDocument,
+)
+from programs.api.serializers import AuthorityBriefSerializer, ProgramBriefSerializer
+
+
+class CountryBriefSerializer(serializers.ModelSerializer):
+    """A country as nested in other objects."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="designations-api:country-detail", lookup_field="code")
+
+    class Meta:
+        model = Country
+        fields = ("code", "name", "url")
+
+
+class CountrySerializer(serializers.ModelSerializer):
+    """A country, with how many designees tied to it (in any role) are actively designated."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="designations-api:country-detail", lookup_field="code")
+    active_designees = serializers.IntegerField(
+        read_only=True, help_text="Distinct designees tied to the country with an active designation."
+    )
+
+    class Meta:
+        model = Country
+        fields = ("code", "name", "numeric", "url", "active_designees")
+
+
+class SourceDocumentBriefSerializer(serializers.ModelSerializer):
+    """A source document as nested in events; ``url`` is the document's own address."""
+
+    class Meta:
+        model = SourceDocument
+        fields = ("id", "kind", "title", "url", "published_on")
+
+
+class SourceDocumentSerializer(serializers.ModelSerializer):
+    """What facts come from: a list snapshot, a notice, a press release, a report."""
+
+    class Meta:
+        model = SourceDocument
+        fields = ("id", "kind", "agency", "source", "source_uid", "title", "url", "published_on", "content_sha256")
+
+
+class DesigneeBriefSerializer(serializers.ModelSerializer):
+    """A designee as nested in designations."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="designations-api:designee-detail")
+
+    class Meta:
+        model = Designee
+        fields = ("id", "url", "kind", "name", "entry_number")
+
+
+class AliasSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Alias
+        fields = ("name", "kind", "strength", "script")
+
+
+class IdentifierSerializer(serializers.ModelSerializer):
+    country = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Identifier
+        fields = ("kind", "value", "country", "country_text", "issued_on", "expires_on", "note")
+
+
+class DesigneeCountrySerializer(serializers.ModelSerializer):
+    """A country tied to a designee, and the role that ties it."""
+
+    code = serializers.CharField(source="country.code", read_only=True)
+    name = serializers.CharField(source="country.name", read_only=True)
+
+    class Meta:
+        model = DesigneeCountry
+        fields = ("code", "name", "role")
+
+
+class DesignationBriefSerializer(serializers.ModelSerializer):
+    """A designation as nested in its designee."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="designations-api:designation-detail")
+    program = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Designation
+        fields = (
+            "id",
+            "url",
+            "program",
+            "status",
+            "listed_on",
+            "listed_precision",
+            "listed_earliest",
+            "delisted_on",
+            "delisted_precision",
+            "delisted_earliest",
+        )
+
+
+class DesigneeSerializer(serializers.ModelSerializer):
+    """A designated individual, entity, vessel or aircraft, with its names, identifiers and designations."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="designations-api:designee-detail")
+    aliases = AliasSerializer(many=True, read_only=True)
+    identifiers = IdentifierSerializer(many=True, read_only=True)
+    countries = DesigneeCountrySerializer(source="country_links", many=True, read_only=True)
+    designations = DesignationBriefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Designee
+        fields = (
+            "id",
+            "url",
+            "kind",
+            "name",
+            "entry_number",
+            "title",
+            "gender",
+            "remarks",
+            "call_sign",
+            "vessel_type",
+            "vessel_flag",
+            "vessel_owner",
+            "tonnage",
+            "gross_registered_tonnage",
+            "aircraft_model",
+            "aircraft_operator",
+            "source",
+            "source_uid",
+            "aliases",
+            "identifiers",
+            "countries",
+            "designations",
+            "created_at",
+            "updated_at",
+        )
+
+
+class DesignationEventSerializer(serializers.ModelSerializer):
+    """One dated change to a designation and the document that announced it."""
+
+    source_document = SourceDocumentBriefSerializer(read_only=True)
+
+    class Meta:
+        model = DesignationEvent
+        fields = ("kind", "occurred_on", "precision", "earliest", "source_document", "changes", "note")
+
+
+class DesignationSerializer(serializers.ModelSerializer):
+    """One designee under one program during one period, with its dated events."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="designations-api:designation-detail")
+    designee = DesigneeBriefSerializer(read_only=True)
+    program = ProgramBriefSerializer(read_only=True)
+    authority = AuthorityBriefSerializer(read_only=True, allow_null=True)
+    events = DesignationEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Designation
+        fields = (
+            "id",
+            "url",
+            "designee",
+            "program",
+            "authority",
+            "agency",
+            "status",
+            "listed_on",
+            "listed_precision",
+            "listed_earliest",
+            "delisted_on",
+            "delisted_precision",
+            "delisted_earliest",
+            "legal_basis",
+            "reason",
+            "source",
+            "events",
+            "created_at",
+            "updated_at",
+        )

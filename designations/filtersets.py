@@ -1,0 +1,295 @@
+"""Filters for countries, designees, designations and source documents, shared by the pages and the API.
+
+``?program=GLOMAG&country=IR`` means the same on an HTML list and on its API endpoint. Every foreign key
+has a pair of filters: ``<fk>_id`` by primary key and ``<fk>`` by code. Programs and authorities accept
+several values (``?program=GLOMAG&program=HK-EO13936`` means either).
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django_filters.fields import ModelChoiceField
+
+from designations.models import (
+    Country,
+    CountryName,
+    Designation,
+    Designee,
+    DesigneeCountry,
+    Identifier,
+    SourceDocument,
+)
+from programs.models import Agency, Authority, Program
+
+
+class CountryCodeField(ModelChoiceField):
+    """A country chosen by its ISO alpha-2 code, in either case (``ir`` finds ``IR``)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().upper()
+        return super().to_python(value)
+
+
+class CountryFilter(django_filters.ModelChoiceFilter):
+    """Filter by one country, given as its ISO alpha-2 code; an unknown code is a validation error."""
+
+    field_class = CountryCodeField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Country.objects.all())
+        kwargs.setdefault("to_field_name", "code")
+        super().__init__(*args, **kwargs)
+
+
+class CodeMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """Related objects chosen by their ``code``; several values mean any of them.
+
+    django-filter would compare ``field_name`` with each chosen object's code, and drf-spectacular reads
+    the parameter's type from ``field_name`` followed by ``to_field_name``. Filtering on the chosen objects
+    themselves lets ``field_name`` name the relation, which suits both.
+    """
+
+    def get_filter_predicate(self, v):
+        return {self.field_name: v}
+
+
+def code_filter_pair(
+    model: type[Program] | type[Authority], field_name: str, *, method: str | None = None, distinct: bool = False
+) -> tuple[django_filters.Filter, django_filters.Filter]:
+    """The ``<fk>`` (by code) and ``<fk>_id`` (by pk) filters for ``field_name``; both repeatable.
+
+    Pass ``distinct=True`` when ``field_name`` crosses a many-to-many relation, where two values could
+    match one row twice.
+    """
+    label = model._meta.verbose_name.capitalize()
+    by_code = CodeMultipleChoiceFilter(
+        field_name=field_name,
+        to_field_name="code",
+        queryset=model.objects.all(),
+        label=f"{label} (code)",
+        distinct=distinct,
+        method=method,
+    )
+    by_pk = django_filters.ModelMultipleChoiceFilter(
+        field_name=field_name,
+        queryset=model.objects.all(),
+        label=f"{label} (ID)",
+        distinct=distinct,
+        method=method,
+    )
+    return by_code, by_pk
+
+
+class CountryFilterSet(django_filters.FilterSet):
+    """Countries by code, name, or a spelling a source uses ("Burma", "Korea, North")."""
+
+    q = django_filters.CharFilter(method="search", label="Search")
+
+    class Meta:
+        model = Country
+        fields = ("q",)
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        spellings = CountryName.objects.filter(name__icontains=value).values("country_id")
+        return queryset.filter(Q(code__iexact=value) | Q(name__icontains=value) | Q(pk__in=spellings))
+
+
+class DesignationFilterSet(django_filters.FilterSet):
+    """Designations by program, authority, agency, country of the designee, status and dates.
+
+    Date bounds are inclusive: ``listed_after=2020-01-01`` keeps designations listed on that day.
+    """
+
+    # A number, not a choice: a form must not render a select of every designee.
+    designee_id = django_filters.NumberFilter(field_name="designee", label="Designee (ID)")
+    program, program_id = code_filter_pair(Program, "program")
+    authority, authority_id = code_filter_pair(Authority, "authority")
+    agency = django_filters.MultipleChoiceFilter(choices=Agency.choices, distinct=False)
+    country = CountryFilter(method="filter_country", label="Country of the designee (ISO code, any role)")
+    country_role = django_filters.ChoiceFilter(
+        choices=DesigneeCountry.Role.choices,
+        method="filter_applied_with_country",
+        label="Country role (with country)",
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        field_name="designee__kind", choices=Designee.Kind.choices, label="Designee kind", distinct=False
+    )
+    status = django_filters.MultipleChoiceFilter(choices=Designation.Status.choices, distinct=False)
+    listed_after = django_filters.DateFilter(field_name="listed_on", lookup_expr="gte")
+    listed_before = django_filters.DateFilter(field_name="listed_on", lookup_expr="lte")
+    delisted_after = django_filters.DateFilter(field_name="delisted_on", lookup_expr="gte")
+    delisted_before = django_filters.DateFilter(field_name="delisted_on", lookup_expr="lte")
+    q = django_filters.CharFilter(method="search", label="Search")
+
+    class Meta:
+        model = Designation
+        fields = (
+            "designee_id",
+            "program",
+            "program_id",
+            "authority",
+            "authority_id",
+            "agency",
+            "country",
+            "country_role",
+            "kind",
+            "status",
+            "listed_after",
+            "listed_before",
+            "delisted_after",
+            "delisted_before",
+            "q",
+        )
+
+    def filter_country(self, queryset: QuerySet, name: str, value: Country) -> QuerySet:
+        return queryset.for_country(value.code, self.form.cleaned_data.get("country_role") or None)
+
+    def filter_applied_with_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """``country_role`` only narrows ``country``; ``filter_country`` reads it."""
+        return queryset
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(designee_id__in=Designee.objects.search(value).values("pk"))
+
+
+class DesigneeFilterSet(django_filters.FilterSet):
+    """Designees by kind, country, identifier and by their designations.
+
+    The designation criteria (``program``, ``authority``, ``status``, ``listed_after``, ``listed_before``)
+    apply together to the same designation: ``?program=GLOMAG&status=active`` keeps designees actively
+    designated under GLOMAG, not designees active under one program and once listed under GLOMAG.
+    ``status=delisted`` keeps designees with a matching designation and no active one among them.
+    """
+
+    DESIGNATION_FILTERS = (
+        "program",
+        "program_id",
+        "authority",
+        "authority_id",
+        "status",
+        "listed_after",
+        "listed_before",
+    )
+
+    kind = django_filters.MultipleChoiceFilter(choices=Designee.Kind.choices, distinct=False)
+    country = CountryFilter(method="filter_country", label="Country (ISO code, any role)")
+    country_role = django_filters.ChoiceFilter(
+        choices=DesigneeCountry.Role.choices,
+        method="filter_applied_with_country",
+        label="Country role (with country)",
+    )
+    program, program_id = code_filter_pair(Program, "designations__program", method="filter_applied_together")
+    authority, authority_id = code_filter_pair(Authority, "designations__authority", method="filter_applied_together")
+    status = django_filters.ChoiceFilter(
+        choices=Designation.Status.choices, method="filter_applied_together", label="Designation status"
+    )
+    listed_after = django_filters.DateFilter(method="filter_applied_together", label="Listed on or after")
+    listed_before = django_filters.DateFilter(method="filter_applied_together", label="Listed on or before")
+    entry_number = django_filters.NumberFilter()
+    identifier = django_filters.CharFilter(method="filter_identifier", label="Identifier value (exact)")
+    q = django_filters.CharFilter(method="search", label="Search")
+
+    class Meta:
+        model = Designee
+        fields = (
+            "kind",
+            "country",
+            "country_role",
+            "program",
+            "program_id",
+            "authority",
+            "authority_id",
+            "status",
+            "listed_after",
+            "listed_before",
+            "entry_number",
+            "identifier",
+            "q",
+        )
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        return self.filter_by_designations(queryset)
+
+    def filter_by_designations(self, queryset: QuerySet) -> QuerySet:
+        """Keep designees with a designation matching every designation criterion given.
+
+        1. Narrow designations by program, authority and listing date.
+        2. ``status=active``: keep designees with an active one among them.
+        3. ``status=delisted``: keep designees with one of them and none active.
+        """
+        data = self.form.cleaned_data
+        # Empty multiple choices clean to an empty queryset (no query: it is .none()), hence truthiness.
+        if not any(data.get(name) for name in self.DESIGNATION_FILTERS):
+            return queryset
+        designations = Designation.objects.all()
+        for name in ("program", "program_id", "authority", "authority_id"):
+            if data.get(name):
+                designations = designations.filter(**{f"{name.removesuffix('_id')}__in": data[name]})
+        if data.get("listed_after"):
+            designations = designations.filter(listed_on__gte=data["listed_after"])
+        if data.get("listed_before"):
+            designations = designations.filter(listed_on__lte=data["listed_before"])
+        status = data.get("status")
+        if status == Designation.Status.ACTIVE:
+            return queryset.filter(pk__in=designations.active().values("designee_id"))
+        queryset = queryset.filter(pk__in=designations.values("designee_id"))
+        if status == Designation.Status.DELISTED:
+            queryset = queryset.exclude(pk__in=designations.active().values("designee_id"))
+        return queryset
+
+    def filter_applied_together(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        """Designation criteria are applied as one subquery by ``filter_by_designations``."""
+        return queryset
+
+    def filter_country(self, queryset: QuerySet, name: str, value: Country) -> QuerySet:
+        links = DesigneeCountry.objects.filter(country=value)
+        role = self.form.cleaned_data.get("country_role")
+        if role:
+            links = links.filter(role=role)
+        return queryset.filter(pk__in=links.values("designee_id"))
+
+    def filter_applied_with_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """``country_role`` only narrows ``country``; ``filter_country`` reads it."""
+        return queryset
+
+    def filter_identifier(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=Identifier.objects.filter(value=value).values("designee_id"))
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=Designee.objects.search(value).values("pk"))
+
+
+class SourceDocumentFilterSet(django_filters.FilterSet):
+    """Source documents by kind, agency, source and publication date (bounds inclusive)."""
+
+    kind = django_filters.MultipleChoiceFilter(choices=SourceDocument.Kind.choices, distinct=False)
+    agency = django_filters.MultipleChoiceFilter(choices=Agency.choices, distinct=False)
+    source = django_filters.CharFilter()
+    published_after = django_filters.DateFilter(field_name="published_on", lookup_expr="gte")
+    published_before = django_filters.DateFilter(field_name="published_on", lookup_expr="lte")
+    q = django_filters.CharFilter(method="search", label="Search")
+
+    class Meta:
+        model = SourceDocument
+        fields = ("kind", "agency", "source", "published_after", "published_before", "q")
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(url__icontains=value))

@@ -1,0 +1,16 @@
+"""Read-only API endpoint for import runs."""
+
+from rest_framework import viewsets
+
+from importers.api.serializers import ImportRunSerializer
+from importers.filtersets import ImportRunFilterSet
+from importers.models import ImportRun
+
+
+class ImportRunViewSet(viewsets.ReadOnlyModelViewSet):
+    """Import runs, newest first: what each source import found and changed."""
+
+    queryset = ImportRun.objects.order_by("-created_at", "-pk")
+    serializer_class = ImportRunSerializer
+    filterset_class = ImportRunFilterSet
+    ordering_fields = ("id", "created_at", "started_at", "finished_at", "source", "status")

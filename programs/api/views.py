@@ -1,0 +1,29 @@
+"""Read-only API endpoints for authorities and programs."""
+
+from rest_framework import viewsets
+
+from programs.api.serializers import AuthoritySerializer, ProgramSerializer
+from programs.filtersets import AuthorityFilterSet, ProgramFilterSet
+from programs.models import Authority, Program
+
+
+class AuthorityViewSet(viewsets.ReadOnlyModelViewSet):
+    """Sanctioning authorities (statutes, executive orders, regulations), looked up by code."""
+
+    queryset = Authority.objects.with_related().order_by("name", "pk")
+    serializer_class = AuthoritySerializer
+    filterset_class = AuthorityFilterSet
+    ordering_fields = ("code", "name", "kind", "status", "signed_on", "effective_on", "ended_on")
+    lookup_field = "code"
+
+
+class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
+    """Sanctions programs as the lists tag them, looked up by code (``CAATSA - RUSSIA`` keeps its spaces)."""
+
+    queryset = Program.objects.with_related().order_by("code", "pk")
+    serializer_class = ProgramSerializer
+    filterset_class = ProgramFilterSet
+    ordering_fields = ("code", "name", "agency", "family", "status")
+    lookup_field = "code"
+    # Program codes are published tags that contain spaces and dots; only a slash would break the path.
+    lookup_value_regex = "[^/]+"

@@ -1,0 +1,232 @@
+"""The import-run admin: read-only, with a "Run again" action that calls the enqueue service."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.contrib.admin import helpers
+from django.contrib.auth.models import Permission, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+import importers.services
+from importers.models import ImportRun
+
+pytestmark = pytest.mark.django_db
+
+SDN_CSV = Path(__file__).resolve().parents[2] / "fixtures" / "ofac" / "sdn_2024-07-02" / "sdn.csv"
+
+
+def make_run(**fields) -> ImportRun:
+    started = datetime.datetime(2024, 7, 3, 6, 0, 0, tzinfo=datetime.UTC)
+    values = {
+        "source": "ofac-sdn",
+        "status": ImportRun.Status.SUCCEEDED,
+        "trigger": ImportRun.Trigger.CLI,
+        "path": "fixtures/ofac/sdn_2024-07-02",
+        "as_of": datetime.date(2024, 7, 2),
+        "started_at": started,
+        "finished_at": started + datetime.timedelta(minutes=2, seconds=5),
+        "records": 17452,
+        "created": 17452,
+        "warnings": [
+            {"entry": "36216", "message": "unparsed remarks item: 'Digital Currency Address - XBT'"},
+        ],
+        "stats": {"unparsed_remarks_share": 0.012},
+    }
+    values.update(fields)
+    return ImportRun.objects.create(**values)
+
+
+@pytest.fixture
+def run():
+    return make_run()
+
+
+def test_changelist_opens_and_lists_runs(admin_client, run):
+    response = admin_client.get(reverse("admin:importers_importrun_changelist"))
+
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [run]
+    assert '<td class="field-records">17452</td>' in response.content.decode()
+
+
+def test_change_page_shows_counts_duration_and_pretty_warnings(admin_client, run):
+    response = admin_client.get(reverse("admin:importers_importrun_change", args=[run.pk]))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "2:05" in content  # two minutes five seconds
+    assert "<pre" in content
+    assert "unparsed remarks item: &#x27;Digital Currency Address - XBT&#x27;" in content
+    assert "unparsed_remarks_share" in content
+    # View only: no save buttons, no editable inputs.
+    assert 'name="_save"' not in content
+    assert 'name="source"' not in content
+
+
+def test_change_page_lists_plain_text_warnings_one_per_item(admin_client):
+    run = make_run(
+        warnings=[
+            "add.csv: 4,286 rows for 3,732 entries not in sdn.csv skipped, e.g. 17016, 17022, 17143",
+            "58 country spellings could not be mapped to a code (275 uses), e.g. 'undetermined' x20",
+        ]
+    )
+
+    content = admin_client.get(reverse("admin:importers_importrun_change", args=[run.pk])).content.decode()
+
+    assert "<li>add.csv: 4,286 rows for 3,732 entries not in sdn.csv skipped, e.g. 17016, 17022, 17143</li>" in content
+    assert (
+        "<li>58 country spellings could not be mapped to a code (275 uses), e.g. &#x27;undetermined&#x27; x20</li>"
+        in (content)
+    )
+
+
+def test_change_page_shows_the_raw_file_size_or_that_it_is_missing(admin_client, settings):
+    raw = Path(settings.MEDIA_ROOT) / "imports" / "3f1c.csv"
+    raw.parent.mkdir(parents=True)
+    raw.write_bytes(SDN_CSV.read_bytes()[:1000])
+    kept = make_run(raw_file="imports/3f1c.csv")
+    lost = make_run(raw_file="imports/0000.csv")
+
+    kept_page = admin_client.get(reverse("admin:importers_importrun_change", args=[kept.pk])).content.decode()
+    lost_page = admin_client.get(reverse("admin:importers_importrun_change", args=[lost.pk])).content.decode()
+
+    assert "imports/3f1c.csv (1,000 bytes)" in kept_page
+    assert "imports/0000.csv <strong>(missing from disk)</strong>" in lost_page
+
+
+def test_runs_cannot_be_added(admin_client, run):
+    assert admin_client.get(reverse("admin:importers_importrun_add")).status_code == 403
+    assert admin_client.post(reverse("admin:importers_importrun_add"), {"source": "ofac-sdn"}).status_code == 403
+    assert ImportRun.objects.count() == 1
+
+
+def test_runs_cannot_be_edited(admin_client, run):
+    response = admin_client.post(
+        reverse("admin:importers_importrun_change", args=[run.pk]), {"source": "forged", "status": "failed"}
+    )
+
+    assert response.status_code == 403
+    run.refresh_from_db()
+    assert (run.source, run.status) == ("ofac-sdn", ImportRun.Status.SUCCEEDED)
+
+
+def test_runs_cannot_be_deleted(admin_client, run):
+    response = admin_client.post(reverse("admin:importers_importrun_delete", args=[run.pk]), {"post": "yes"})
+
+    assert response.status_code == 403
+    assert ImportRun.objects.filter(pk=run.pk).exists()
+
+
+def test_delete_action_is_not_offered(admin_client, run):
+    response = admin_client.get(reverse("admin:importers_importrun_changelist"))
+
+    actions = [name for name, _ in response.context["action_form"].fields["action"].choices if name]
+    assert actions == ["run_again"]
+
+
+def run_again(client, *runs):
+    return client.post(
+        reverse("admin:importers_importrun_changelist"),
+        {"action": "run_again", helpers.ACTION_CHECKBOX_NAME: [str(r.pk) for r in runs]},
+        follow=True,
+    )
+
+
+def test_run_again_enqueues_a_manual_run_with_the_same_source_path_and_date(admin_client, run, monkeypatch):
+    calls = []
+
+    def fake_enqueue(**kwargs):
+        calls.append(kwargs)
+        return ImportRun.objects.create(source=kwargs["source"], trigger=kwargs["trigger"], path=kwargs["path"])
+
+    monkeypatch.setattr(importers.services, "import_run_enqueue", fake_enqueue, raising=False)
+
+    response = run_again(admin_client, run)
+
+    assert response.status_code == 200
+    assert calls == [
+        {
+            "source": "ofac-sdn",
+            "trigger": ImportRun.Trigger.MANUAL,
+            "path": "fixtures/ofac/sdn_2024-07-02",
+            "as_of": datetime.date(2024, 7, 2),
+        }
+    ]
+    new_run = ImportRun.objects.exclude(pk=run.pk).get()
+    messages = [str(message) for message in response.context["messages"]]
+    assert messages == [f"{run}: started again as {new_run}."]
+
+
+def test_run_again_through_the_real_service_creates_a_pending_manual_run(admin_client, run):
+    if not hasattr(importers.services, "import_run_enqueue"):
+        pytest.skip("importers.services.import_run_enqueue is not available")
+
+    run_again(admin_client, run)
+
+    new_run = ImportRun.objects.exclude(pk=run.pk).get()
+    assert (new_run.source, new_run.trigger, new_run.path, new_run.as_of) == (
+        "ofac-sdn",
+        ImportRun.Trigger.MANUAL,
+        "fixtures/ofac/sdn_2024-07-02",
+        datetime.date(2024, 7, 2),
+    )
+    assert new_run.status == ImportRun.Status.PENDING
+
+
+def test_run_again_reports_a_refused_run_and_goes_on_with_the_others(admin_client, monkeypatch):
+    first = make_run(source="ofac-sdn")
+    second = make_run(source="ofac-consolidated", path="", as_of=None)
+    sources = []
+
+    def fake_enqueue(**kwargs):
+        sources.append(kwargs["source"])
+        if kwargs["source"] == "ofac-sdn":
+            raise ValueError("another import of ofac-sdn is running")
+        return ImportRun.objects.create(source=kwargs["source"])
+
+    monkeypatch.setattr(importers.services, "import_run_enqueue", fake_enqueue, raising=False)
+
+    response = run_again(admin_client, first, second)
+
+    assert sources == ["ofac-sdn", "ofac-consolidated"]
+    messages = [str(message) for message in response.context["messages"]]
+    assert messages[0] == f"{first}: not started: another import of ofac-sdn is running"
+    assert messages[1].startswith(f"{second}: started again as ofac-consolidated #")
+
+
+def test_run_again_needs_the_add_permission(client, run, monkeypatch):
+    viewer = User.objects.create_user("viewer", password="pw", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_importrun"))
+    client.force_login(viewer)
+    calls = []
+    monkeypatch.setattr(importers.services, "import_run_enqueue", lambda **kw: calls.append(kw), raising=False)
+
+    listing = client.get(reverse("admin:importers_importrun_changelist"))
+    run_again(client, run)
+
+    assert listing.status_code == 200
+    assert "action_form" not in listing.context or listing.context["action_form"] is None
+    assert calls == []
+
+
+def test_changelist_queries_are_pinned_and_do_not_grow_with_rows(admin_client):
+    url = reverse("admin:importers_importrun_changelist")
+    for _ in range(3):
+        make_run()
+    admin_client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(url)
+
+    for _ in range(27):
+        make_run()
+    with CaptureQueriesContext(connection) as many:
+        response = admin_client.get(url)
+
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == 30
+    assert len(few) == len(many) <= 7

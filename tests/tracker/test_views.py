@@ -1,0 +1,45 @@
+"""Site-wide views: the health check and the API index."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+API_COLLECTIONS = (
+    "authorities",
+    "programs",
+    "countries",
+    "designees",
+    "designations",
+    "source-documents",
+    "import-runs",
+)
+
+
+def test_healthz_answers_200_json_when_the_database_answers(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_api_root_links_every_collection_the_schema_and_the_docs(api_client):
+    response = api_client.get("/api/", HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 200
+    links = response.json()
+    assert set(links) == {*API_COLLECTIONS, "schema", "docs"}
+    for name in API_COLLECTIONS:
+        assert links[name] == f"http://testserver/api/{name}/"
+    assert links["schema"] == "http://testserver/api/schema/"
+    assert links["docs"] == "http://testserver/api/docs/"
+
+
+def test_every_api_root_link_answers(api_client):
+    links = api_client.get("/api/", HTTP_ACCEPT="application/json").json()
+
+    for name, url in links.items():
+        assert api_client.get(url).status_code == 200, name
