@@ -40,6 +40,11 @@ class ImportRun(TimeStampedModel):
     path = models.CharField(max_length=1000, blank=True, help_text="Local file or folder imported instead of fetching.")
     as_of = models.DateField(null=True, blank=True, help_text="Date the imported data describes.")
     dry_run = models.BooleanField(default=False)
+    max_delist_share = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Override of IMPORT_MAX_DELIST_SHARE for this run, when an editor confirmed mass removals.",
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     raw_sha256 = models.CharField(max_length=64, blank=True)

@@ -51,12 +51,17 @@ def import_run_create(
     path: str | list[str] = "",
     as_of: datetime.date | None = None,
     dry_run: bool = False,
+    max_delist_share: float | None = None,
 ) -> ImportRun:
     """Create a pending run of ``source``; ``KeyError`` for an unknown source."""
     get_adapter(source)  # validates the slug
+    if max_delist_share is not None and not 0 <= max_delist_share <= 1:
+        raise ValueError("max_delist_share is a share between 0 and 1")
     if isinstance(path, list | tuple):
         path = "\n".join(str(p) for p in path)
-    return ImportRun.objects.create(source=source, trigger=trigger, path=path, as_of=as_of, dry_run=dry_run)
+    return ImportRun.objects.create(
+        source=source, trigger=trigger, path=path, as_of=as_of, dry_run=dry_run, max_delist_share=max_delist_share
+    )
 
 
 def import_run_enqueue(
@@ -66,11 +71,14 @@ def import_run_enqueue(
     path: str | list[str] = "",
     as_of: datetime.date | None = None,
     dry_run: bool = False,
+    max_delist_share: float | None = None,
 ) -> ImportRun:
     """Create a pending run and queue its task once the transaction commits."""
     from importers.tasks import run_import as run_import_task
 
-    run = import_run_create(source=source, trigger=trigger, path=path, as_of=as_of, dry_run=dry_run)
+    run = import_run_create(
+        source=source, trigger=trigger, path=path, as_of=as_of, dry_run=dry_run, max_delist_share=max_delist_share
+    )
     transaction.on_commit(lambda: run_import_task.delay(run.pk))
     return run
 
@@ -292,6 +300,7 @@ def import_run_execute(
                     source_document=document,
                     import_run=run,
                     progress=progress,
+                    max_delist_share=run.max_delist_share,
                 )
             if run.dry_run:
                 transaction.set_rollback(True)

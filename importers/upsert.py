@@ -811,6 +811,25 @@ def upsert_history(
                             note="Date refined from the list history.",
                         )
                     )
+                # The re-tag the history shows is recorded once, with the first refinement of the listing.
+                if origin.get(program_id, program_id) != program_id and changes[0][0] == DesignationEvent.Kind.LISTED:
+                    events.append(
+                        DesignationEvent(
+                            designation_id=existing.pk,
+                            kind=DesignationEvent.Kind.AMENDED,
+                            occurred_on=interval.last_seen,
+                            precision=DatePrecision.RANGE,
+                            earliest=interval.first_seen,
+                            source_document_id=doc_id,
+                            import_run_id=run_id,
+                            changes={
+                                "program": [
+                                    ctx.program_by_pk[origin[program_id]].code,
+                                    ctx.program_by_pk[program_id].code,
+                                ]
+                            },
+                        )
+                    )
         if len(to_create) + len(events) == touched:
             unchanged_intervals += 1
 

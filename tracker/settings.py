@@ -166,7 +166,7 @@ if env_bool("DJANGO_BEHIND_PROXY", default=False):
 REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "tracker.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "tracker.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,

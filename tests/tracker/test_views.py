@@ -43,3 +43,20 @@ def test_every_api_root_link_answers(api_client):
 
     for name, url in links.items():
         assert api_client.get(url).status_code == 200, name
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [("name", ["name", "pk"]), ("-name,code", ["-name", "code", "pk"]), ("-code", ["-code", "pk"])],
+)
+def test_api_ordering_always_ends_with_the_primary_key(rf, query, expected):
+    from rest_framework.request import Request
+
+    from designations.api.views import CountryViewSet
+    from designations.models import Country
+    from tracker.filters import OrderingFilter
+
+    view = CountryViewSet()
+    request = Request(rf.get("/api/countries/", {"ordering": query}))
+
+    assert OrderingFilter().get_ordering(request, Country.objects.all(), view) == expected

@@ -28,13 +28,29 @@ class Command(BaseCommand):
         )
         parser.add_argument("--as-of", type=datetime.date.fromisoformat, help="Date the data describes (YYYY-MM-DD).")
         parser.add_argument("--dry-run", action="store_true", help="Parse and diff, report, then roll back.")
+        parser.add_argument(
+            "--max-delist-share",
+            type=float,
+            help="Allow this share (0-1) of active designations to be delisted by a complete snapshot, e.g. when "
+            "importing a list years newer than the last one. Default: IMPORT_MAX_DELIST_SHARE.",
+        )
         parser.add_argument("--no-progress", action="store_true", help="Do not show a progress bar.")
         parser.add_argument("--trigger", default=ImportRun.Trigger.CLI, choices=ImportRun.Trigger.values)
 
-    def handle(self, *args, source, path, as_of, dry_run, no_progress, trigger, **options):
+    def handle(self, *args, source, path, as_of, dry_run, no_progress, trigger, max_delist_share, **options):
         if source not in all_slugs():
             raise CommandError(f"Unknown source {source!r}. Known sources: {', '.join(all_slugs())}.")
-        run = import_run_create(source=source, trigger=trigger, path=path, as_of=as_of, dry_run=dry_run)
+        try:
+            run = import_run_create(
+                source=source,
+                trigger=trigger,
+                path=path,
+                as_of=as_of,
+                dry_run=dry_run,
+                max_delist_share=max_delist_share,
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         bar = None
         if not no_progress and options.get("verbosity", 1) > 0:
             from tqdm import tqdm

@@ -1,0 +1,128 @@
+"""The real 2024-07-02 SDN list and the 2021-2024 history, imported end to end into the database."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from designations.models import Designation, DesignationEvent, Designee
+from importers.models import ImportRun
+from importers.services import import_run_create, import_run_execute
+from importers.upsert import ImportSafetyError
+
+ROOT = Path(__file__).parent.parent.parent
+SDN_2024 = ROOT / "fixtures" / "ofac" / "sdn_2024-07-02"
+EXTRAS_2025 = ROOT / "fixtures" / "ofac" / "sdn_2025-12-24"
+HISTORY = ROOT / "fixtures" / "ofac" / "history" / "sdn_presence_intervals_2021-05-22_2024-07-02.csv"
+SDN_2021 = ROOT / "tests" / "data" / "ofac" / "sdn_2021-06-29"
+
+
+def _import(source, paths, as_of=None, **kwargs):
+    run = import_run_create(source=source, path=[str(p) for p in paths], as_of=as_of, **kwargs)
+    run = import_run_execute(run_id=run.pk)
+    assert run.status == ImportRun.Status.SUCCEEDED, run.error
+    return run
+
+
+def _file_counts(path: Path) -> tuple[Counter, Counter]:
+    """Per-tag and per-type counts read straight from the file with the csv module."""
+    text = (path / "sdn.csv").read_bytes().decode("ascii").rstrip("\x1a\r\n")
+    tags, types = Counter(), Counter()
+    for row in csv.reader(io.StringIO(text)):
+        for tag in row[3].strip().split("] ["):
+            tags[tag] += 1
+        types[row[2].strip() if row[2].strip() != "-0-" else "entity"] += 1
+    return tags, types
+
+
+def test_real_2024_list_gives_per_program_and_per_type_counts_of_the_file(reference_data):
+    run = _import("ofac-sdn", [SDN_2024], as_of=datetime.date(2024, 7, 2))
+    tags, types = _file_counts(SDN_2024)
+
+    active = Counter(Designation.objects.active().values_list("program__code", flat=True))
+    assert active == tags
+    assert active["GLOMAG"] == 700 and active["HK-EO13936"] == 42 and active["CAATSA - RUSSIA"] == 54
+    assert Counter(Designee.objects.values_list("kind", flat=True)) == types
+    assert types == {"individual": 6927, "entity": 7270, "vessel": 872, "aircraft": 374}
+    assert run.created == 15443
+    assert run.stats["remarks_unparsed_share"] < 0.01
+
+
+def test_person_with_only_a_place_of_birth_in_china_counts_under_china(reference_data):
+    _import("ofac-sdn", [SDN_2024], as_of=datetime.date(2024, 7, 2))
+
+    chen = Designee.objects.get(name="CHEN, Quanguo")
+
+    assert list(chen.country_links.values_list("country__code", "role")) == [("CN", "place_of_birth")]
+    assert Designee.objects.for_country("CN").filter(pk=chen.pk).exists()
+    assert chen.designations.get().program.code == "GLOMAG"
+
+
+def test_seed_bundle_adds_2025_aliases_and_addresses_for_2024_entries(reference_data):
+    run = _import("ofac-sdn", [SDN_2024, EXTRAS_2025], as_of=datetime.date(2024, 7, 2))
+
+    qahtani = Designee.objects.get(source_uid="26093")
+    assert "ALQAHTANI, Saud Abdullah S" in set(qahtani.aliases.values_list("name", flat=True))
+    assert qahtani.addresses.filter(city="Riyadh").exists()
+    assert any("add.csv" in w and "not in sdn.csv" in w for w in run.warnings)
+
+
+def test_2024_over_2021_lists_delists_and_keeps_history(reference_data):
+    _import("ofac-sdn", [SDN_2021], as_of=datetime.date(2021, 6, 29))
+    # Three years apart, 8.8% of the 2021 designations are gone: above the default 5% guard.
+    with pytest.raises(ImportSafetyError, match="would delist 945 of 10759"):
+        _import("ofac-sdn", [SDN_2024], as_of=datetime.date(2024, 7, 2))
+    run = _import("ofac-sdn", [SDN_2024], as_of=datetime.date(2024, 7, 2), max_delist_share=0.1)
+
+    tags, _ = _file_counts(SDN_2024)
+    assert Counter(Designation.objects.active().values_list("program__code", flat=True)) == tags
+    assert run.delisted > 0 and run.stats["listed"] > 0
+    delisted = Designation.objects.delisted().first()
+    assert (delisted.delisted_earliest, delisted.delisted_on) == (datetime.date(2021, 6, 29), datetime.date(2024, 7, 2))
+    # Entries gone since 2021 keep their designee and delisted designation.
+    assert Designee.objects.count() > 15443
+
+
+def test_history_backfill_dates_designations_and_the_api_filters_on_them(reference_data, api_client):
+    _import("ofac-sdn", [SDN_2024], as_of=datetime.date(2024, 7, 2))
+    run = _import("ofac-history", [HISTORY])
+
+    assert run.created == 994  # entries removed before 2024-07-02, known only from the history
+    # GAO, Qi: first seen on 2023-12-08 (UHRPA appeared then), bracketed by the snapshot before.
+    gao = Designation.objects.get(designee__source_uid="39417", program__code="UHRPA")
+    assert gao.listed_precision == "range"
+    assert gao.listed_earliest < gao.listed_on == datetime.date(2023, 12, 8)
+    # BELARUS-EO -> BELARUS-EO14038: one designation, amended, never delisted.
+    retagged = Designation.objects.filter(events__kind=DesignationEvent.Kind.AMENDED, program__code="BELARUS-EO14038")
+    assert retagged.count() == 33
+    assert not Designation.objects.filter(program__code="BELARUS-EO").exists()
+    # Removed entries carry a delisting bracket.
+    kadyrov_duplicate = Designation.objects.filter(designee__source_uid="36459")
+    assert kadyrov_duplicate.count() > 0
+    assert set(kadyrov_duplicate.values_list("status", "delisted_on")) == {("delisted", datetime.date(2022, 11, 14))}
+
+    response = api_client.get("/api/designations/", {"program": "GLOMAG", "delisted_after": "2021-05-22", "limit": 500})
+    assert response.status_code == 200
+    assert response.json()["count"] == 7  # PROVENANCE: 7 GLOMAG intervals ended
+    listed_2023 = api_client.get("/api/designations/", {"listed_after": "2023-01-01", "listed_before": "2023-12-31"})
+    assert listed_2023.json()["count"] == Designation.objects.filter(listed_on__year=2023).count() > 0
+
+    events = DesignationEvent.objects.count()
+    again = import_run_execute(run_id=import_run_create(source="ofac-history", path=[str(HISTORY)]).pk)
+    assert again.status == ImportRun.Status.UNCHANGED
+    assert DesignationEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("source", ["ofac-consolidated"])
+def test_real_consolidated_list_imports_with_its_tags(reference_data, source):
+    cons = ROOT / "tests" / "data" / "ofac" / "consolidated_2025-12-19"
+    run = _import(source, [cons], as_of=datetime.date(2025, 12, 19))
+
+    assert run.created == 442
+    counts = Counter(Designation.objects.filter(source="ofac-consolidated").values_list("program__code", flat=True))
+    assert counts["UKRAINE-EO13662"] == 286 and counts["CAATSA - RUSSIA"] == 1
