@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from designations.countries import CountryResolver, normalise_country_text
 from designations.models import (
@@ -429,9 +431,8 @@ def upsert_snapshot(
         uid_to_pk = dict(Designee.objects.filter(source=list_source).values_list("source_uid", "pk"))
     result.created = len(new_rows)
 
-    changed_objs: list[Designee] = []
+    changed_rows: list[tuple] = []
     for record, record_hash, pk, locks in changed:
-        designee = Designee(pk=pk, record_hash=record_hash, unparsed_remarks=list(record.unparsed))
         values = _scalar_values(record)
         if locks:
             current_values = Designee.objects.filter(pk=pk).values(*SCALAR_FIELDS).first() or {}
@@ -452,13 +453,23 @@ def upsert_snapshot(
                     result.skipped_changes.append(
                         {"designee": pk, "source_uid": record.source_uid, "field": collection, "imported": "(set)"}
                     )
-        for name, value in values.items():
-            setattr(designee, name, value)
-        changed_objs.append(designee)
-    for chunk in _chunks(changed_objs):
-        Designee.objects.bulk_update(chunk, [*SCALAR_FIELDS, "record_hash", "unparsed_remarks"])
-        if progress:
-            progress(len(chunk))
+        changed_rows.append(
+            (*(values[name] for name in SCALAR_FIELDS), record_hash, json.dumps(list(record.unparsed)), pk)
+        )
+    if changed_rows:
+        # One UPDATE per row through executemany: bulk_update's CASE expressions grow quadratically.
+        columns = [*SCALAR_FIELDS, "record_hash", "unparsed_remarks"]
+        assignments = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
+        table = connection.ops.quote_name(Designee._meta.db_table)
+        with connection.cursor() as cursor:
+            for chunk in _chunks(changed_rows, 5000):
+                cursor.executemany(
+                    f"UPDATE {table} SET {assignments}, updated_at = %s WHERE id = %s",
+                    [(*row[:-1], connection.ops.adapt_datetimefield_value(timezone.now()), row[-1]) for row in chunk],
+                )
+                if progress:
+                    progress(len(chunk))
+    changed_objs = changed_rows
     result.updated = len(changed_objs)
 
     # 5. Child rows: replaced as a set for changed entries, created for new ones.
