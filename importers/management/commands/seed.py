@@ -30,7 +30,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, force=False, **options):
         verbosity = options.get("verbosity", 1)
-        call_command("load_reference_data", verbosity=verbosity)
+        from designations.models import Country
+
+        # Reference data is loaded once: later starts must not overwrite what editors have curated since.
+        # Run `manage.py load_reference_data` to refresh it from fixtures/ deliberately.
+        if force or not Country.objects.exists():
+            call_command("load_reference_data", verbosity=verbosity)
         steps = [
             ("ofac-sdn", [str(SDN_SNAPSHOT), str(SDN_EXTRAS)], SNAPSHOT_DATE),
             ("ofac-history", [str(HISTORY)], None),
