@@ -1,8 +1,14 @@
-"""Filters for countries, designees, designations and source documents, shared by the pages and the API.
+"""Filters for countries, designees, designations, their events and source documents, shared by the pages and the API.
 
 ``?program=GLOMAG&country=IR`` means the same on an HTML list and on its API endpoint. Every foreign key
 has a pair of filters: ``<fk>_id`` by primary key and ``<fk>`` by code. Programs and authorities accept
 several values (``?program=GLOMAG&program=HK-EO13936`` means either).
+
+``as_of=YYYY-MM-DD`` asks what was in force on that day: listed on or before it and not delisted by then
+(``DesignationQuerySet.in_force_on``). A listing known only as a bracket between two list snapshots
+(``listed_precision=range``) counts from ``listed_on``, the end of the bracket: the day it was certainly
+listed. A delisting bracket works the same way, so a designation is in force up to the day before its
+``delisted_on``.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from designations.models import (
     Country,
     CountryName,
     Designation,
+    DesignationEvent,
     Designee,
     DesigneeCountry,
     Identifier,
@@ -82,6 +89,20 @@ def code_filter_pair(
     return by_code, by_pk
 
 
+def identifiers_matching(kind: str | None, value: str | None) -> QuerySet[Identifier]:
+    """Identifiers of the published kind (case-insensitive) and with the exact value, when given.
+
+    Both criteria apply to the same identifier: ``identifier_type=Passport&identifier=A123`` finds a
+    passport numbered A123, not a designee with some passport and some other document numbered A123.
+    """
+    identifiers = Identifier.objects.all()
+    if kind:
+        identifiers = identifiers.filter(kind__iexact=kind)
+    if value:
+        identifiers = identifiers.filter(value=value)
+    return identifiers
+
+
 class CountryFilterSet(django_filters.FilterSet):
     """Countries by code, name, or a spelling a source uses ("Burma", "Korea, North")."""
 
@@ -100,9 +121,12 @@ class CountryFilterSet(django_filters.FilterSet):
 
 
 class DesignationFilterSet(django_filters.FilterSet):
-    """Designations by program, authority, agency, country of the designee, status and dates.
+    """Designations by program, authority, agency, country of the designee, status, dates and identifiers.
 
     Date bounds are inclusive: ``listed_after=2020-01-01`` keeps designations listed on that day.
+    ``as_of`` keeps designations in force on that day (see the module docstring); ``status`` still means
+    the status today, so ``as_of=2022-01-01&status=delisted`` finds designations in force then and
+    delisted since.
     """
 
     # A number, not a choice: a form must not render a select of every designee.
@@ -124,6 +148,11 @@ class DesignationFilterSet(django_filters.FilterSet):
     listed_before = django_filters.DateFilter(field_name="listed_on", lookup_expr="lte")
     delisted_after = django_filters.DateFilter(field_name="delisted_on", lookup_expr="gte")
     delisted_before = django_filters.DateFilter(field_name="delisted_on", lookup_expr="lte")
+    as_of = django_filters.DateFilter(method="filter_as_of", label="In force on (date)")
+    identifier_type = django_filters.CharFilter(
+        method="filter_identifier", label="Designee identifier type (as published, e.g. Passport)"
+    )
+    identifier = django_filters.CharFilter(method="filter_identifier", label="Designee identifier value (exact)")
     q = django_filters.CharFilter(method="search", label="Search")
 
     class Meta:
@@ -143,11 +172,27 @@ class DesignationFilterSet(django_filters.FilterSet):
             "listed_before",
             "delisted_after",
             "delisted_before",
+            "as_of",
+            "identifier_type",
+            "identifier",
             "q",
         )
 
     def filter_country(self, queryset: QuerySet, name: str, value: Country) -> QuerySet:
         return queryset.for_country(value.code, self.form.cleaned_data.get("country_role") or None)
+
+    def filter_as_of(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.in_force_on(value)
+
+    def filter_identifier(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """``identifier_type`` and ``identifier`` match one identifier together; applied once, by either."""
+        data = self.form.cleaned_data
+        kind, number = (data.get("identifier_type") or "").strip(), (data.get("identifier") or "").strip()
+        if name == "identifier" and kind:
+            return queryset  # already applied with identifier_type
+        if not (kind or number):
+            return queryset
+        return queryset.filter(designee_id__in=identifiers_matching(kind, number).values("designee_id"))
 
     def filter_applied_with_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """``country_role`` only narrows ``country``; ``filter_country`` reads it."""
@@ -163,10 +208,13 @@ class DesignationFilterSet(django_filters.FilterSet):
 class DesigneeFilterSet(django_filters.FilterSet):
     """Designees by kind, country, identifier and by their designations.
 
-    The designation criteria (``program``, ``authority``, ``status``, ``listed_after``, ``listed_before``)
-    apply together to the same designation: ``?program=GLOMAG&status=active`` keeps designees actively
-    designated under GLOMAG, not designees active under one program and once listed under GLOMAG.
-    ``status=delisted`` keeps designees with a matching designation and no active one among them.
+    The designation criteria (``program``, ``authority``, ``agency``, ``status``, ``listed_after``,
+    ``listed_before``, ``delisted_after``, ``delisted_before``, ``as_of``) apply together to the same
+    designation: ``?program=GLOMAG&status=active`` keeps designees actively designated under GLOMAG, not
+    designees active under one program and once listed under GLOMAG. ``status=delisted`` keeps designees
+    with a matching designation and no active one among them. ``as_of=D`` keeps designees with at least
+    one (matching) designation in force on D; their nested ``designations`` list is not narrowed and still
+    shows every designation, including those listed after D or ended before it.
     """
 
     DESIGNATION_FILTERS = (
@@ -174,9 +222,13 @@ class DesigneeFilterSet(django_filters.FilterSet):
         "program_id",
         "authority",
         "authority_id",
+        "agency",
         "status",
         "listed_after",
         "listed_before",
+        "delisted_after",
+        "delisted_before",
+        "as_of",
     )
 
     kind = django_filters.MultipleChoiceFilter(choices=Designee.Kind.choices, distinct=False)
@@ -193,7 +245,16 @@ class DesigneeFilterSet(django_filters.FilterSet):
     )
     listed_after = django_filters.DateFilter(method="filter_applied_together", label="Listed on or after")
     listed_before = django_filters.DateFilter(method="filter_applied_together", label="Listed on or before")
+    agency = django_filters.MultipleChoiceFilter(
+        choices=Agency.choices, method="filter_applied_together", label="Designating agency"
+    )
+    delisted_after = django_filters.DateFilter(method="filter_applied_together", label="Delisted on or after")
+    delisted_before = django_filters.DateFilter(method="filter_applied_together", label="Delisted on or before")
+    as_of = django_filters.DateFilter(method="filter_applied_together", label="Designated on (date)")
     entry_number = django_filters.NumberFilter()
+    identifier_type = django_filters.CharFilter(
+        method="filter_identifier", label="Identifier type (as published, e.g. Passport)"
+    )
     identifier = django_filters.CharFilter(method="filter_identifier", label="Identifier value (exact)")
     q = django_filters.CharFilter(method="search", label="Search")
 
@@ -210,7 +271,12 @@ class DesigneeFilterSet(django_filters.FilterSet):
             "status",
             "listed_after",
             "listed_before",
+            "agency",
+            "delisted_after",
+            "delisted_before",
+            "as_of",
             "entry_number",
+            "identifier_type",
             "identifier",
             "q",
         )
@@ -222,7 +288,8 @@ class DesigneeFilterSet(django_filters.FilterSet):
     def filter_by_designations(self, queryset: QuerySet) -> QuerySet:
         """Keep designees with a designation matching every designation criterion given.
 
-        1. Narrow designations by program, authority and listing date.
+        1. Narrow designations by program, authority, agency, listing and delisting dates, and to those
+           in force on ``as_of``.
         2. ``status=active``: keep designees with an active one among them.
         3. ``status=delisted``: keep designees with one of them and none active.
         """
@@ -231,13 +298,19 @@ class DesigneeFilterSet(django_filters.FilterSet):
         if not any(data.get(name) for name in self.DESIGNATION_FILTERS):
             return queryset
         designations = Designation.objects.all()
-        for name in ("program", "program_id", "authority", "authority_id"):
+        for name in ("program", "program_id", "authority", "authority_id", "agency"):
             if data.get(name):
                 designations = designations.filter(**{f"{name.removesuffix('_id')}__in": data[name]})
-        if data.get("listed_after"):
-            designations = designations.filter(listed_on__gte=data["listed_after"])
-        if data.get("listed_before"):
-            designations = designations.filter(listed_on__lte=data["listed_before"])
+        for name, lookup in (
+            ("listed_after", "listed_on__gte"),
+            ("listed_before", "listed_on__lte"),
+            ("delisted_after", "delisted_on__gte"),
+            ("delisted_before", "delisted_on__lte"),
+        ):
+            if data.get(name):
+                designations = designations.filter(**{lookup: data[name]})
+        if data.get("as_of"):
+            designations = designations.in_force_on(data["as_of"])
         status = data.get("status")
         if status == Designation.Status.ACTIVE:
             return queryset.filter(pk__in=designations.active().values("designee_id"))
@@ -262,10 +335,14 @@ class DesigneeFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_identifier(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        if not value:
+        """``identifier_type`` and ``identifier`` match one identifier together; applied once, by either."""
+        data = self.form.cleaned_data
+        kind, number = (data.get("identifier_type") or "").strip(), (data.get("identifier") or "").strip()
+        if name == "identifier" and kind:
+            return queryset  # already applied with identifier_type
+        if not (kind or number):
             return queryset
-        return queryset.filter(pk__in=Identifier.objects.filter(value=value).values("designee_id"))
+        return queryset.filter(pk__in=identifiers_matching(kind, number).values("designee_id"))
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
@@ -293,3 +370,31 @@ class SourceDocumentFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(title__icontains=value) | Q(url__icontains=value))
+
+
+class DesignationEventFilterSet(django_filters.FilterSet):
+    """Designation events (the changes feed) by event kind, program and country of the designee."""
+
+    kind = django_filters.MultipleChoiceFilter(choices=DesignationEvent.Kind.choices, distinct=False)
+    program, program_id = code_filter_pair(Program, "designation__program")
+    country = CountryFilter(method="filter_country", label="Country of the designee (ISO code, any role)")
+    country_role = django_filters.ChoiceFilter(
+        choices=DesigneeCountry.Role.choices,
+        method="filter_applied_with_country",
+        label="Country role (with country)",
+    )
+
+    class Meta:
+        model = DesignationEvent
+        fields = ("kind", "program", "program_id", "country", "country_role")
+
+    def filter_country(self, queryset: QuerySet, name: str, value: Country) -> QuerySet:
+        links = DesigneeCountry.objects.filter(country=value)
+        role = self.form.cleaned_data.get("country_role")
+        if role:
+            links = links.filter(role=role)
+        return queryset.filter(designation__designee_id__in=links.values("designee_id"))
+
+    def filter_applied_with_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """``country_role`` only narrows ``country``; ``filter_country`` reads it."""
+        return queryset

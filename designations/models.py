@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 from designations.querysets import CountryQuerySet, DesignationQuerySet, DesigneeQuerySet
 from programs.models import Agency
@@ -23,6 +28,23 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", "Year"
     RANGE = "range", "Between two dates"
     ON_OR_BEFORE = "on_or_before", "On or before"
+
+
+class ReviewState(models.TextChoices):
+    """Where an imported or edited record stands with the editors.
+
+    Legal transitions (``designations.services.record_review``): UNREVIEWED -> REVIEWED or
+    NEEDS_ATTENTION; REVIEWED -> NEEDS_ATTENTION; NEEDS_ATTENTION -> REVIEWED. A record never goes back
+    to UNREVIEWED by hand; a reviewed record that changes afterwards is in the review queue again.
+    """
+
+    UNREVIEWED = "unreviewed", "Unreviewed"
+    REVIEWED = "reviewed", "Reviewed"
+    NEEDS_ATTENTION = "needs_attention", "Needs attention"
+
+
+# Bookkeeping that is not part of a record's curated content: left out of its history.
+HISTORY_EXCLUDED = ["review_state", "reviewed_at", "reviewed_by", "updated_at"]
 
 
 class CountryManager(models.Manager.from_queryset(CountryQuerySet)):
@@ -121,6 +143,20 @@ class SourceDocument(TimeStampedModel):
         return self.title or f"{self.get_kind_display()} {self.published_on or ''}".strip()
 
 
+class DesigneeHistoryBase(models.Model):
+    """Extra columns of a designee's historical record: its child rows as they stood at that moment.
+
+    Aliases, identifiers, addresses and the other child rows are part of what an editor curates on
+    the designee's page, so each version of the designee keeps them (``children``: collection name ->
+    list of rows), which is what the per-record diff and the revert use.
+    """
+
+    children = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class Designee(TimeStampedModel):
     """Whoever is designated: an individual, entity, vessel or aircraft.
 
@@ -160,12 +196,38 @@ class Designee(TimeStampedModel):
     source_uid = models.CharField(max_length=100, blank=True)
     record_hash = models.CharField(max_length=64, blank=True)
     locked_fields = models.JSONField(default=list, blank=True, help_text="Fields imports must not overwrite.")
+    # Editorial workflow. Imports write rows with raw SQL, so new columns carry database defaults.
+    review_state = models.CharField(
+        max_length=20, choices=ReviewState.choices, default=ReviewState.UNREVIEWED, db_default=ReviewState.UNREVIEWED
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged",
+        help_text="The designee this one was merged into (the same party); both source records are kept.",
+    )
+    citations = GenericRelation("designations.Citation")
 
     objects = DesigneeQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=[*HISTORY_EXCLUDED, "record_hash"], bases=[DesigneeHistoryBase])
 
     class Meta:
         ordering = ("name", "pk")
-        indexes = [models.Index(fields=("entry_number",)), models.Index(fields=("kind",))]
+        permissions = [
+            ("review_designee", "Can mark designees reviewed or needing attention"),
+            ("merge_designee", "Can merge designees and undo merges"),
+        ]
+        indexes = [
+            models.Index(fields=("entry_number",)),
+            models.Index(fields=("kind",)),
+            models.Index(fields=("review_state",)),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=("source", "source_uid"),
@@ -390,12 +452,33 @@ class Designation(TimeStampedModel):
     reason = models.TextField(blank=True)
     source = models.CharField(max_length=50, blank=True)
     locked_fields = models.JSONField(default=list, blank=True)
+    # Editorial additions. Imports write rows with raw SQL, so new columns carry database defaults.
+    curated_reason = models.TextField(
+        blank=True, db_default="", help_text="The editors' account of why this party was designated."
+    )
+    categories = models.ManyToManyField(
+        "designations.AbuseCategory",
+        blank=True,
+        related_name="designations",
+        help_text="The conduct the designation is for, from the controlled vocabulary.",
+    )
+    review_state = models.CharField(
+        max_length=20, choices=ReviewState.choices, default=ReviewState.UNREVIEWED, db_default=ReviewState.UNREVIEWED
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    citations = GenericRelation("designations.Citation")
 
     objects = DesignationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED, m2m_fields=["categories"])
 
     class Meta:
         ordering = ("-listed_on", "pk")
+        permissions = [("review_designation", "Can mark designations reviewed or needing attention")]
         indexes = [
+            models.Index(fields=("review_state",)),
             models.Index(fields=("status", "program")),
             models.Index(fields=("listed_on",)),
             models.Index(fields=("delisted_on",)),
@@ -458,3 +541,144 @@ class DesignationEvent(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.designation}: {self.get_kind_display()} {self.occurred_on or ''}".strip()
+
+
+class AbuseCategory(TimeStampedModel):
+    """A kind of conduct a designation is for (corruption, torture, arbitrary detention...).
+
+    A controlled vocabulary: editors pick from it, only administrators change it, so filtering by
+    category means the same thing everywhere.
+    """
+
+    code = models.SlugField(max_length=50, unique=True, help_text="Stable identifier, e.g. 'torture'.")
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = "abuse or conduct category"
+        verbose_name_plural = "abuse and conduct categories"
+        ordering = ("name",)
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
+                name="%(app_label)s_%(class)s_code_is_slug",
+                violation_error_message="A category code is lower-case words joined by hyphens.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+
+class Citation(TimeStampedModel):
+    """A source an editor cites for a curated fact: a URL, its title and its date.
+
+    It hangs on any record (a designee, a designation, a program, an authority) through
+    ``content_type``/``object_id``; ``field`` names the fact it supports (a field such as
+    ``curated_reason`` or a collection such as ``aliases``), blank for the record as a whole.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+    field = models.CharField(max_length=50, blank=True, help_text="The fact cited; blank for the whole record.")
+    url = models.URLField(max_length=1000)
+    title = models.CharField(max_length=500)
+    published_on = models.DateField(null=True, blank=True, help_text="Date of the cited document.")
+    note = models.CharField(max_length=500, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ("content_type", "object_id", "field", "pk")
+        indexes = [models.Index(fields=("content_type", "object_id"))]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.published_on:%d %b %Y})" if self.published_on else self.title
+
+
+class DesigneeMerge(TimeStampedModel):
+    """The trail of one merge: ``merged`` was found to be the same party as ``kept``.
+
+    Nothing is moved or deleted: ``merged`` keeps its source record, aliases, identifiers and
+    designations (so its source goes on updating it) and points at ``kept`` through ``merged_into``.
+    Undoing the merge clears that pointer and stamps ``undone_at``; the row stays as the trail.
+    """
+
+    kept = models.ForeignKey(Designee, on_delete=models.CASCADE, related_name="merges_kept")
+    merged = models.ForeignKey(Designee, on_delete=models.CASCADE, related_name="merges_merged")
+    note = models.TextField(blank=True, help_text="Why the two records are the same party.")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kept=models.F("merged")),
+                name="%(app_label)s_%(class)s_not_into_itself",
+                violation_error_message="A designee cannot be merged into itself.",
+            ),
+            models.UniqueConstraint(
+                fields=("merged",),
+                condition=models.Q(undone_at__isnull=True),
+                name="%(app_label)s_%(class)s_one_live_merge",
+                violation_error_message="This designee is already merged into another one.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = " (undone)" if self.undone_at else ""
+        return f"{self.merged} merged into {self.kept}{state}"
+
+
+# --------------------------------------------------------------------------------------------------
+# History of designees: each version keeps the child rows as they stood
+# --------------------------------------------------------------------------------------------------
+# Collection name (as locks and imports name it) -> (model, foreign key to the designee).
+DESIGNEE_COLLECTIONS: dict[str, tuple[type[models.Model], str]] = {
+    "aliases": (Alias, "designee"),
+    "identifiers": (Identifier, "designee"),
+    "addresses": (Address, "designee"),
+    "birth_dates": (BirthDate, "designee"),
+    "places_of_birth": (PlaceOfBirth, "designee"),
+    "country_links": (DesigneeCountry, "designee"),
+    "relationships": (Relationship, "from_designee"),
+}
+
+
+def designee_children_snapshot(designee: Designee) -> dict[str, list[dict]]:
+    """The designee's child rows as plain JSON values: collection -> rows (field attname -> value).
+
+    Row ids and the link back to the designee are left out: a version is what the rows say, and a
+    revert recreates them.
+    """
+    snapshot: dict[str, list[dict]] = {}
+    for name, (model, fk) in DESIGNEE_COLLECTIONS.items():
+        columns = [f.attname for f in model._meta.concrete_fields if f.name not in ("id", fk)]
+        rows = model.objects.filter(**{fk: designee}).order_by("pk").values(*columns)
+        snapshot[name] = [
+            {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in row.items()}
+            for row in rows
+        ]
+    return snapshot
+
+
+def _snapshot_children(sender, instance, history_instance, **kwargs) -> None:
+    history_instance.children = designee_children_snapshot(instance)
+
+
+# simple-history's own extension point: fill the extra column just before the version is saved.
+pre_create_historical_record.connect(
+    _snapshot_children, sender=Designee.history.model, dispatch_uid="designee_children_snapshot"
+)

@@ -1,15 +1,69 @@
-"""Admin for import runs: a read-only record of every import, with a "Run again" action."""
+"""Admin for import runs: a read-only record of every import, from which editors start imports.
+
+Editors start an import now (from the source's URL or an uploaded file), re-parse a run's kept raw
+file, and accept or dismiss the changes an import skipped because a field was locked. Imports go
+through Celery (``import_run_enqueue``); the run's page refreshes itself until the run has finished.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from importers.models import ImportRun
+
+
+def _source_choices() -> list[tuple[str, str]]:
+    from importers.sources import _REGISTRY, _load
+
+    _load()
+    return [(slug, f"{cls.name or slug} ({slug})") for slug, cls in sorted(_REGISTRY.items())]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class StartImportForm(forms.Form):
+    source = forms.ChoiceField(choices=_source_choices)
+    files = MultipleFileField(
+        required=False,
+        help_text="Optional: the source's files (e.g. sdn.csv, alt.csv) instead of downloading them. "
+        "CSV or XML only, at most 128 MB each.",
+    )
+    as_of = forms.DateField(required=False, help_text="The date the data describes (YYYY-MM-DD); default: today.")
+    dry_run = forms.BooleanField(required=False, help_text="Parse and compare, but write nothing.")
+
+    def clean_files(self):
+        from designations.services import MAX_UPLOAD_BYTES
+
+        files = self.cleaned_data["files"]
+        for upload in files:
+            if upload.size > MAX_UPLOAD_BYTES:
+                raise ValidationError(f"{upload.name} is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+        return files
 
 
 def _format_duration(delta) -> str:
@@ -41,12 +95,15 @@ class ImportRunAdmin(admin.ModelAdmin):
         "delisted",
         "skipped",
         "warning_count",
+        "pending_skipped_changes",
+        "started_by",
     )
     list_filter = ("source", "status", "trigger", "dry_run")
+    list_select_related = ("started_by",)
     search_fields = ("source", "=raw_sha256", "error", "task_id")
     date_hierarchy = "created_at"
     show_full_result_count = False
-    actions = ("run_again",)
+    actions = ("run_again", "reparse")
     readonly_fields = (
         "duration_display",
         "warnings_pretty",
@@ -55,7 +112,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         "raw_file_display",
     )
     fieldsets = (
-        (None, {"fields": ("source", "status", "trigger", "path", "as_of", "dry_run", "task_id")}),
+        (None, {"fields": ("source", "status", "trigger", "started_by", "path", "as_of", "dry_run", "task_id")}),
         ("Timing", {"fields": ("created_at", "started_at", "finished_at", "duration_display")}),
         (
             "Counts",
@@ -94,6 +151,102 @@ class ImportRunAdmin(admin.ModelAdmin):
                 continue
             self.message_user(request, f"{run}: started again as {new_run}.", messages.SUCCESS)
 
+    @admin.action(description="Re-parse the kept raw file (a new run)", permissions=("run",))
+    def reparse(self, request, queryset):
+        from designations.services import import_run_reparse
+
+        for run in queryset.order_by("pk"):
+            try:
+                new_run = import_run_reparse(run=run, user=request.user)
+            except Exception as exc:  # report each refusal (no kept file, unknown source) and go on
+                self.message_user(request, f"{run}: not re-parsed: {exc}", messages.ERROR)
+                continue
+            self.message_user(request, f"{run}: re-parsing as {new_run}.", messages.SUCCESS)
+
+    def get_urls(self):
+        urls = super().get_urls()
+        extra = [
+            path("start/", self.admin_site.admin_view(self.start_view), name="importers_importrun_start"),
+            path(
+                "<int:run_id>/skipped/<int:index>/<str:decision>/",
+                self.admin_site.admin_view(self.skipped_change_view),
+                name="importers_importrun_skipped_change",
+            ),
+        ]
+        return [*extra, *urls]
+
+    def start_view(self, request):
+        """Start an import now, from the source's URL or from uploaded files; then show the new run."""
+        from designations.services import import_run_start
+
+        if not self.has_run_permission(request):
+            raise PermissionDenied
+        form = StartImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            files = {upload.name: upload.read() for upload in form.cleaned_data["files"]}
+            try:
+                run = import_run_start(
+                    source=form.cleaned_data["source"],
+                    user=request.user,
+                    files=files or None,
+                    as_of=form.cleaned_data["as_of"],
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except Exception as exc:  # a failed run is recorded on the run; show it there
+                run = ImportRun.objects.filter(started_by=request.user).order_by("-pk").first()
+                self.message_user(request, f"The import failed: {exc}", messages.ERROR)
+                if run is None:
+                    return HttpResponseRedirect(reverse("admin:importers_importrun_changelist"))
+                return HttpResponseRedirect(reverse("admin:importers_importrun_change", args=[run.pk]))
+            else:
+                self.message_user(request, f"{run} started.", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:importers_importrun_change", args=[run.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Start an import",
+            "opts": self.model._meta,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/importers/importrun/start.html", context)
+
+    def skipped_change_view(self, request, run_id, index, decision):
+        """Accept or dismiss one change an import skipped because a field was locked."""
+        from designations.services import skipped_change_accept, skipped_change_dismiss
+
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not request.user.has_perm("designations.change_designee"):
+            raise PermissionDenied
+        run = get_object_or_404(ImportRun, pk=run_id)
+        service = {"accept": skipped_change_accept, "dismiss": skipped_change_dismiss}.get(decision)
+        if service is None:
+            raise PermissionDenied
+        try:
+            change = service(run=run, index=index, user=request.user)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"{change['field']} of entry {change.get('source_uid')}: {change['decision']}.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:importers_importrun_change", args=[run.pk]))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_decide": request.user.has_perm("designations.change_designee")}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_start": self.has_run_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="Locked changes pending")
+    def pending_skipped_changes(self, obj):
+        return sum(1 for change in obj.skipped_changes or [] if not change.get("decision"))
+
     @admin.display(description="Duration")
     def duration_display(self, obj):
         return _format_duration(obj.duration) if obj.duration is not None else "-"
@@ -118,7 +271,52 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     @admin.display(description="Changes not applied to locked fields")
     def skipped_changes_pretty(self, obj):
-        return _pretty_json(obj.skipped_changes)
+        """One row per skipped change, with Accept and Dismiss buttons while it is undecided.
+
+        The buttons post to their own URL through ``formaction``, inside the page's one form.
+        """
+        changes = obj.skipped_changes or []
+        if not changes:
+            return "-"
+        rows = []
+        for index, change in enumerate(changes):
+            designee_url = reverse("admin:designations_designee_change", args=[change.get("designee")])
+            if change.get("decision"):
+                decision = format_html(
+                    "{} by {} at {}", change["decision"], change.get("decided_by") or "?", change.get("decided_at", "")
+                )
+            else:
+                accept = reverse("admin:importers_importrun_skipped_change", args=[obj.pk, index, "accept"])
+                dismiss = reverse("admin:importers_importrun_skipped_change", args=[obj.pk, index, "dismiss"])
+                decision = format_html(
+                    '<button type="submit" class="button" formmethod="post" formaction="{}" '
+                    'data-accept="{}">Accept</button> '
+                    '<button type="submit" class="button" formmethod="post" formaction="{}" '
+                    'data-dismiss="{}">Dismiss</button>',
+                    accept,
+                    index,
+                    dismiss,
+                    index,
+                )
+            rows.append(
+                (
+                    designee_url,
+                    change.get("source_uid", ""),
+                    change.get("field", ""),
+                    _value(change.get("current")),
+                    _value(change.get("imported")),
+                    decision,
+                )
+            )
+        return format_html(
+            '<table class="skipped-changes"><thead><tr><th>Entry</th><th>Field</th><th>Kept (locked)</th>'
+            "<th>The import had</th><th>Decision</th></tr></thead><tbody>{}</tbody></table>",
+            format_html_join(
+                "",
+                '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+                rows,
+            ),
+        )
 
     @admin.display(description="Raw file")
     def raw_file_display(self, obj):
@@ -141,3 +339,9 @@ def _pretty_json(value) -> str:
         '<pre style="white-space: pre-wrap; margin: 0">{}</pre>',
         json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True),
     )
+
+
+def _value(value) -> str:
+    if value is None:
+        return "-"
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)

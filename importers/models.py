@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
@@ -63,6 +64,14 @@ class ImportRun(TimeStampedModel):
     skipped_changes = models.JSONField(default=list, blank=True, help_text="Changes not applied to locked fields.")
     error = models.TextField(blank=True)
     task_id = models.CharField(max_length=255, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The editor who started the run from the admin.",
+    )
 
     class Meta:
         ordering = ("-created_at", "-pk")

@@ -1,9 +1,15 @@
-"""Admin for authorities (with their lifecycle events) and programs."""
+"""Admin for authorities (with their lifecycle events) and programs.
+
+Every change is kept in the record's history (who, when, what), viewable and revertible from its
+"History" page; citations back the curated facts.
+"""
 
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count, Q
+from simple_history.admin import SimpleHistoryAdmin
 
+from designations.admin import CitationInline
 from programs.models import Authority, AuthorityEvent, Program
 
 # Official URLs typed without a scheme are https (the default from Django 6.0 on).
@@ -18,7 +24,7 @@ class AuthorityEventInline(admin.TabularInline):
 
 
 @admin.register(Authority)
-class AuthorityAdmin(admin.ModelAdmin):
+class AuthorityAdmin(SimpleHistoryAdmin):
     list_display = (
         "code",
         "name",
@@ -36,7 +42,7 @@ class AuthorityAdmin(admin.ModelAdmin):
     autocomplete_fields = ("ended_by",)
     filter_horizontal = ("implements", "target_countries")
     readonly_fields = ("created_at", "updated_at")
-    inlines = (AuthorityEventInline,)
+    inlines = (AuthorityEventInline, CitationInline)
     formfield_overrides = HTTPS_URLS
     fieldsets = (
         (None, {"fields": ("code", "kind", "name", "short_name", "citation", "issuer", "is_human_rights")}),
@@ -54,7 +60,7 @@ class AuthorityAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuthorityEvent)
-class AuthorityEventAdmin(admin.ModelAdmin):
+class AuthorityEventAdmin(SimpleHistoryAdmin):
     list_display = ("authority", "kind", "occurred_on", "verified")
     list_filter = ("kind", "verified")
     search_fields = ("authority__code", "authority__name", "authority__short_name", "description")
@@ -66,7 +72,7 @@ class AuthorityEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(SimpleHistoryAdmin):
     list_display = (
         "code",
         "name",
@@ -84,6 +90,7 @@ class ProgramAdmin(admin.ModelAdmin):
     autocomplete_fields = ("replaced_by",)
     filter_horizontal = ("authorities", "target_countries")
     readonly_fields = ("created_at", "updated_at")
+    inlines = (CitationInline,)
 
     def get_queryset(self, request):
         return (

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from programs.querysets import AuthorityQuerySet, ProgramQuerySet
 from tracker.models import TimeStampedModel
@@ -76,8 +78,10 @@ class Authority(TimeStampedModel):
     summary = models.TextField(blank=True)
     official_url = models.URLField(max_length=500, blank=True)
     date_note = models.TextField(blank=True, help_text="Where a date comes from, or that it is unverified.")
+    citations = GenericRelation("designations.Citation")
 
     objects = AuthorityManager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name_plural = "authorities"
@@ -119,6 +123,8 @@ class AuthorityEvent(TimeStampedModel):
     description = models.TextField(blank=True)
     source_url = models.URLField(max_length=500, blank=True)
     verified = models.BooleanField(default=True, help_text="False when the date is reported but not confirmed.")
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ("authority", "occurred_on", "pk")
@@ -185,8 +191,10 @@ class Program(TimeStampedModel):
     description = models.TextField(blank=True)
     first_seen_on = models.DateField(null=True, blank=True)
     last_seen_on = models.DateField(null=True, blank=True)
+    citations = GenericRelation("designations.Citation")
 
     objects = ProgramManager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ("code",)

@@ -1,16 +1,89 @@
-"""Pages about programs and authorities."""
+"""Pages about programs and authorities.
+
+A program or authority page shows its legal basis and lifecycle, the timeline of listings and
+delistings, the breakdown by country and the designations under it (filterable, paginated); with
+``?as_of=YYYY-MM-DD`` the counts and the list show what was in force that day.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
-from designations.models import Designation
-from designations.views import PAGE_SIZE, paginate_designations
-from programs.models import Authority, Program
+from designations.models import Country, Designation
+from designations.views import (
+    PAGE_SIZE,
+    PageStats,
+    breakdown,
+    designation_filterset,
+    in_force,
+    map_data,
+    paginate_designations,
+    parse_as_of,
+    query_without,
+    table_rows,
+    timeline,
+)
+from programs.models import Authority, AuthorityEvent, Program
 
 ACTIVE = Q(designations__status=Designation.Status.ACTIVE)
+
+
+class DesignationsPageMixin:
+    """The parts program and authority pages share: the filtered table, the timeline, the countries.
+
+    Subclasses give ``designations_of(obj)``, every designation under the object, listed or delisted.
+    With ``HX-Request`` only the table is rendered (the filter form is layered with htmx).
+    """
+
+    show_program = True
+
+    def designations_of(self, obj) -> QuerySet:
+        raise NotImplementedError
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["designations/_designation_table.html"]
+        return [self.template_name]
+
+    def designations_context(self, obj) -> dict:
+        as_of, as_of_error = parse_as_of(self.request)
+        everything = self.designations_of(obj)
+        base = everything.in_force_on(as_of) if as_of else everything
+        filterset = designation_filterset(self.request, base)
+        designations = (
+            table_rows(filterset.qs).order_by("designee__name", "program__code", "pk")
+            if filterset.is_valid()
+            else Designation.objects.none()
+        )
+        context = paginate_designations(self.request, designations)
+        context.update(
+            {
+                "filterset": filterset,
+                "as_of": as_of,
+                "as_of_error": as_of_error,
+                "query": query_without(self.request, "page"),
+                "show_program": self.show_program,
+            }
+        )
+        if self.request.htmx:
+            return context
+        page_stats = PageStats(f"{obj._meta.model_name}:{obj.pk}:{as_of}")
+        current = in_force(everything, as_of)
+        countries = {country.code: country for country in Country.objects.all()}
+        country_rows = page_stats.stats("by-country", current, group_by=["country"])
+        by_country = breakdown(country_rows, "country", countries)
+        context.update(
+            {
+                "timeline": timeline(everything, as_of, page_stats),
+                "by_country": by_country,
+                "in_force_total": page_stats.get("in-force", current.count),
+                "map_chart": {"type": "map", "countries": map_data(country_rows, countries)},
+            }
+        )
+        return context
 
 
 class ProgramListView(ListView):
@@ -28,25 +101,35 @@ class ProgramListView(ListView):
         )
 
 
-class ProgramDetailView(DetailView):
-    """A program: its authorities, the countries it targets, its renames, and its active designations."""
+class ProgramDetailView(DesignationsPageMixin, DetailView):
+    """A program: its authorities and their lifecycle, the countries it targets, its renames, the
+    timeline, the breakdown by country and its designations."""
 
     template_name = "programs/program_detail.html"
     context_object_name = "program"
     slug_field = "code"
     slug_url_kwarg = "code"
+    show_program = False
 
     def get_queryset(self):
         return Program.objects.select_related("replaced_by").prefetch_related(
             "authorities", "target_countries", "replaces"
         )
 
+    def designations_of(self, obj: Program) -> QuerySet:
+        return Designation.objects.filter(program=obj)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        designations = (
-            Designation.objects.active().filter(program=self.object).with_related().order_by("designee__name", "pk")
-        )
-        context.update(paginate_designations(self.request, designations))
+        context.update(self.designations_context(self.object))
+        context["table_caption"] = f"Designations under {self.object.code}"
+        context["feed_url"] = reverse("programs:program_feed", kwargs={"code": self.object.code})
+        if not self.request.htmx:
+            context["lifecycle"] = list(
+                AuthorityEvent.objects.filter(authority__programs=self.object)
+                .select_related("authority")
+                .order_by("occurred_on", "authority__name", "pk")
+            )
         return context
 
 
@@ -63,8 +146,9 @@ class AuthorityListView(ListView):
         )
 
 
-class AuthorityDetailView(DetailView):
-    """An authority: its lifecycle, what it implements, its programs, and the active designations under it.
+class AuthorityDetailView(DesignationsPageMixin, DetailView):
+    """An authority: its lifecycle, what it implements, its programs, the timeline, the breakdown by
+    country and the designations under it.
 
     A designation is under an authority when it names the authority itself, or when its program is one
     the authority stands behind (OFAC's list gives the program tag, not the order).
@@ -81,14 +165,12 @@ class AuthorityDetailView(DetailView):
             code=self.kwargs["code"],
         )
 
+    def designations_of(self, obj: Authority) -> QuerySet:
+        programs = Program.objects.filter(authorities=obj).values("pk")
+        return Designation.objects.filter(Q(authority=obj) | Q(program__in=programs))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        programs = Program.objects.filter(authorities=self.object).values("pk")
-        designations = (
-            Designation.objects.active()
-            .filter(Q(authority=self.object) | Q(program__in=programs))
-            .with_related()
-            .order_by("designee__name", "program__code", "pk")
-        )
-        context.update(paginate_designations(self.request, designations))
+        context.update(self.designations_context(self.object))
+        context["table_caption"] = f"Designations under {self.object}"
         return context

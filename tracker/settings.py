@@ -7,6 +7,7 @@ in-process. https://docs.djangoproject.com/en/5.2/ref/settings/
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -42,11 +43,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
     "django_celery_results",
+    "simple_history",
     "programs",
     "designations",
     "importers",
@@ -57,6 +60,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETag, Last-Modified and 304 for API reads (tracker/api.py).
+    "tracker.api.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -163,15 +168,59 @@ if env_bool("DJANGO_BEHIND_PROXY", default=False):
 # Django REST framework and the OpenAPI schema
 # https://www.django-rest-framework.org/api-guide/settings/
 # --------------------------------------------------------------------------------------------------
+
+
+def _throttle_rate(name: str, default: str) -> str | None:
+    """A DRF rate such as ``120/min``; ``off`` (or ``none``) lifts the limit, e.g. for a load test."""
+    value = (env_str(name, default) or "").strip()
+    if value.lower() in ("", "off", "none"):
+        return None
+    if not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", value):
+        raise ImproperlyConfigured(f"{name} must look like 120/min (or be off), not {value!r}.")
+    return value
+
+
+# Reads are public, at API_ANON_RATE per client address; token (or session) users get API_USER_RATE.
+# Counts live in the default cache, which is Redis in production, so every web worker shares them.
+API_ANON_RATE = _throttle_rate("API_ANON_RATE", "120/min")
+API_USER_RATE = _throttle_rate("API_USER_RATE", "1200/min")
+# Proxies in front of the tracker that append to X-Forwarded-For: 0 trusts only the socket's address.
+API_NUM_PROXIES = env_int("API_NUM_PROXIES", 1 if env_bool("DJANGO_BEHIND_PROXY", default=False) else 0)
+# Whose newest updated_at is the API's Last-Modified (tracker.api.ConditionalGetMiddleware).
+API_LAST_MODIFIED_MODELS = [
+    "designations.Designation",
+    "designations.DesignationEvent",
+    "designations.Designee",
+    "designations.SourceDocument",
+    "programs.Program",
+    "programs.Authority",
+    "importers.ImportRun",
+]
+# Seconds the shared cache keeps that date (0: read on every request, exact; see current_last_modified).
+API_LAST_MODIFIED_CACHE_SECONDS = env_int("API_LAST_MODIFIED_CACHE_SECONDS", 0)
+
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Session first: an anonymous or badly authenticated write is a 403, as before tokens existed (the
+        # first class decides; Token first would make it a 401 with WWW-Authenticate: Token).
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["tracker.api.ReadOnlyOrModelPermissions"],
+    "DEFAULT_THROTTLE_CLASSES": ["tracker.api.AnonRateThrottle", "tracker.api.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE, "user": API_USER_RATE},
+    "NUM_PROXIES": API_NUM_PROXIES,
     "DEFAULT_FILTER_BACKENDS": [
+        # First: an unknown parameter is refused before any filter runs.
+        "tracker.api.StrictQueryParametersFilter",
         "django_filters.rest_framework.DjangoFilterBackend",
         "tracker.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "tracker.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "tracker.api.ContentNegotiation",
+    "EXCEPTION_HANDLER": "tracker.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "tracker.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

@@ -1,5 +1,7 @@
 """URL routes: pages, the admin, the API under /api/ and its schema and docs."""
 
+from importlib.util import find_spec
+
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -20,3 +22,11 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("designations.urls")),
 ]
+
+# Name screening (POST /api/match/) lives in its own module, included once it is there.
+if find_spec("designations.api.match_urls") is not None:
+    urlpatterns.append(path("api/", include("designations.api.match_urls")))
+
+# JSON, not an HTML page, for a missing route or a crash under /api/.
+handler404 = "tracker.api.page_not_found"
+handler500 = "tracker.api.server_error"

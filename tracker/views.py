@@ -31,6 +31,11 @@ API_ENDPOINTS = {
     "designations": "designations-api:designation-list",
     "source-documents": "designations-api:sourcedocument-list",
     "import-runs": "importers-api:importrun-list",
+    "changes": "designations-api:changes",
+    "changes-feed": "designations-api:changes-feed",
+    "stats": "designations-api:stats",
+    "match": "match-api:match",
+    "export-ftm": "designations-api:export-ftm",
 }
 
 

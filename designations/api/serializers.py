@@ -19,6 +19,7 @@ from designations.models import (
     SourceDocument,
 )
 from programs.api.serializers import AuthorityBriefSerializer, ProgramBriefSerializer
+from programs.models import Agency
 
 
 class CountryBriefSerializer(serializers.ModelSerializer):
@@ -77,7 +78,7 @@ class AliasSerializer(serializers.ModelSerializer):
 
 
 class IdentifierSerializer(serializers.ModelSerializer):
-    country = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    country = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Identifier
@@ -198,3 +199,64 @@ class DesignationSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         )
+
+
+class ChangeDesignationSerializer(serializers.ModelSerializer):
+    """The designation a change is about, in brief."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="designations-api:designation-detail")
+    designee = DesigneeBriefSerializer(read_only=True)
+    program = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Designation
+        fields = ("id", "url", "designee", "program", "status")
+
+
+class ChangeSerializer(serializers.ModelSerializer):
+    """One designation event as the changes feed lists it.
+
+    ``created_at`` is when the tracker recorded the change (the feed's cursor); ``occurred_on`` with its
+    ``precision`` (and ``earliest`` for a bracket) is when the change happened.
+    """
+
+    # A plain string in the schema: a second choice field over DesignationEvent.Kind would need an entry in
+    # SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] to keep the enum's name stable.
+    kind = serializers.CharField(read_only=True, help_text=f"One of: {', '.join(DesignationEvent.Kind.values)}.")
+    designation = ChangeDesignationSerializer(read_only=True)
+    source_document = SourceDocumentBriefSerializer(read_only=True, allow_null=True)
+    import_run = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = DesignationEvent
+        fields = (
+            "id",
+            "created_at",
+            "kind",
+            "occurred_on",
+            "precision",
+            "earliest",
+            "designation",
+            "source_document",
+            "import_run",
+            "changes",
+            "note",
+        )
+
+
+class StatsRowSerializer(serializers.Serializer):
+    """One group of the statistics: a key per requested grouping, and the count.
+
+    Only the groupings asked for in ``group_by`` appear; ``country`` comes with ``country_name``.
+    """
+
+    program = serializers.CharField(required=False, allow_null=True, help_text="Program code.")
+    authority = serializers.CharField(required=False, allow_null=True, help_text="Authority code.")
+    country = serializers.CharField(required=False, allow_null=True, help_text="ISO 3166-1 alpha-2 code.")
+    country_name = serializers.CharField(required=False, allow_null=True)
+    year = serializers.IntegerField(required=False, allow_null=True)
+    month = serializers.CharField(required=False, allow_null=True, help_text="YYYY-MM.")
+    kind = serializers.ChoiceField(choices=Designee.Kind.choices, required=False, allow_null=True)
+    agency = serializers.ChoiceField(choices=Agency.choices, required=False, allow_null=True)
+    status = serializers.ChoiceField(choices=Designation.Status.choices, required=False, allow_null=True)
+    count = serializers.IntegerField()

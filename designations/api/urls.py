@@ -1,5 +1,7 @@
-"""API routes for countries, designees, designations and source documents, included under /api/."""
+"""API routes for countries, designees, designations and source documents, the changes feed, statistics
+and the FollowTheMoney export, included under /api/."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from designations.api import views
@@ -12,4 +14,10 @@ router.register("designees", views.DesigneeViewSet, basename="designee")
 router.register("designations", views.DesignationViewSet, basename="designation")
 router.register("source-documents", views.SourceDocumentViewSet, basename="sourcedocument")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("changes/", views.ChangesView.as_view(), name="changes"),
+    path("changes/feed/", views.changes_feed, name="changes-feed"),
+    path("stats/", views.StatsView.as_view(), name="stats"),
+    path("export/ftm/", views.FtmExportView.as_view(), name="export-ftm"),
+    *router.urls,
+]

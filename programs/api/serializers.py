@@ -73,7 +73,7 @@ class ProgramSerializer(serializers.ModelSerializer):
     """A sanctions program (a list's tag), the authorities behind it and the countries it targets."""
 
     url = serializers.HyperlinkedIdentityField(view_name="programs-api:program-detail", lookup_field="code")
-    replaced_by = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    replaced_by = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     authorities = AuthorityBriefSerializer(many=True, read_only=True)
     target_countries = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 

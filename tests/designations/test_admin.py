@@ -182,6 +182,7 @@ def test_designee_change_page_shows_every_inline(admin_client, world):
         "country_links",
         "relationships_from",
         "designations",
+        "designations-citation-content_type-object_id",
     }
     content = response.content.decode()
     assert "CROCODILE" in content
@@ -283,7 +284,7 @@ def test_big_changelists_cost_the_same_queries_for_3_and_30_rows(admin_client, w
     ("model", "limit"),
     [
         ("designee", 6),
-        ("designation", 7),
+        ("designation", 8),  # one more for the list of abuse categories in the filter
         ("designationevent", 6),
         ("country", 5),
         ("countryname", 5),
@@ -316,3 +317,299 @@ def test_designation_change_page_shows_events_read_only(admin_client, world):
     assert events.has_delete_permission is False
     assert len(events.formset.forms) == 1
     assert "SDN list, 2 July 2024" in response.content.decode()
+
+
+# --------------------------------------------------------------------------------------------------
+# The editors' workspace: roles, locks, review, merge, history and revert
+# --------------------------------------------------------------------------------------------------
+from django.contrib.admin import helpers  # noqa: E402
+from django.contrib.auth.models import Group, User  # noqa: E402
+
+from designations import services  # noqa: E402
+from designations.models import AbuseCategory, Citation, DesigneeMerge  # noqa: E402
+
+
+def _member(client, username: str, group: str | None):
+    services.roles_sync()
+    user = User.objects.create_user(username, password="pw", is_staff=True)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def editor_client(client):
+    client.user = _member(client, "ada", "Editors")
+    return client
+
+
+@pytest.fixture
+def viewer_client(client):
+    client.user = _member(client, "vic", "Viewers")
+    return client
+
+
+def designee_post_data(client, designee, **changes) -> dict:
+    """The designee's change form as the browser would submit it, with ``changes`` applied."""
+    response = client.get(reverse("admin:designations_designee_change", args=[designee.pk]))
+    data = {}
+    form = response.context["adminform"].form
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if name == "locked_fields":
+            data[name] = list(value or [])
+        elif value is not None:
+            data[name] = value
+    for formset in response.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for name in management.fields:
+            data[f"{management.prefix}-{name}"] = management.initial.get(name, management[name].value())
+        for form in formset.formset.forms:
+            for name, field in form.fields.items():
+                value = form.initial.get(name, field.initial)
+                if hasattr(value, "pk"):
+                    value = value.pk
+                if value is not None and value is not False:
+                    data[f"{form.prefix}-{name}"] = value
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_editor_edit_is_locked_against_imports_and_recorded_as_one_version(editor_client, world):
+    president = world["designee"]
+    data = designee_post_data(editor_client, president, title="President of the Republic of Zimbabwe")
+    data["aliases-0-name"] = "NGWENA"
+
+    response = editor_client.post(reverse("admin:designations_designee_change", args=[president.pk]), data)
+
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    president.refresh_from_db()
+    assert president.title == "President of the Republic of Zimbabwe"
+    assert president.locked_fields == ["title", "aliases"]
+    version = president.history.first()
+    assert version.history_user == editor_client.user
+    assert version.history_change_reason == "Changed title, aliases"
+    assert [row["name"] for row in version.children["aliases"]] == ["NGWENA"]
+
+
+def test_locks_are_checkboxes_that_save_as_a_list(editor_client, world):
+    president = world["designee"]
+    data = designee_post_data(editor_client, president, locked_fields=["*", "identifiers"])
+
+    editor_client.post(reverse("admin:designations_designee_change", args=[president.pk]), data)
+
+    president.refresh_from_db()
+    assert president.locked_fields == ["*", "identifiers"]
+    page = editor_client.get(reverse("admin:designations_designee_change", args=[president.pk])).content.decode()
+    assert 'type="checkbox" name="locked_fields" value="title"' in page
+
+
+def test_history_page_shows_field_and_child_changes_and_reverts(editor_client, world):
+    president = world["designee"]
+    editor_client.post(
+        reverse("admin:designations_designee_change", args=[president.pk]),
+        designee_post_data(editor_client, president, title="Typo"),
+    )
+    president.refresh_from_db()
+    first = president.history.order_by("history_id").first()
+
+    page = editor_client.get(reverse("admin:designations_designee_history", args=[president.pk]))
+    content = page.content.decode()
+    assert "President of Zimbabwe" in content and "Typo" in content
+    assert f'data-revert="{first.history_id}"' in content
+
+    response = editor_client.post(reverse("admin:designations_designee_revert", args=[president.pk, first.history_id]))
+
+    assert response.status_code == 302
+    president.refresh_from_db()
+    assert president.title == "President of Zimbabwe"
+
+
+def test_review_actions_and_the_queue_filter(editor_client, world):
+    url = reverse("admin:designations_designee_changelist")
+    chen = Designee.objects.get(entry_number=29220)
+
+    editor_client.post(
+        url, {"action": "mark_reviewed", helpers.ACTION_CHECKBOX_NAME: [world["designee"].pk]}, follow=True
+    )
+    queue = editor_client.get(url, {"queue": "changed"})
+    attention = editor_client.get(url, {"review_state__exact": "reviewed"})
+
+    assert Designee.objects.get(pk=world["designee"].pk).reviewed_by == editor_client.user
+    assert list(queue.context["cl"].result_list) == [chen]
+    assert [d.pk for d in attention.context["cl"].result_list] == [world["designee"].pk]
+
+
+def test_merge_action_asks_which_record_to_keep_then_merges(editor_client, world):
+    url = reverse("admin:designations_designee_changelist")
+    chen = Designee.objects.get(entry_number=29220)
+    selected = [world["designee"].pk, chen.pk]
+
+    confirm = editor_client.post(url, {"action": "merge_two", helpers.ACTION_CHECKBOX_NAME: selected})
+    assert confirm.status_code == 200
+    assert "Keep which record?" in confirm.content.decode()
+
+    editor_client.post(
+        url,
+        {"action": "merge_two", helpers.ACTION_CHECKBOX_NAME: selected, "confirm": "yes", "kept": world["designee"].pk},
+    )
+    chen.refresh_from_db()
+    assert chen.merged_into == world["designee"]
+
+    merge = DesigneeMerge.objects.get()
+    editor_client.post(
+        reverse("admin:designations_designeemerge_changelist"),
+        {"action": "undo", helpers.ACTION_CHECKBOX_NAME: [merge.pk]},
+    )
+    chen.refresh_from_db()
+    assert chen.merged_into is None
+
+
+def test_designation_page_edits_reason_categories_and_citations(editor_client, world):
+    corruption, _ = AbuseCategory.objects.get_or_create(code="corruption", defaults={"name": "Corruption"})
+    designation = world["designation"]
+    url = reverse("admin:designations_designation_change", args=[designation.pk])
+    page = editor_client.get(url)
+    assert 'name="categories"' in page.content.decode()
+    prefix = "designations-citation-content_type-object_id"
+    data = {
+        "designee": designation.designee_id,
+        "program": designation.program_id,
+        "authority": designation.authority_id,
+        "agency": designation.agency,
+        "status": designation.status,
+        "listed_on": "2024-03-04",
+        "listed_precision": "",
+        "delisted_precision": "",
+        "locked_fields": "[]",
+        "curated_reason": "Shielded gold and diamond smugglers in exchange for bribes.",
+        "categories": [corruption.pk],
+        f"{prefix}-TOTAL_FORMS": 1,
+        f"{prefix}-INITIAL_FORMS": 0,
+        f"{prefix}-0-field": "curated_reason",
+        f"{prefix}-0-url": "https://home.treasury.gov/news/press-releases/jy2147",
+        f"{prefix}-0-title": "Treasury Sanctions Zimbabwean President",
+        f"{prefix}-0-published_on": "2024-03-04",
+        "events-TOTAL_FORMS": 1,
+        "events-INITIAL_FORMS": 1,
+        "events-0-id": world["designationevent"].pk,
+        "events-0-designation": designation.pk,
+    }
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    designation.refresh_from_db()
+    assert list(designation.categories.all()) == [corruption]
+    assert designation.citations.get().field == "curated_reason"
+    version = designation.history.first()
+    assert version.history_user == editor_client.user
+    assert version.curated_reason.startswith("Shielded gold")
+
+    # Revert through the designation's history: back to the version before the edit.
+    before = designation.history.order_by("history_id").first()
+    revert = {k: v for k, v in data.items() if not k.startswith((prefix, "events-"))}
+    revert.update(curated_reason=before.curated_reason, categories=[])
+    response = editor_client.post(
+        reverse("admin:designations_designation_simple_history", args=[designation.pk, before.history_id]), revert
+    )
+
+    assert response.status_code == 302
+    designation.refresh_from_db()
+    assert designation.curated_reason == ""
+    assert designation.history.first().history_user == editor_client.user
+    assert designation.history.first().curated_reason == ""
+
+
+# ---- what each role may do -----------------------------------------------------------------------
+def test_viewer_reads_everything_and_changes_nothing(viewer_client, world):
+    president = world["designee"]
+    for model in ("designee", "designation", "designationevent", "abusecategory", "citation", "designeemerge"):
+        assert viewer_client.get(reverse(f"admin:designations_{model}_changelist")).status_code == 200, model
+    change_url = reverse("admin:designations_designee_change", args=[president.pk])
+    page = viewer_client.get(change_url)
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert viewer_client.get(reverse("admin:designations_designee_history", args=[president.pk])).status_code == 200
+
+    assert viewer_client.post(change_url, {"name": "X"}).status_code == 403
+    assert viewer_client.get(reverse("admin:designations_designee_add")).status_code == 403
+    assert viewer_client.post(reverse("admin:designations_designee_revert", args=[president.pk, 1])).status_code == 403
+    assert viewer_client.get(reverse("admin:importers_importrun_start")).status_code == 403
+    listing = viewer_client.get(reverse("admin:designations_designee_changelist"))
+    assert listing.context["action_form"] is None or not [
+        name for name, _ in listing.context["action_form"].fields["action"].choices if name
+    ]
+    president.refresh_from_db()
+    assert president.name == "MNANGAGWA, Emmerson Dambudzo"
+
+
+def test_editor_curates_reviews_merges_and_runs_imports_but_deletes_no_designee(editor_client, world):
+    listing = editor_client.get(reverse("admin:designations_designee_changelist"))
+    actions = {name for name, _ in listing.context["action_form"].fields["action"].choices if name}
+
+    assert actions == {"mark_reviewed", "mark_needs_attention", "lock_whole_record", "unlock_whole_record", "merge_two"}
+    assert editor_client.get(reverse("admin:designations_designee_add")).status_code == 200
+    assert editor_client.get(reverse("admin:importers_importrun_start")).status_code == 200
+    assert (
+        editor_client.get(reverse("admin:designations_designee_delete", args=[world["designee"].pk])).status_code == 403
+    )
+    assert editor_client.get(reverse("admin:designations_abusecategory_add")).status_code == 403
+    assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+def test_staff_without_a_group_sees_nothing(client, world):
+    _member(client, "nobody", None)
+
+    assert client.get(reverse("admin:designations_designee_changelist")).status_code == 403
+    assert client.get(reverse("admin:importers_importrun_changelist")).status_code == 403
+
+
+def test_superuser_may_change_the_vocabulary(admin_client):
+    response = admin_client.post(
+        reverse("admin:designations_abusecategory_add"),
+        {"code": "hostage-taking", "name": "Hostage-taking", "description": ""},
+    )
+
+    assert response.status_code == 302
+    assert AbuseCategory.objects.filter(code="hostage-taking").exists()
+
+
+# ---- query counts of the new pages ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("url_name", "params", "limit"),
+    [
+        ("admin:designations_designee_changelist", {"queue": "changed"}, 6),
+        ("admin:designations_designee_changelist", {"review_state__exact": "unreviewed"}, 6),
+        ("admin:designations_designation_changelist", {"queue": "changed"}, 8),
+        ("admin:designations_citation_changelist", {}, 7),  # with the date and content type filters
+        ("admin:designations_designeemerge_changelist", {}, 5),
+        ("admin:designations_abusecategory_changelist", {}, 5),
+    ],
+)
+def test_editorial_changelists_cost_the_same_queries_for_3_and_30_rows(
+    admin_client, world, django_assert_num_queries, url_name, params, limit
+):
+    rows = sdn_rows("GLOMAG", 30)
+    url = reverse(url_name)
+
+    def grow(designees):
+        for designee in designees:
+            Citation.objects.create(content_object=designee, url="https://ofac.treasury.gov/", title=designee.name)
+            DesigneeMerge.objects.create(
+                kept=world["designee"], merged=designee, undone_at=datetime.datetime.now(datetime.UTC)
+            )
+            AbuseCategory.objects.create(code=f"c{designee.pk}", name=f"Category {designee.pk}")
+
+    grow(add_sdn_designees(world["program"], rows[:3], world["china"]))
+    admin_client.get(url, params)
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(url, params)
+    grow(add_sdn_designees(world["program"], rows[3:30], world["china"]))
+
+    with django_assert_num_queries(len(few)):
+        response = admin_client.get(url, params)
+
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) >= 30
+    assert len(few) <= limit

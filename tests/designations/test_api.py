@@ -108,7 +108,7 @@ class TestCountryEndpoint:
             DesigneeCountryFactory(designee=make_designee())
 
         # count, page (with the active-designee annotation)
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(3):
             response = api_client.get(COUNTRIES, {"limit": 500})
 
         # Each made designee brings its own identifier and link countries.
@@ -210,7 +210,7 @@ class TestDesigneeEndpoint:
 
         # count, page, aliases, identifiers (+ countries), country links (+ countries),
         # designations (+ programs, + authorities)
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(11):
             response = api_client.get(DESIGNEES)
 
         assert response.json()["count"] == count
@@ -328,7 +328,7 @@ class TestDesignationEndpoint:
             make_designation()
 
         # count, page (with designee, program, authority), events (with source documents)
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(4):
             response = api_client.get(DESIGNATIONS)
 
         assert response.json()["count"] == count
@@ -383,19 +383,22 @@ class TestSourceDocumentEndpoint:
         assert response.status_code == 400
         assert "published_after" in response.json()
 
-    def test_pagination_default_is_50_and_limit_is_capped_at_500(self, api_client):
+    def test_pagination_default_is_50_and_a_limit_over_500_is_refused(self, api_client):
         SourceDocument.objects.bulk_create(
             SourceDocument(kind=SourceDocument.Kind.OTHER, source="test", source_uid=str(n)) for n in range(501)
         )
 
         default_page = api_client.get(SOURCE_DOCUMENTS).json()
-        capped_page = api_client.get(SOURCE_DOCUMENTS, {"limit": 1000}).json()
+        too_large = api_client.get(SOURCE_DOCUMENTS, {"limit": 1000})
+        full_page = api_client.get(SOURCE_DOCUMENTS, {"limit": 500}).json()
         last_page = api_client.get(SOURCE_DOCUMENTS, {"limit": 500, "offset": 500}).json()
 
         assert default_page["count"] == 501
         assert len(default_page["results"]) == 50
-        assert len(capped_page["results"]) == 500
-        assert "offset=500" in capped_page["next"]
+        assert too_large.status_code == 400
+        assert "limit" in too_large.json()
+        assert len(full_page["results"]) == 500
+        assert "offset=500" in full_page["next"]
         assert len(last_page["results"]) == 1
         assert last_page["next"] is None
 
@@ -403,7 +406,7 @@ class TestSourceDocumentEndpoint:
     def test_list_query_count_does_not_grow_with_rows(self, api_client, django_assert_num_queries, count):
         SourceDocumentFactory.create_batch(count)
 
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(3):
             response = api_client.get(SOURCE_DOCUMENTS)
 
         assert response.json()["count"] == count

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from designations.matching import reset_index
 from designations.models import (
     Alias,
     BirthDate,
@@ -21,11 +23,22 @@ from designations.models import (
     Identifier,
     PlaceOfBirth,
     Relationship,
+    SourceDocument,
 )
 from importers.models import ImportRun
 from programs.models import Authority, Program
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Page aggregates and the name index are kept by data fingerprint; each test starts cold."""
+    cache.clear()
+    reset_index()
+    yield
+    cache.clear()
+    reset_index()
 
 
 def designate(designee, program, listed_on, *, delisted_on=None, run=None):
@@ -198,7 +211,9 @@ def test_home_works_on_an_empty_database(client, db):
 
 
 def test_home_costs_a_fixed_number_of_queries(client, django_assert_num_queries, world):
-    with django_assert_num_queries(8):
+    # data fingerprint, totals, countries, per-country stats, designees, programs, authorities, import runs,
+    # recent events, programs with counts, per-program-and-month stats
+    with django_assert_num_queries(11):
         client.get(reverse("home"))
     for number in range(30):
         person = Designee.objects.create(kind="individual", name=f"Person {number}", entry_number=40000 + number)
@@ -206,8 +221,9 @@ def test_home_costs_a_fixed_number_of_queries(client, django_assert_num_queries,
         designate(person, world["glomag"], datetime.date(2022, 12, 9))
         Program.objects.create(code=f"HR{number}", name=f"Program {number}", is_human_rights=True)
         ImportRun.objects.create(source="ofac-sdn")
+    cache.clear()
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(11):
         response = client.get(reverse("home"))
 
     assert len(response.context["recent_events"]) == 10
@@ -248,14 +264,45 @@ def test_country_list_shows_active_designee_counts(client, world):
     assert counts == {"CN": 1, "ZW": 1, "HK": 1, "GM": 0}
 
 
-def test_country_list_queries_are_pinned(client, django_assert_num_queries, world):
+def test_country_list_shows_every_country_in_one_query(client, django_assert_num_queries, world):
     for number in range(60):
         Country.objects.create(code=f"{chr(65 + number // 26)}{chr(65 + number % 26)}", name=f"Territory {number}")
 
-    with django_assert_num_queries(2):  # count, page
+    with django_assert_num_queries(1):
         response = client.get(reverse("designations:country_list"))
 
-    assert len(response.context["countries"]) == 50
+    assert len(response.context["countries"]) == 64
+
+
+def test_country_list_sorts_by_name_or_count_and_marks_the_sorted_column(client, world):
+    by_name = client.get(reverse("designations:country_list"), {"sort": "name"})
+    by_count = client.get(reverse("designations:country_list"))
+
+    assert [c.code for c in by_name.context["countries"]] == ["CN", "GM", "HK", "ZW"]
+    assert [c.code for c in by_count.context["countries"]][-1] == "GM"  # no active designee: last
+    assert 'aria-sort="ascending"' in by_name.content.decode()
+    assert 'aria-sort="descending"' in by_count.content.decode()
+
+
+def test_country_list_finds_a_country_by_a_source_spelling(client, world):
+    response = client.get(reverse("designations:country_list"), {"q": "hong"})
+
+    assert [c.code for c in response.context["countries"]] == ["HK"]
+
+
+def test_country_list_map_data_links_each_country_with_designees(client, world):
+    response = client.get(reverse("designations:country_list"))
+
+    rows = response.context["map_chart"]["countries"]
+    assert {row["code"]: (row["numeric"], row["count"], row["url"]) for row in rows} == {
+        "CN": ("156", 1, "/countries/CN/"),
+        "HK": ("344", 1, "/countries/HK/"),
+        "ZW": ("716", 1, "/countries/ZW/"),
+    }
+    content = response.content.decode()
+    assert 'id="country-map" type="application/json"' in content
+    assert "/static/vendor/world-atlas/countries-110m.json" in content
+    assert "/static/vendor/chart.js/chart.umd.min.js" in content
 
 
 def test_country_page_lists_designees_tied_by_place_of_birth(client, world):
@@ -278,7 +325,7 @@ def test_country_page_leaves_out_delisted_designations(client, world):
     response = client.get(world["gambia"].get_absolute_url())
 
     assert list(response.context["designations"]) == []
-    assert "No active designations." in response.content.decode()
+    assert "No designations match." in response.content.decode()
 
 
 def test_country_page_accepts_a_lower_case_code(client, world):
@@ -298,10 +345,13 @@ def test_country_page_paginates_by_50_with_fixed_queries(client, django_assert_n
         Designation.objects.create(designee=person, program=world["glomag"], listed_on=datetime.date(2022, 12, 9))
     url = world["china"].get_absolute_url()
 
-    # country, spellings, programs, authorities, count, page
-    with django_assert_num_queries(6):
+    # country, spellings, programs, authorities, count, page; data fingerprint; all programs, authorities
+    # and countries (to name the stats rows); by program and authority; by country; the timeline's
+    # listings, delistings and undated count; the program choices of the form
+    with django_assert_num_queries(16):
         first = client.get(url)
-    with django_assert_num_queries(6):
+    # The aggregates are cached for the second page: the four stats queries are not repeated.
+    with django_assert_num_queries(11):
         second = client.get(url, {"page": 2})
 
     assert len(first.context["designations"]) == 50
@@ -352,8 +402,303 @@ def test_designee_page_queries_are_pinned(client, django_assert_num_queries, wor
 
     with django_assert_num_queries(len(baseline)):
         client.get(world["president"].get_absolute_url())
-    assert len(baseline) == 11
+    # designee; aliases, identifiers, addresses, birth dates, places of birth and their countries, country
+    # links and their countries, links both ways; designations with program and authority; their events
+    assert len(baseline) == 13
 
 
 def test_unknown_designee_is_404(client, world):
     assert client.get(reverse("designations:designee_detail", kwargs={"pk": 999999})).status_code == 404
+
+
+def test_country_page_filters_by_program_kind_status_and_listing_date(client, world):
+    url = world["china"].get_absolute_url()
+    hong_kong_person = Designee.objects.get(entry_number=29242)
+    DesigneeCountry.objects.create(designee=hong_kong_person, country=world["china"], role="address")
+    DesigneeCountry.objects.create(designee=world["xpcc"], country=world["china"], role="address")
+
+    def names(**params):
+        response = client.get(url, {"filtered": "1", **params})
+        assert response.status_code == 200
+        return [d.designee.name for d in response.context["designations"]]
+
+    assert names() == ["CHEN, Quanguo", "TANG, Chris", "XINJIANG PRODUCTION AND CONSTRUCTION CORPS"]
+    assert names(program="GLOMAG") == ["CHEN, Quanguo", "XINJIANG PRODUCTION AND CONSTRUCTION CORPS"]
+    assert names(program="GLOMAG", kind="individual") == ["CHEN, Quanguo"]
+    assert names(listed_after="2020-08-01") == ["TANG, Chris"]
+    assert names(status="delisted") == []
+
+
+def test_country_page_without_filters_shows_active_designations_and_with_them_any_status(client, world):
+    gambia = world["gambia"].get_absolute_url()
+
+    assert list(client.get(gambia).context["designations"]) == []
+    both = client.get(gambia, {"filtered": "1", "status": ["active", "delisted"]})
+    assert [d.designee.name for d in both.context["designations"]] == ["BENSOUDA, Fatou"]
+    assert "2 Apr 2021" in both.content.decode()
+
+
+def test_country_page_as_of_shows_what_was_in_force_that_day(client, world):
+    url = world["gambia"].get_absolute_url()
+
+    in_2020 = client.get(url, {"as_of": "2020-12-31"})
+    in_2022 = client.get(url, {"as_of": "2022-01-01"})
+
+    assert [d.designee.name for d in in_2020.context["designations"]] == ["BENSOUDA, Fatou"]
+    assert in_2020.context["in_force_total"] == 1
+    assert "in force on 31 Dec 2020" in in_2020.content.decode()
+    assert list(in_2022.context["designations"]) == []
+    assert in_2022.context["in_force_total"] == 0
+
+
+def test_country_page_rejects_a_bad_as_of_date_and_shows_today(client, world):
+    response = client.get(world["gambia"].get_absolute_url(), {"as_of": "31/12/2020"})
+
+    assert response.context["as_of"] is None
+    assert "is not a date" in response.content.decode()
+
+
+def test_country_page_counts_by_program_and_singles_out_human_rights(client, world):
+    response = client.get(world["china"].get_absolute_url())
+
+    assert [(row["code"], row["count"]) for row in response.context["by_program"]] == [("GLOMAG", 1)]
+    assert [row["code"] for row in response.context["human_rights"]] == ["GLOMAG"]
+    content = response.content.decode()
+    assert "program=GLOMAG&amp;program=HK-EO13936" in content  # the "only human-rights" link
+
+
+def test_country_page_timeline_counts_listings_and_delistings_by_month(client, world):
+    response = client.get(world["gambia"].get_absolute_url())
+
+    timeline = response.context["timeline"]
+    assert timeline["rows"] == [
+        {"month": "2020-09", "listed": 1, "delisted": 0},
+        {"month": "2021-04", "listed": 0, "delisted": 1},
+    ]
+    content = response.content.decode()
+    assert 'id="country-timeline" type="application/json"' in content
+    assert '<time datetime="2021-04">2021-04</time>' in content  # the table fallback
+
+
+def test_country_page_timeline_leaves_out_listings_only_known_as_on_or_before(client, world):
+    Designation.objects.filter(designee=world["chen"]).update(listed_precision="on_or_before")
+
+    timeline = client.get(world["china"].get_absolute_url()).context["timeline"]
+
+    assert timeline["rows"] == []
+    assert timeline["undated"] == 1
+
+
+def test_country_page_lists_related_countries_of_its_designees(client, world):
+    DesigneeCountry.objects.create(designee=world["president"], country=world["china"], role="address")
+
+    response = client.get(world["china"].get_absolute_url())
+
+    assert [(row["code"], row["count"]) for row in response.context["related_countries"]] == [("ZW", 1)]
+
+
+def test_country_page_links_its_atom_feed(client, world):
+    content = client.get(world["china"].get_absolute_url()).content.decode()
+
+    assert '<link rel="alternate" type="application/atom+xml"' in content
+    assert 'href="/countries/CN/feed/"' in content
+
+
+def test_country_page_htmx_request_renders_only_the_table(client, world, django_assert_num_queries):
+    # country, its spellings, programs and authorities; the program asked for; count; page
+    with django_assert_num_queries(7):
+        response = client.get(
+            world["china"].get_absolute_url(), {"filtered": "1", "program": "GLOMAG"}, headers={"HX-Request": "true"}
+        )
+
+    content = response.content.decode()
+    assert "<html" not in content
+    assert "CHEN, Quanguo" in content
+    assert response.templates[0].name == "designations/_designation_table.html"
+
+
+def test_country_page_filter_form_works_without_javascript(client, world):
+    content = client.get(world["china"].get_absolute_url()).content.decode()
+
+    assert '<form method="get"' in content
+    assert 'name="program"' in content and 'name="kind"' in content and 'name="as_of"' in content
+    assert '<label for="id_as_of">' in content
+
+
+# Designation list ----------------------------------------------------------------------------------------
+
+
+def test_designation_list_shows_active_designations_by_default(client, world):
+    response = client.get(reverse("designations:designation_list"))
+
+    assert response.status_code == 200
+    assert response.context["paginator"].count == 4
+    assert "BENSOUDA, Fatou" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"program": "HK-EO13936"}, ["TANG, Chris"]),
+        ({"country": "zw"}, ["MNANGAGWA, Emmerson Dambudzo"]),
+        ({"status": "delisted"}, ["BENSOUDA, Fatou"]),
+        ({"kind": "entity"}, ["XINJIANG PRODUCTION AND CONSTRUCTION CORPS"]),
+        ({"q": "crocodile"}, ["MNANGAGWA, Emmerson Dambudzo"]),
+        (
+            {"listed_before": "2020-07-31", "listed_after": "2020-07-31"},
+            ["CHEN, Quanguo", "XINJIANG PRODUCTION AND CONSTRUCTION CORPS"],
+        ),
+        ({"as_of": "2021-01-01", "program": "ICC"}, ["BENSOUDA, Fatou"]),
+        ({"identifier": "AD005831"}, ["MNANGAGWA, Emmerson Dambudzo"]),
+    ],
+)
+def test_designation_list_applies_the_api_filters(client, world, params, expected):
+    response = client.get(reverse("designations:designation_list"), {"filtered": "1", **params})
+
+    assert response.status_code == 200
+    assert sorted(d.designee.name for d in response.context["designations"]) == expected
+
+
+def test_designation_list_csv_link_carries_the_same_query(client, world):
+    response = client.get(reverse("designations:designation_list"), {"program": "GLOMAG", "kind": "individual"})
+
+    assert response.context["csv_url"] == "/api/designations/?format=csv&program=GLOMAG&kind=individual"
+    assert 'href="/api/designations/?format=csv&amp;program=GLOMAG&amp;kind=individual"' in response.content.decode()
+
+
+def test_designation_list_csv_link_keeps_the_as_of_date(client, world):
+    response = client.get(reverse("designations:designation_list"), {"as_of": "2021-01-01"})
+
+    assert response.context["csv_url"] == "/api/designations/?format=csv&as_of=2021-01-01"
+
+
+def test_designation_list_pagination_keeps_the_filters(client, world):
+    for number in range(55):
+        person = Designee.objects.create(kind="individual", name=f"OFFICIAL {number:02d}")
+        Designation.objects.create(designee=person, program=world["glomag"], listed_on=datetime.date(2022, 12, 9))
+
+    content = client.get(reverse("designations:designation_list"), {"program": "GLOMAG"}).content.decode()
+
+    assert 'href="?program=GLOMAG&amp;page=2"' in content
+
+
+def test_designation_list_queries_are_pinned(client, django_assert_num_queries, world):
+    url = reverse("designations:designation_list")
+    # the program asked for; count, page; the program, authority and country choices of the form
+    with django_assert_num_queries(6):
+        client.get(url, {"program": "GLOMAG"})
+    for number in range(60):
+        person = Designee.objects.create(kind="individual", name=f"OFFICIAL {number:02d}")
+        Designation.objects.create(designee=person, program=world["glomag"], listed_on=datetime.date(2022, 12, 9))
+
+    with django_assert_num_queries(6):
+        response = client.get(url, {"program": "GLOMAG"})
+
+    assert len(response.context["designations"]) == 50
+
+
+def test_designation_list_htmx_request_renders_only_the_table(client, world):
+    response = client.get(
+        reverse("designations:designation_list"), {"program": "GLOMAG"}, headers={"HX-Request": "true"}
+    )
+
+    content = response.content.decode()
+    assert "<html" not in content and "<form" not in content
+    assert "CHEN, Quanguo" in content
+
+
+# Designee page, more ---------------------------------------------------------------------------------------
+
+
+def test_designee_page_shows_each_designation_with_dates_and_sources(client, world):
+    source = SourceDocument.objects.create(
+        kind="press_release",
+        source="treasury-press",
+        source_uid="jy1047",
+        url="https://home.treasury.gov/news/press-releases/sm1073",
+        title="Treasury Sanctions Chinese Entity and Officials Pursuant to Global Magnitsky Executive Order",
+        published_on=datetime.date(2020, 7, 31),
+    )
+    DesignationEvent.objects.filter(designation__designee=world["chen"]).update(source_document=source)
+
+    content = client.get(world["chen"].get_absolute_url()).content.decode()
+
+    assert "GLOMAG" in content
+    assert "31 Jul 2020" in content
+    assert 'href="https://home.treasury.gov/news/press-releases/sm1073"' in content
+    assert "Treasury Sanctions Chinese Entity and Officials" in content
+
+
+def test_designee_page_draws_a_relationship_graph_with_links(client, world):
+    response = client.get(world["xpcc"].get_absolute_url())
+
+    graph = response.context["graph"]
+    assert [node["url"] for node in graph["nodes"]] == [world["chen"].get_absolute_url()]
+    content = response.content.decode()
+    assert '<svg viewBox="0 0 640 360"' in content
+    assert f'<a href="{world["chen"].get_absolute_url()}">' in content
+
+
+def test_designee_page_shows_the_change_history_newest_first(client, world):
+    response = client.get(world["bensouda"].get_absolute_url())
+
+    assert [event.kind for event in response.context["history"]] == ["delisted", "listed"]
+
+
+def test_designee_page_shows_countries_with_their_roles(client, world):
+    response = client.get(world["president"].get_absolute_url())
+
+    assert [(country.code, roles) for country, roles in response.context["countries"]] == [
+        ("ZW", ["Nationality", "Place of birth"])
+    ]
+
+
+# Search ------------------------------------------------------------------------------------------------
+
+
+def test_search_finds_a_designee_by_name_in_another_spelling_and_says_why(client, world):
+    response = client.get(reverse("designations:search"), {"q": "Chen Quan-guo"})
+
+    results = response.context["results"]
+    assert results[0]["designee"] == world["chen"]
+    assert results[0]["field"] == "name"
+    content = response.content.decode()
+    assert "Matched name" in content and "CHEN, Quanguo" in content
+
+
+def test_search_finds_a_designee_by_chinese_characters(client, world):
+    response = client.get(reverse("designations:search"), {"q": "陈全国"})
+
+    assert response.context["results"][0]["designee"] == world["chen"]
+
+
+def test_search_finds_a_designee_by_identifier(client, world):
+    response = client.get(reverse("designations:search"), {"q": "AD005831"})
+
+    results = response.context["results"]
+    assert [(r["designee"].name, r["field"]) for r in results] == [("MNANGAGWA, Emmerson Dambudzo", "identifier")]
+    assert "Matched the identifier Passport AD005831." in response.content.decode()
+
+
+def test_search_offers_to_jump_to_a_country_or_program(client, world):
+    country = client.get(reverse("designations:search"), {"q": "china"})
+    program = client.get(reverse("designations:search"), {"q": "glomag"})
+
+    assert country.context["countries"] == [world["china"]]
+    assert 'href="/countries/CN/"' in country.content.decode()
+    assert [p.code for p in program.context["programs"]] == ["GLOMAG"]
+    assert 'href="/programs/GLOMAG/"' in program.content.decode()
+
+
+def test_search_with_an_empty_box_shows_the_form_only(client, world, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get(reverse("designations:search"))
+
+    assert response.status_code == 200
+    assert 'name="q"' in response.content.decode()
+
+
+def test_every_page_has_the_search_box(client, world):
+    content = client.get(reverse("designations:country_list")).content.decode()
+
+    assert '<form class="site-search" role="search" method="get" action="/search/">' in content

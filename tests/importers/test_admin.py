@@ -126,7 +126,7 @@ def test_delete_action_is_not_offered(admin_client, run):
     response = admin_client.get(reverse("admin:importers_importrun_changelist"))
 
     actions = [name for name, _ in response.context["action_form"].fields["action"].choices if name]
-    assert actions == ["run_again"]
+    assert actions == ["run_again", "reparse"]
 
 
 def run_again(client, *runs):
@@ -230,3 +230,168 @@ def test_changelist_queries_are_pinned_and_do_not_grow_with_rows(admin_client):
     assert response.status_code == 200
     assert len(response.context["cl"].result_list) == 30
     assert len(few) == len(many) <= 7
+
+
+# --------------------------------------------------------------------------------------------------
+# Control of imports by editors: start now, upload, re-parse, accept or dismiss skipped changes
+# --------------------------------------------------------------------------------------------------
+from django.contrib.auth.models import Group  # noqa: E402
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+
+from designations.models import Designee  # noqa: E402
+from designations.services import roles_sync  # noqa: E402
+
+
+@pytest.fixture
+def editor_client(client):
+    roles_sync()
+    editor = User.objects.create_user("ada", password="pw", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    client.user = editor
+    return client
+
+
+@pytest.fixture
+def fake_enqueue(monkeypatch):
+    calls = []
+
+    def enqueue(**kwargs):
+        calls.append(kwargs)
+        return ImportRun.objects.create(source=kwargs["source"], path=kwargs["path"], trigger=kwargs["trigger"])
+
+    monkeypatch.setattr(importers.services, "import_run_enqueue", enqueue)
+    return calls
+
+
+def test_changelist_offers_editors_a_start_button(editor_client, run):
+    content = editor_client.get(reverse("admin:importers_importrun_changelist")).content.decode()
+
+    assert reverse("admin:importers_importrun_start") in content
+
+
+def test_start_now_enqueues_a_manual_run_and_shows_it(editor_client, fake_enqueue):
+    response = editor_client.post(reverse("admin:importers_importrun_start"), {"source": "ofac-sdn"})
+
+    (call,) = fake_enqueue
+    assert call == {
+        "source": "ofac-sdn",
+        "trigger": ImportRun.Trigger.MANUAL,
+        "path": "",
+        "as_of": None,
+        "dry_run": False,
+    }
+    new_run = ImportRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:importers_importrun_change", args=[new_run.pk])
+    assert new_run.started_by == editor_client.user
+
+
+def test_start_with_an_upload_of_the_real_list_imports_that_file(editor_client, fake_enqueue, settings):
+    upload = SimpleUploadedFile("sdn.csv", SDN_CSV.read_bytes(), content_type="text/csv")
+
+    editor_client.post(
+        reverse("admin:importers_importrun_start"), {"source": "ofac-sdn", "files": [upload], "as_of": "2024-07-02"}
+    )
+
+    (call,) = fake_enqueue
+    assert call["as_of"] == datetime.date(2024, 7, 2)
+    assert (Path(call["path"]) / "sdn.csv").read_bytes() == SDN_CSV.read_bytes()
+
+
+def test_start_refuses_a_file_the_source_does_not_read(editor_client, fake_enqueue):
+    upload = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
+
+    response = editor_client.post(reverse("admin:importers_importrun_start"), {"source": "ofac-sdn", "files": [upload]})
+
+    assert response.status_code == 200
+    assert "this source reads only sdn.csv, add.csv, alt.csv, sdn_comments.csv" in response.content.decode()
+    assert fake_enqueue == []
+
+
+def test_pending_run_page_refreshes_itself_until_finished(admin_client):
+    pending = make_run(status=ImportRun.Status.PENDING, finished_at=None)
+    done = make_run()
+
+    assert (
+        'http-equiv="refresh"'
+        in admin_client.get(reverse("admin:importers_importrun_change", args=[pending.pk])).content.decode()
+    )
+    assert (
+        'http-equiv="refresh"'
+        not in admin_client.get(reverse("admin:importers_importrun_change", args=[done.pk])).content.decode()
+    )
+
+
+def test_reparse_action_starts_a_run_from_the_kept_file(editor_client, fake_enqueue, settings):
+    kept = Path(settings.MEDIA_ROOT) / "imports" / ("c" * 64 + ".csv")
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(SDN_CSV.read_bytes())
+    old = make_run(stats={"raw_files": {"sdn.csv": f"imports/{kept.name}"}})
+
+    editor_client.post(
+        reverse("admin:importers_importrun_changelist"),
+        {"action": "reparse", helpers.ACTION_CHECKBOX_NAME: [old.pk]},
+    )
+
+    (call,) = fake_enqueue
+    assert call["path"].endswith(f"reparse/{old.pk}")
+
+
+@pytest.fixture
+def skipped_run():
+    president = Designee.objects.create(
+        kind="individual",
+        name="MNANGAGWA, Emmerson Dambudzo",
+        entry_number=7513,
+        title="President of Zimbabwe (since 2017)",
+        source="ofac-sdn",
+        source_uid="7513",
+        locked_fields=["title"],
+    )
+    return make_run(
+        skipped_changes=[
+            {
+                "designee": president.pk,
+                "source_uid": "7513",
+                "field": "title",
+                "current": "President of Zimbabwe (since 2017)",
+                "imported": "President of the Republic of Zimbabwe",
+            }
+        ]
+    )
+
+
+def test_run_page_lists_skipped_changes_with_accept_and_dismiss(editor_client, skipped_run):
+    content = editor_client.get(reverse("admin:importers_importrun_change", args=[skipped_run.pk])).content.decode()
+
+    assert "President of the Republic of Zimbabwe" in content
+    assert 'data-accept="0"' in content and 'data-dismiss="0"' in content
+    listing = editor_client.get(reverse("admin:importers_importrun_changelist"))
+    assert listing.context["cl"].model_admin.pending_skipped_changes(skipped_run) == 1
+
+
+def test_accept_button_applies_the_imported_value(editor_client, skipped_run):
+    response = editor_client.post(
+        reverse("admin:importers_importrun_skipped_change", args=[skipped_run.pk, 0, "accept"])
+    )
+
+    assert response.status_code == 302
+    assert Designee.objects.get(source_uid="7513").title == "President of the Republic of Zimbabwe"
+    skipped_run.refresh_from_db()
+    assert skipped_run.skipped_changes[0]["decision"] == "accepted"
+    content = editor_client.get(reverse("admin:importers_importrun_change", args=[skipped_run.pk])).content.decode()
+    assert "accepted by ada" in content and 'data-accept="0"' not in content
+
+
+def test_viewer_cannot_decide_skipped_changes(client, skipped_run):
+    roles_sync()
+    viewer = User.objects.create_user("vic", password="pw", is_staff=True)
+    viewer.groups.add(Group.objects.get(name="Viewers"))
+    client.force_login(viewer)
+
+    response = client.post(reverse("admin:importers_importrun_skipped_change", args=[skipped_run.pk, 0, "dismiss"]))
+
+    assert response.status_code == 403
+    skipped_run.refresh_from_db()
+    assert "decision" not in skipped_run.skipped_changes[0]

@@ -81,8 +81,9 @@ def test_add_page_opens_for_superuser(admin_client, world, model):
 def test_authority_change_page_has_lifecycle_inline_and_two_way_pickers(admin_client, world):
     response = admin_client.get(reverse("admin:programs_authority_change", args=[world["authority"].pk]))
 
-    (events,) = response.context["inline_admin_formsets"]
+    events, citations = response.context["inline_admin_formsets"]
     assert events.formset.prefix == "events"
+    assert citations.formset.prefix == "designations-citation-content_type-object_id"
     assert len(events.formset.forms) == 1
     content = response.content.decode()
     # filter_horizontal renders the "selectfilter" widget for both many-to-many fields.

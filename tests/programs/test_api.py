@@ -138,7 +138,7 @@ class TestAuthorityEndpoint:
             make_authority()
 
         # count, page, implements, target countries, events
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             response = api_client.get(AUTHORITIES, {"limit": 500})
 
         assert response.json()["count"] == count * 2  # each made authority implements a new statute
@@ -233,7 +233,7 @@ class TestProgramEndpoint:
             make_program()
 
         # count, page (with replaced_by), authorities, target countries
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):
             response = api_client.get(PROGRAMS)
 
         assert response.json()["count"] == count

@@ -5,12 +5,21 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from designations.models import Country, Designation, Designee
 from programs.models import Authority, AuthorityEvent, Program
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Page aggregates are cached by data fingerprint; each test starts cold."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -137,14 +146,14 @@ def test_program_page_shows_authorities_and_active_designations_only(client, wor
     content = response.content.decode()
     assert f'href="{world["eo_13818"].get_absolute_url()}"' in content
     assert f'href="{world["act"].get_absolute_url()}"' in content
-    assert "2 active designations." in content
+    assert "2 designations." in content
 
 
 def test_ended_program_page_shows_no_active_designations(client, world):
     response = client.get(world["icc"].get_absolute_url())
 
     assert list(response.context["designations"]) == []
-    assert "No active designations." in response.content.decode()
+    assert "No designations match." in response.content.decode()
 
 
 def test_renamed_program_links_to_its_successor_and_back(client, world):
@@ -165,10 +174,13 @@ def test_program_page_paginates_by_50_with_fixed_queries(client, django_assert_n
         Designation.objects.create(designee=designee, program=world["glomag"], listed_on=datetime.date(2018, 6, 15))
     url = world["glomag"].get_absolute_url()
 
-    # program (+ successor), authorities, target countries, replaced programs, count, page
-    with django_assert_num_queries(6):
+    # program (+ successor), authorities, target countries, replaced programs, count, page; data fingerprint;
+    # countries; by-country stats; designations in force; the timeline's listings, delistings and undated
+    # count; the lifecycle of its authorities; the authority and country choices of the form
+    with django_assert_num_queries(15):
         first = client.get(url)
-    with django_assert_num_queries(6):
+    # The aggregates are cached for the second page: the five aggregate queries are not repeated.
+    with django_assert_num_queries(10):
         last = client.get(url, {"page": 2})
 
     assert len(first.context["designations"]) == 50
@@ -238,8 +250,10 @@ def test_authority_page_queries_are_pinned(client, django_assert_num_queries, wo
         designee = Designee.objects.create(kind="individual", name=f"OFFICIAL {number:02d}")
         Designation.objects.create(designee=designee, program=world["glomag"], listed_on=datetime.date(2019, 6, 10))
 
-    # authority (+ ended_by), events, implements, implemented by, target countries, programs, count, page
-    with django_assert_num_queries(8):
+    # authority (+ ended_by), events, implements, implemented by, target countries, programs, count, page;
+    # data fingerprint; countries; by-country stats; in force; the timeline's three; the program, authority
+    # and country choices of the form
+    with django_assert_num_queries(17):
         response = client.get(world["eo_13818"].get_absolute_url())
 
     assert response.context["page_obj"].paginator.count == 57
@@ -247,3 +261,66 @@ def test_authority_page_queries_are_pinned(client, django_assert_num_queries, wo
 
 def test_unknown_authority_is_404(client, world):
     assert client.get(reverse("programs:authority_detail", kwargs={"code": "eo-99999"})).status_code == 404
+
+
+def test_program_page_shows_the_lifecycle_of_its_authorities(client, world):
+    response = client.get(world["icc"].get_absolute_url())
+
+    assert [(e.authority.code, e.kind) for e in response.context["lifecycle"]] == [
+        ("eo-13928", "signed"),
+        ("eo-13928", "revoked"),
+    ]
+    content = response.content.decode()
+    assert "Revoked by E.O. 14022" in content
+    assert "(revoked since 1 Apr 2021)" in content
+
+
+def test_program_page_timeline_and_breakdown_by_country(client, world):
+    korobov = Designee.objects.get(entry_number=21328)
+    korobov.country_links.create(country=Country.objects.get(code="RU"), role="nationality")
+
+    response = client.get(world["caatsa"].get_absolute_url())
+
+    assert response.context["timeline"]["rows"] == [{"month": "2018-03", "listed": 1, "delisted": 0}]
+    assert [(row["code"], row["count"]) for row in response.context["by_country"]] == [("RU", 1)]
+    assert response.context["map_chart"]["countries"][0]["numeric"] == "643"
+
+
+def test_program_page_as_of_shows_designations_in_force_that_day(client, world):
+    in_force = client.get(world["icc"].get_absolute_url(), {"as_of": "2021-01-15"})
+    after = client.get(world["icc"].get_absolute_url(), {"as_of": "2021-06-01"})
+
+    assert [d.designee.name for d in in_force.context["designations"]] == ["BENSOUDA, Fatou"]
+    assert in_force.context["in_force_total"] == 1
+    assert list(after.context["designations"]) == []
+
+
+def test_program_page_filters_its_designations(client, world):
+    response = client.get(world["glomag"].get_absolute_url(), {"filtered": "1", "q": "gertler"})
+
+    assert [d.designee.name for d in response.context["designations"]] == ["GERTLER, Dan"]
+
+
+def test_program_page_links_its_atom_feed(client, world):
+    content = client.get(world["caatsa"].get_absolute_url()).content.decode()
+
+    assert 'type="application/atom+xml"' in content
+    assert 'href="/programs/CAATSA%20-%20RUSSIA/feed/"' in content
+
+
+def test_program_page_htmx_request_renders_only_the_table(client, world):
+    response = client.get(world["glomag"].get_absolute_url(), {"q": "gertler"}, headers={"HX-Request": "true"})
+
+    content = response.content.decode()
+    assert "<html" not in content
+    assert "GERTLER, Dan" in content and "DEBOUTTE" not in content
+
+
+def test_authority_page_shows_timeline_and_delisted_designations_on_request(client, world):
+    response = client.get(world["eo_13928"].get_absolute_url(), {"filtered": "1", "status": ["active", "delisted"]})
+
+    assert [d.designee.name for d in response.context["designations"]] == ["BENSOUDA, Fatou"]
+    assert response.context["timeline"]["rows"] == [
+        {"month": "2020-09", "listed": 1, "delisted": 0},
+        {"month": "2021-04", "listed": 0, "delisted": 1},
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,22 @@ def test_pico_version_is_recorded_and_matches_the_file():
     assert (pico["version"], pico["license"], pico["origin"]) == ("2.1.1", "MIT", "npm:@picocss/pico@2.1.1")
     assert "Pico CSS ✨ v2.1.1" in banner
     assert (VENDOR / "pico" / "LICENSE.md").read_text().startswith("MIT License")
+
+
+def test_chart_libraries_and_world_map_versions_are_recorded_and_match_the_files():
+    packages = recorded_versions()
+
+    assert packages["chart.js"]["origin"] == "npm:chart.js@4.6.1"
+    assert "Chart.js v4.6.1" in (VENDOR / "chart.js" / "chart.umd.min.js").read_text(encoding="utf-8")[:200]
+    assert packages["chartjs-chart-geo"]["origin"] == "npm:chartjs-chart-geo@4.3.6"
+    assert "ChartGeo" in (VENDOR / "chartjs-chart-geo" / "index.umd.min.js").read_text(encoding="utf-8")[:1000]
+    assert packages["world-atlas"]["origin"] == "npm:world-atlas@2.0.2"
+    topology = json.loads((VENDOR / "world-atlas" / "countries-110m.json").read_text(encoding="utf-8"))
+    # ISO 3166-1 numeric ids, which the map joins on (Country.numeric): 156 is China, 643 Russia.
+    ids = {geometry.get("id") for geometry in topology["objects"]["countries"]["geometries"]}
+    assert {"156", "643", "364"} <= ids
+
+
+def test_every_vendored_package_ships_its_licence():
+    for name, package in recorded_versions().items():
+        assert any("LICENSE" in Path(file).name for file in package["files"]), name

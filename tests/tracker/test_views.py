@@ -15,6 +15,14 @@ API_COLLECTIONS = (
     "source-documents",
     "import-runs",
 )
+# Endpoints that are not collections, and the parameter each one requires.
+API_TOOLS = {
+    "changes": "changed_since",
+    "changes-feed": None,
+    "stats": None,
+    "match": "name",
+    "export-ftm": None,
+}
 
 
 def test_healthz_answers_200_json_when_the_database_answers(client):
@@ -31,9 +39,11 @@ def test_api_root_links_every_collection_the_schema_and_the_docs(api_client):
 
     assert response.status_code == 200
     links = response.json()
-    assert set(links) == {*API_COLLECTIONS, "schema", "docs"}
+    assert set(links) == {*API_COLLECTIONS, *API_TOOLS, "schema", "docs"}
     for name in API_COLLECTIONS:
         assert links[name] == f"http://testserver/api/{name}/"
+    assert links["changes-feed"] == "http://testserver/api/changes/feed/"
+    assert links["export-ftm"] == "http://testserver/api/export/ftm/"
     assert links["schema"] == "http://testserver/api/schema/"
     assert links["docs"] == "http://testserver/api/docs/"
 
@@ -42,7 +52,14 @@ def test_every_api_root_link_answers(api_client):
     links = api_client.get("/api/", HTTP_ACCEPT="application/json").json()
 
     for name, url in links.items():
-        assert api_client.get(url).status_code == 200, name
+        response = api_client.get(url)
+        required = API_TOOLS.get(name)
+        if required:
+            # Without its required parameter the endpoint says which one is missing.
+            assert response.status_code == 400, name
+            assert required in response.content.decode(), name
+        else:
+            assert response.status_code == 200, name
 
 
 @pytest.mark.parametrize(

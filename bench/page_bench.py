@@ -1,0 +1,97 @@
+"""Page benchmark: server-side render time and query count of the analysts' pages on a seeded database.
+
+Run against a database seeded with ``manage.py seed`` (the full 2024-07-02 SDN list and 2021-2024 history):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker .venv/bin/python bench/page_bench.py
+    SQLITE_PATH=db.sqlite3 .venv/bin/python bench/page_bench.py --runs 20
+
+Each page is fetched through Django's test client (no network, no browser): a warm-up request, then
+``--runs`` timed requests. Prints the median and the slowest time, the query count and the response size,
+and fails (exit status 1) if the Russia country page, the largest, has a median over ``--budget-ms``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench")
+# Plain static storage: no collectstatic manifest is needed to render.
+os.environ.setdefault("DJANGO_MANIFEST_STATIC", "false")
+
+PAGES = [
+    ("home", "/"),
+    ("country list", "/countries/"),
+    ("country RU", "/countries/RU/"),
+    ("country RU, page 20", "/countries/RU/?page=20"),
+    ("country RU as of 2022-01-01", "/countries/RU/?as_of=2022-01-01"),
+    ("country CN, GLOMAG", "/countries/CN/?filtered=1&program=GLOMAG&status=active"),
+    ("program RUSSIA-EO14024", "/programs/RUSSIA-EO14024/"),
+    ("program GLOMAG", "/programs/GLOMAG/"),
+    ("authority eo-13818", "/authorities/eo-13818/"),
+    ("designations", "/designations/"),
+    ("designee CHEN, Quanguo", None),
+    ("country RU feed", "/countries/RU/feed/"),
+]
+BUDGET_PAGE = "country RU"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--budget-ms", type=float, default=150.0)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    from designations.models import Designation, Designee
+
+    setup_test_environment()  # lets the test client accept the "testserver" host
+    settings.DEBUG = False
+    client = Client()
+    chen = Designee.objects.filter(name="CHEN, Quanguo").first()
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    print(f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(f"data: {Designee.objects.count():,} designees, {Designation.objects.count():,} designations")
+    print(f"{'page':32} {'median ms':>10} {'max ms':>8} {'queries':>8} {'KB':>6}")
+    budget_failed = False
+    for name, url in PAGES:
+        if url is None:
+            if chen is None:
+                continue
+            url = chen.get_absolute_url()
+        response = client.get(url)
+        if response.status_code != 200:
+            print(f"{name:32} HTTP {response.status_code}")
+            budget_failed = True
+            continue
+        timings = []
+        for _ in range(args.runs):
+            with CaptureQueriesContext(connection) as queries:
+                start = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - start) * 1000)
+        median = statistics.median(timings)
+        print(f"{name:32} {median:10.1f} {max(timings):8.1f} {len(queries):8d} {len(response.content) / 1024:6.0f}")
+        if name == BUDGET_PAGE and median > args.budget_ms:
+            budget_failed = True
+            print(f"  over budget: {median:.1f} ms > {args.budget_ms:.0f} ms")
+    return 1 if budget_failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

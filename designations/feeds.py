@@ -1,0 +1,112 @@
+"""Atom feeds of new listings and delistings, per country and per program.
+
+Each entry is one listing, relisting or delisting event, dated by when it happened on the list, and links
+to the designee's page. Feeds are linked from the country and program pages (``<link rel="alternate">``).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.db.models import F, QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from designations.models import Country, Designation, DesignationEvent
+from programs.models import Program
+
+CHANGE_EVENTS = (DesignationEvent.Kind.LISTED, DesignationEvent.Kind.RELISTED, DesignationEvent.Kind.DELISTED)
+
+
+class DesignationChangesFeed(Feed):
+    """The latest listings and delistings among some designations (``designations()`` says which)."""
+
+    feed_type = Atom1Feed
+    limit = 50
+
+    def designations(self, obj) -> QuerySet:
+        raise NotImplementedError
+
+    def items(self, obj):
+        return (
+            DesignationEvent.objects.filter(kind__in=CHANGE_EVENTS, designation__in=self.designations(obj).values("pk"))
+            .select_related("designation__designee", "designation__program", "source_document")
+            .order_by(F("occurred_on").desc(nulls_last=True), "-pk")[: self.limit]
+        )
+
+    def item_title(self, item: DesignationEvent) -> str:
+        designation = item.designation
+        return f"{item.get_kind_display()}: {designation.designee.name} ({designation.program.code})"
+
+    def item_description(self, item: DesignationEvent) -> str:
+        designation = item.designation
+        parts = [
+            f"{designation.designee.name} ({designation.designee.get_kind_display().lower()}) "
+            f"{item.get_kind_display().lower()} under {designation.program.code}"
+            + (f" on {item.occurred_on:%d %b %Y}" if item.occurred_on else "")
+            + "."
+        ]
+        if item.source_document is not None:
+            parts.append(f"Source: {item.source_document}.")
+        return " ".join(parts)
+
+    def item_link(self, item: DesignationEvent) -> str:
+        return item.designation.designee.get_absolute_url()
+
+    def item_guid(self, item: DesignationEvent) -> str:
+        return f"designation-event-{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item: DesignationEvent) -> datetime.datetime:
+        day = item.occurred_on or item.created_at.date()
+        return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+
+    def item_updateddate(self, item: DesignationEvent) -> datetime.datetime:
+        return self.item_pubdate(item)
+
+
+class CountryChangesFeed(DesignationChangesFeed):
+    """Listings and delistings of parties tied to one country (in any role)."""
+
+    def get_object(self, request, code: str) -> Country:
+        return get_object_or_404(Country, code=code.upper())
+
+    def designations(self, obj: Country) -> QuerySet:
+        return Designation.objects.for_country(obj.code)
+
+    def title(self, obj: Country) -> str:
+        return f"US designations: {obj.name}, listings and delistings"
+
+    def link(self, obj: Country) -> str:
+        return obj.get_absolute_url()
+
+    def feed_url(self, obj: Country) -> str:
+        return reverse("designations:country_feed", kwargs={"code": obj.code})
+
+    def subtitle(self, obj: Country) -> str:
+        return f"New listings and delistings of parties tied to {obj.name} by nationality, address or birth."
+
+
+class ProgramChangesFeed(DesignationChangesFeed):
+    """Listings and delistings under one program."""
+
+    def get_object(self, request, code: str) -> Program:
+        return get_object_or_404(Program, code=code)
+
+    def designations(self, obj: Program) -> QuerySet:
+        return Designation.objects.filter(program=obj)
+
+    def title(self, obj: Program) -> str:
+        return f"US designations: {obj.code}, listings and delistings"
+
+    def link(self, obj: Program) -> str:
+        return obj.get_absolute_url()
+
+    def feed_url(self, obj: Program) -> str:
+        return reverse("programs:program_feed", kwargs={"code": obj.code})
+
+    def subtitle(self, obj: Program) -> str:
+        return f"New listings and delistings under {obj.code} ({obj.name})."

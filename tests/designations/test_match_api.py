@@ -1,0 +1,290 @@
+"""``GET`` and ``POST /api/match/`` over the real entries of the 2024 selection (and their 2025 aliases).
+
+The selection (``tests/data/ofac/sdn_2024-07-02_selection``) holds 39 real entries of the 2024-07-02 list,
+among them AL-QAHTANI, Saud (26093), LAM, Carrie (29249), KARAEU, Yuriy Khadzymuratavich (29642) and
+CHEN, Quanguo (29220). It is imported once for the module and rolled back after it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import types
+from pathlib import Path
+
+import pytest
+import yaml
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import NoReverseMatch, include, path, reverse
+from drf_spectacular.validation import validate_schema
+from rest_framework.test import APIClient
+
+from designations import matching
+from designations.models import Designee
+from importers.models import ImportRun
+from importers.services import import_run_create, import_run_execute
+from importers.sources import get_adapter
+
+ROOT = Path(__file__).resolve().parents[2]
+SELECTION = ROOT / "tests" / "data" / "ofac" / "sdn_2024-07-02_selection"
+EXTRAS_2025 = ROOT / "fixtures" / "ofac" / "sdn_2025-12-24"
+URL = "/api/match/"
+
+
+@pytest.fixture(scope="module")
+def selection(django_db_setup, django_db_blocker):
+    """Reference data and the 39 real entries, imported once for the module, rolled back after it."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("load_reference_data", verbosity=0)
+            run = import_run_create(
+                source="ofac-sdn", path=[str(SELECTION), str(EXTRAS_2025)], as_of=datetime.date(2024, 7, 2)
+            )
+            with pytest.MonkeyPatch.context() as patch:  # a selection, far below the full list's floor
+                patch.setattr(type(get_adapter("ofac-sdn")), "min_records", 5)
+                assert import_run_execute(run_id=run.pk).status == ImportRun.Status.SUCCEEDED
+            matching.reset_index()
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            matching.reset_index()
+
+
+@pytest.fixture(autouse=True)
+def _match_route_and_no_throttle(settings):
+    """Route ``/api/match/`` (until ``tracker/urls.py`` includes it) and lift the API's rate limits."""
+    try:
+        reverse("match-api:match")
+    except NoReverseMatch:
+        import tracker.urls
+
+        urlconf = types.ModuleType("match_test_urls")
+        urlconf.urlpatterns = [path("api/", include("designations.api.match_urls")), *tracker.urls.urlpatterns]
+        settings.ROOT_URLCONF = urlconf
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None}}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+pytestmark = pytest.mark.usefixtures("selection", "db")
+
+
+def test_route_is_named_match():
+    assert reverse("match-api:match") == URL
+
+
+def test_get_ranks_designees_with_their_facts_and_explanation(api_client):
+    response = api_client.get(URL, {"name": "Saud al-Qahtani"})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["query"] == {"name": "Saud al-Qahtani", "birth_date": "", "country": "", "kind": ""}
+    first = body["results"][0]
+    qahtani = Designee.objects.get(entry_number=26093)
+    assert first == {
+        "id": qahtani.pk,
+        "url": f"http://testserver/api/designees/{qahtani.pk}/",
+        "name": "AL-QAHTANI, Saud",
+        "kind": "individual",
+        "entry_number": 26093,
+        "programs": ["GLOMAG"],
+        "score": 1.0,
+        "matched_name": "AL-QAHTANI, Saud",
+        "matched_field": "name",
+        "explanation": first["explanation"],
+    }
+    assert set(first["explanation"]) == {
+        "name_score",
+        "token_similarity",
+        "compact_similarity",
+        "phonetic_agreement",
+        "matched_tokens",
+        "word_order",
+        "transliteration",
+        "particles_ignored",
+        "weak_alias_penalty",
+        "birth_date",
+        "country",
+        "kind",
+    }
+    assert response.headers["Last-Modified"]
+
+
+def test_get_designee_url_leads_to_the_designee(api_client):
+    first = api_client.get(URL, {"name": "Carrie Lam"}).json()["results"][0]
+
+    detail = api_client.get(first["url"])
+
+    assert detail.status_code == 200
+    assert detail.json()["name"] == "LAM, Carrie"
+
+
+def test_get_with_birth_date_country_and_kind_scores_their_agreement(api_client):
+    # KARAEU, Yuriy Khadzymuratavich: DOB 21 Jun 1966, Belarus (nationality, address), Russia (place of birth).
+    plain = api_client.get(URL, {"name": "Yuriy Kareau"}).json()["results"][0]
+    agreeing = api_client.get(
+        URL, {"name": "Yuriy Kareau", "birth_date": "1966-06", "country": "by", "kind": "individual"}
+    ).json()
+    disagreeing = api_client.get(
+        URL, {"name": "Yuriy Kareau", "birth_date": "1990", "country": "FR", "kind": "entity", "threshold": 0}
+    ).json()
+
+    assert plain["entry_number"] == agreeing["results"][0]["entry_number"] == 29642
+    assert agreeing["query"] == {"name": "Yuriy Kareau", "birth_date": "1966-06", "country": "BY", "kind": "individual"}
+    explanation = agreeing["results"][0]["explanation"]
+    assert explanation["birth_date"] > 0 and explanation["country"] > 0 and explanation["kind"] > 0
+    assert agreeing["results"][0]["score"] > plain["score"]
+    karaeu = next(r for r in disagreeing["results"] if r["entry_number"] == 29642)
+    assert karaeu["score"] < plain["score"]
+
+
+def test_get_honours_threshold_and_limit(api_client):
+    everything = api_client.get(URL, {"name": "Saud Qahtani", "threshold": 0, "limit": 100}).json()["results"]
+    two = api_client.get(URL, {"name": "Saud Qahtani", "threshold": 0, "limit": 2}).json()["results"]
+    strict = api_client.get(URL, {"name": "Saud Qahtani", "threshold": 0.99}).json()["results"]
+
+    assert len(everything) > 2
+    assert two == everything[:2]
+    assert [r["entry_number"] for r in strict] == [26093]
+
+
+def test_post_batch_answers_each_query_in_order_without_csrf_or_authentication():
+    client = APIClient(enforce_csrf_checks=True)
+    queries = [
+        {"name": "Saud al-Qahtani", "country": "SA"},
+        {"name": "陈全国"},
+        {"name": "Yuri Karaev", "birth_date": "1966"},
+        {"name": "Angela Merkel"},
+    ]
+
+    response = client.post(URL, {"queries": queries, "limit": 1}, format="json")
+
+    assert response.status_code == 200
+    responses = response.json()["responses"]
+    assert [r["query"]["name"] for r in responses] == [q["name"] for q in queries]
+    assert [[x["entry_number"] for x in r["results"]] for r in responses] == [[26093], [29220], [29642], []]
+    assert responses[2]["results"][0]["matched_field"] == "alias"
+
+
+def test_post_from_a_signed_in_session_needs_the_csrf_token():
+    user = get_user_model().objects.create_user("analyst", password="x")
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(user)
+
+    response = client.post(URL, {"queries": [{"name": "Carrie Lam"}]}, format="json")
+
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({}, "name"),
+        ({"name": ""}, "name"),
+        ({"name": "  "}, "name"),
+        ({"name": "--"}, "name"),
+        ({"name": "x" * 301}, "name"),
+        ({"name": "Carrie Lam", "threshold": "1.5"}, "threshold"),
+        ({"name": "Carrie Lam", "threshold": "-0.1"}, "threshold"),
+        ({"name": "Carrie Lam", "threshold": "high"}, "threshold"),
+        ({"name": "Carrie Lam", "limit": "0"}, "limit"),
+        ({"name": "Carrie Lam", "limit": "101"}, "limit"),
+        ({"name": "Carrie Lam", "birth_date": "13/05/1957"}, "birth_date"),
+        ({"name": "Carrie Lam", "birth_date": "1957-13"}, "birth_date"),
+        ({"name": "Carrie Lam", "birth_date": "1957-02-30"}, "birth_date"),
+        ({"name": "Carrie Lam", "country": "HKG"}, "country"),
+        ({"name": "Carrie Lam", "kind": "person"}, "kind"),
+        ({"name": "Carrie Lam", "nmae": "x"}, "nmae"),
+    ],
+)
+def test_get_refuses_a_bad_parameter_naming_it(api_client, params, parameter):
+    response = api_client.get(URL, params)
+
+    assert response.status_code == 400
+    assert list(response.json()) == [parameter]
+
+
+def test_get_accepts_a_name_of_exactly_300_characters(api_client):
+    assert api_client.get(URL, {"name": "Lam " + "x" * 296}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        ({}, {"queries": ["This field is required."]}),
+        ({"queries": []}, {"queries": ["Ensure this field has at least 1 elements."]}),
+        (
+            {"queries": [{"name": "Carrie Lam"}] * 101},
+            {"queries": ["Ensure this field has no more than 100 elements."]},
+        ),
+        (
+            {"queries": [{"name": "Carrie Lam"}, {"birth_date": "1957"}]},
+            {"queries": {"1": {"name": ["This field is required."]}}},
+        ),
+        (
+            {"queries": [{"name": "Carrie Lam"}], "limit": 500},
+            {"limit": ["Ensure this value is less than or equal to 100."]},
+        ),
+        (
+            {"queries": [{"name": "Carrie Lam"}], "threshold": 2},
+            {"threshold": ["Ensure this value is less than or equal to 1.0."]},
+        ),
+    ],
+)
+def test_post_refuses_a_bad_batch_naming_the_parameter(api_client, body, errors):
+    response = api_client.post(URL, body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == errors
+
+
+@pytest.mark.parametrize("limit", [1, 100])
+def test_get_costs_one_query_whatever_the_limit(api_client, django_assert_num_queries, limit):
+    api_client.get(URL, {"name": "Carrie Lam"})  # builds the index
+    with django_assert_num_queries(1):  # the data version
+        response = api_client.get(URL, {"name": "Saud Qahtani", "threshold": 0, "limit": limit})
+    results = response.json()["results"]
+    assert len(results) == 1 if limit == 1 else len(results) > 1
+
+
+@pytest.mark.parametrize("size", [1, 100])
+def test_post_costs_one_query_whatever_the_batch_size(api_client, django_assert_num_queries, size):
+    api_client.get(URL, {"name": "Carrie Lam"})  # builds the index
+    queries = [{"name": name} for name in ("Carrie Lam", "Saud al-Qahtani", "Chen Quanguo", "Yuri Karaev")]
+    with django_assert_num_queries(1):
+        response = api_client.post(URL, {"queries": (queries * 25)[:size], "limit": 100}, format="json")
+    assert len(response.json()["responses"]) == size
+
+
+def test_schema_documents_both_operations(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    validate_schema(schema)
+
+    operations = schema["paths"]["/api/match/"]
+    assert set(operations) == {"get", "post"}
+    parameters = {p["name"] for p in operations["get"]["parameters"]}
+    assert {"name", "birth_date", "country", "kind", "threshold", "limit"} <= parameters
+    assert operations["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/MatchBatch")
+    for operation in operations.values():
+        assert {"200", "400"} <= set(operation["responses"])
+        assert "application/json" in operation["responses"]["400"]["content"]
+        assert operation["responses"]["200"]["content"]["application/json"]["examples"]
+    assert {} in operations["post"]["security"]  # anonymous callers allowed
+    result = schema["components"]["schemas"]["MatchResult"]
+    assert {"score", "matched_name", "matched_field", "explanation", "programs"} <= set(result["properties"])
+
+
+def test_schema_command_validates_without_warnings(tmp_path):
+    target = tmp_path / "schema.json"
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--format", "openapi-json", "--file", str(target))
+
+    assert "/api/match/" in json.loads(target.read_text())["paths"]

@@ -1,0 +1,313 @@
+"""Name screening against the real 2024-07-02 SDN list (with the December 2025 aliases of the same entries).
+
+The list is imported once for the module, inside a transaction rolled back when the module ends; each
+test runs in a savepoint of it. The names, entry numbers, birth dates and countries below are the
+list's own.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from designations import matching
+from designations.models import Alias, Designee
+from importers.models import ImportRun
+from importers.services import import_run_create, import_run_execute
+
+ROOT = Path(__file__).resolve().parents[2]
+SDN_2024 = ROOT / "fixtures" / "ofac" / "sdn_2024-07-02"
+EXTRAS_2025 = ROOT / "fixtures" / "ofac" / "sdn_2025-12-24"
+
+
+@pytest.fixture(scope="module")
+def sdn_2024(django_db_setup, django_db_blocker):
+    """Reference data and the real 2024 list, imported once for the whole module, rolled back after it."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("load_reference_data", verbosity=0)
+            run = import_run_create(
+                source="ofac-sdn", path=[str(SDN_2024), str(EXTRAS_2025)], as_of=datetime.date(2024, 7, 2)
+            )
+            assert import_run_execute(run_id=run.pk).status == ImportRun.Status.SUCCEEDED
+            matching.reset_index()
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            matching.reset_index()
+
+
+pytestmark = pytest.mark.usefixtures("sdn_2024", "db")
+
+
+def entries(results: list[matching.MatchResult]) -> list[int | None]:
+    index = matching.get_index()
+    return [index.designees[r.designee_id].entry_number for r in results]
+
+
+def top(name: str, **kwargs) -> matching.MatchResult:
+    results = matching.match_names(name, **kwargs)
+    assert results, f"nothing matched {name!r}"
+    return results[0]
+
+
+def score_of(entry_number: int, name: str, **kwargs) -> float:
+    designee_id = Designee.objects.get(entry_number=entry_number).pk
+    scores = {r.designee_id: r.score for r in matching.match_names(name, threshold=0.0, limit=100, **kwargs)}
+    return scores[designee_id]
+
+
+# --- Names as the press writes them -------------------------------------------------------------
+
+
+def test_given_name_first_and_particle_find_the_inverted_list_name():
+    result = top("Saud al-Qahtani")
+
+    assert (result.name, result.matched_field, result.score) == ("AL-QAHTANI, Saud", "name", 1.0)
+    assert entries([result]) == [26093]
+    assert result.explanation["particles_ignored"] == "al"
+    assert result.explanation["word_order"] == "same"
+
+
+def test_list_form_and_reversed_words_find_the_same_entry():
+    assert entries([top("AL-QAHTANI, Saud")]) == [26093]
+    reversed_words = top("Qahtani Saud")
+
+    assert entries([reversed_words]) == [26093]
+    assert reversed_words.score == 1.0
+    assert reversed_words.explanation["word_order"] == "reordered"
+
+
+def test_carrie_lam_finds_lam_carrie_and_no_one_else():
+    results = matching.match_names("Carrie Lam")
+
+    assert [(r.name, r.score) for r in results] == [("LAM, Carrie", 1.0)]
+    assert entries(results) == [29249]
+
+
+def test_swapped_letters_in_karaeu_are_caught_by_phonetic_keys():
+    result = top("Yuriy Khadzymuratavich Kareau")
+
+    assert entries([result]) == [29642]
+    assert result.matched_name == "KARAEU, Yuriy Khadzymuratavich"
+    assert 0.9 < result.score < 1.0
+    assert result.explanation["phonetic_agreement"] == 1.0
+
+
+def test_russian_romanisation_finds_the_strong_alias_of_the_belarusian_name():
+    result = top("Yuri Karaev")
+
+    assert entries([result]) == [29642]
+    assert (result.matched_name, result.matched_field, result.score) == ("KARAEV, Yuri", "alias", 1.0)
+
+
+def test_cyrillic_surname_first_finds_kadyrov():
+    result = top("Кадыров Рамзан")
+
+    assert result.name == "KADYROV, Ramzan Akhmatovich"
+    assert entries([result]) == [23343]
+    assert result.explanation["transliteration"] == "cyrillic"
+    assert result.explanation["matched_tokens"] == "2 of 2 query words, 2 of 3 name words"
+
+
+def test_belarusian_cyrillic_finds_lukashenka():
+    assert entries([top("Аляксандр Лукашэнка")]) == [9760]
+
+
+def test_chinese_characters_in_pinyin_find_the_list_spelling():
+    result = top("陈全国")
+
+    assert (result.name, result.score) == ("CHEN, Quanguo", 1.0)
+    assert result.explanation["transliteration"] == "cjk"
+
+
+def test_chinese_characters_cannot_reach_a_cantonese_list_spelling():
+    # Mandarin pinyin of 林鄭月娥 is Lin Zheng Yue'e; the list spells her name in Cantonese.
+    lam = Designee.objects.get(entry_number=29249).pk
+
+    assert lam not in {r.designee_id for r in matching.match_names("林鄭月娥", threshold=0.5, limit=100)}
+
+
+def test_arabic_script_finds_bashar_al_assad_ahead_of_bushra():
+    results = matching.match_names("بشار الأسد")
+
+    assert [r.name for r in results[:2]] == ["AL-ASSAD, Bashar", "AL-ASSAD, Bushra"]
+    assert results[0].score > results[1].score
+    assert results[0].explanation["transliteration"] == "arabic"
+
+
+def test_arabic_family_name_in_three_words_finds_nasrallah():
+    assert entries([top("حسن نصر الله")]) == [2686]
+
+
+def test_diacritics_do_not_change_the_score():
+    with_accent = top("Nicolás Maduro Moros")
+
+    assert entries([with_accent]) == [22790]
+    assert with_accent.score == top("Nicolas Maduro Moros").score == 1.0
+    assert with_accent.explanation["transliteration"] == "latin"
+
+
+def test_split_given_name_and_separate_particle_find_the_glued_list_spelling():
+    result = top("Abdul Aziz al-Hawsawi")
+
+    assert result.name == "ALHAWSAWI, Abdulaziz Mohammed M."
+    assert result.score > 0.85
+
+
+def test_bin_is_ignored_like_al():
+    result = top("Rami bin Mohammed Makhlouf")
+
+    assert entries([result]) == [10725]
+    assert result.matched_name == "MAKHLOUF, Rami Bin Mohammed"
+    assert result.explanation["particles_ignored"] == "bin"
+
+
+def test_an_initial_agrees_with_the_name_it_abbreviates():
+    result = top("M. Mutreb")
+
+    assert result.name == "MUTREB, Maher Abdulaziz M."
+    assert top("Maher Mutreb").score > result.score
+
+
+def test_names_on_no_list_match_nothing():
+    assert matching.match_names("Angela Merkel") == []
+    assert matching.match_names("Jamal Khashoggi") == []
+
+
+# --- Weak aliases, birth dates, countries and kinds ----------------------------------------------
+
+
+def test_weak_alias_ranks_below_the_same_name_as_a_strong_name():
+    # HAMMUD, Ali is entry 20968's name and a weak alias of entry 18591 (AL-SHAWAKH, Ali Musa).
+    results = matching.match_names("Ali Hammud")
+    ranked = entries(results)
+    by_entry = dict(zip(ranked, results, strict=True))
+
+    assert ranked[0] == 20968 and ranked.index(18591) > 0
+    assert by_entry[18591].matched_field == "weak_alias"
+    assert by_entry[18591].score == pytest.approx(0.9 * by_entry[20968].score, abs=1e-4)
+    assert by_entry[18591].explanation["weak_alias_penalty"] < 0 == by_entry[20968].explanation["weak_alias_penalty"]
+
+
+def test_birth_date_agreement_raises_the_score_and_disagreement_lowers_it():
+    # MUTREB, Maher Abdulaziz M.: DOB 23 May 1971.
+    plain = score_of(26087, "Maher Mutreb")
+
+    assert score_of(26087, "Maher Mutreb", birth_date="1971-05-23") > plain
+    assert score_of(26087, "Maher Mutreb", birth_date="1971-05") > plain
+    assert score_of(26087, "Maher Mutreb", birth_date="1971") > plain
+    assert score_of(26087, "Maher Mutreb", birth_date="1972") == plain  # a year off: neither
+    assert score_of(26087, "Maher Mutreb", birth_date="1985") < plain
+
+
+def test_country_agreement_raises_the_score_and_disagreement_lowers_it():
+    # MUTREB: nationality and place of birth Saudi Arabia.
+    plain = score_of(26087, "Maher Mutreb")
+
+    assert score_of(26087, "Maher Mutreb", country="sa") > plain
+    assert score_of(26087, "Maher Mutreb", country="CN") < plain
+
+
+def test_kind_agreement_raises_the_score_and_disagreement_lowers_it():
+    plain = score_of(26087, "Maher Mutreb")
+    agree = top("Maher Mutreb", kind="individual")
+
+    assert agree.score > plain
+    assert agree.explanation["kind"] > 0
+    assert score_of(26087, "Maher Mutreb", kind="entity") < plain
+
+
+def test_birth_date_lifts_a_weak_alias_above_a_strong_name_born_elsewhen():
+    # HAMMUD, Ali (20968) was born in 1964; AL-SHAWAKH, Ali Musa (18591, weak alias HAMMUD, Ali) in 1973.
+    results = matching.match_names("Ali Hammud", birth_date="1973")
+
+    assert entries(results)[:2] == [18591, 20968]
+    assert results[0].explanation["birth_date"] > 0 > results[1].explanation["birth_date"]
+
+
+# --- Threshold, limit, arguments and the index ----------------------------------------------------
+
+
+def test_threshold_and_limit_are_honoured():
+    few = matching.match_names("Muhammad Ali", limit=3)
+    strict = matching.match_names("Muhammad Ali", threshold=0.95, limit=100)
+    loose = matching.match_names("Muhammad Ali", threshold=0.0, limit=100)
+
+    assert len(few) == 3
+    assert strict and all(r.score >= 0.95 for r in strict)
+    assert len(loose) == 100 and len(strict) < 100
+    assert [r.score for r in loose] == sorted((r.score for r in loose), reverse=True)
+    assert few == loose[:3]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"name": ""}, "name"),
+        ({"name": "   -- "}, "name"),
+        ({"name": "x" * 301}, "at most 300"),
+        ({"name": "Carrie Lam", "threshold": 1.5}, "threshold"),
+        ({"name": "Carrie Lam", "limit": 0}, "limit"),
+        ({"name": "Carrie Lam", "limit": 101}, "limit"),
+        ({"name": "Carrie Lam", "birth_date": "13/05/1957"}, "birth_date"),
+        ({"name": "Carrie Lam", "birth_date": "1957-02-30"}, "no such day"),
+        ({"name": "Carrie Lam", "country": "HKG"}, "country"),
+        ({"name": "Carrie Lam", "kind": "person"}, "kind"),
+    ],
+)
+def test_bad_arguments_raise_value_error_naming_them(kwargs, message):
+    name = kwargs.pop("name")
+    with pytest.raises(ValueError, match=message):
+        matching.match_names(name, **kwargs)
+
+
+def test_index_is_built_in_a_fixed_number_of_queries_then_reused(django_assert_num_queries):
+    matching.reset_index()
+    with django_assert_num_queries(6):  # the data version, then designees, aliases, birth dates, countries, programs
+        matching.match_names("Carrie Lam")
+    with django_assert_num_queries(1):  # the data version only
+        matching.match_names("Saud al-Qahtani")
+    with django_assert_num_queries(1):
+        matching.match_many([{"name": "Carrie Lam"}, {"name": "Кадыров Рамзан"}, {"name": "陈全国"}])
+
+
+def test_an_alias_added_by_an_editor_is_matched_on_the_next_call():
+    lam = Designee.objects.get(entry_number=29249)
+    assert lam.pk not in {r.designee_id for r in matching.match_names("林鄭月娥")}
+
+    # Her name in Mandarin pinyin, as an editor might add it.
+    Alias.objects.create(designee=lam, name="LIN ZHENG, Yue'e", strength=Alias.Strength.STRONG)
+    result = top("林鄭月娥")
+
+    assert (result.designee_id, result.matched_name, result.matched_field) == (lam.pk, "LIN ZHENG, Yue'e", "alias")
+    assert result.score > 0.9
+
+
+def test_batch_matches_each_name_in_order():
+    batches = matching.match_many(
+        [{"name": "Carrie Lam"}, {"name": "Кадыров Рамзан", "kind": "individual"}, {"name": "Angela Merkel"}],
+        limit=1,
+    )
+
+    assert [entries(results) for results in batches] == [[29249], [23343], []]
+
+
+def test_every_labelled_entry_number_is_on_the_2024_list():
+    text = (SDN_2024 / "sdn.csv").read_bytes().decode("ascii").rstrip("\x1a\r\n")
+    on_list = {row[0] for row in csv.reader(io.StringIO(text))}
+    with (ROOT / "tests" / "data" / "matching" / "labelled_names.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+
+    expected = {row["expected_entry_number"] for row in rows if row["expected_entry_number"]}
+    assert len(rows) >= 50 and len(expected) >= 40
+    assert expected <= on_list

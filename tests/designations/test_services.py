@@ -1,0 +1,437 @@
+"""Editorial services: locks, review states, merges, history and revert, skipped changes, roles, imports."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+import importers.services
+from designations import services
+from designations.models import (
+    Alias,
+    Designation,
+    DesignationEvent,
+    Designee,
+    DesigneeMerge,
+    Identifier,
+    ReviewState,
+)
+from importers.models import ImportRun
+from tests.factories import ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor():
+    return User.objects.create_user("ada", password="pw", is_staff=True)
+
+
+@pytest.fixture
+def president():
+    """MNANGAGWA, Emmerson Dambudzo, entry 7513 of the 2024-07-02 SDN list, as the import writes him."""
+    designee = Designee.objects.create(
+        kind=Designee.Kind.INDIVIDUAL,
+        name="MNANGAGWA, Emmerson Dambudzo",
+        entry_number=7513,
+        title="President of Zimbabwe",
+        source="ofac-sdn",
+        source_uid="7513",
+        record_hash="a" * 64,
+    )
+    Alias.objects.create(designee=designee, name="CROCODILE", strength=Alias.Strength.WEAK)
+    Identifier.objects.create(designee=designee, kind="Passport", value="AD005831")
+    glomag = ProgramFactory(code="GLOMAG", name="Global Magnitsky")
+    Designation.objects.create(designee=designee, program=glomag, listed_on=datetime.date(2024, 3, 4))
+    return designee
+
+
+@pytest.fixture
+def wife(president):
+    """MNANGAGWA, Auxillia, entry 48160, designated with him on 4 March 2024."""
+    designee = Designee.objects.create(
+        kind=Designee.Kind.INDIVIDUAL,
+        name="MNANGAGWA, Auxillia",
+        entry_number=48160,
+        source="ofac-sdn",
+        source_uid="48160",
+    )
+    Identifier.objects.create(designee=designee, kind="Passport", value="ED000003")
+    Designation.objects.create(
+        designee=designee, program=president.designations.get().program, listed_on=datetime.date(2024, 3, 4)
+    )
+    return designee
+
+
+# ---- locks ---------------------------------------------------------------------------------------
+def test_locking_adds_fields_in_a_stable_order_and_records_a_version_by_the_editor(president, editor):
+    services.designee_lock_fields(designee=president, fields=["aliases", "title"], user=editor)
+    services.designee_lock_fields(designee=president, fields=["title"], user=editor)  # already locked: no-op
+
+    president.refresh_from_db()
+    assert president.locked_fields == ["title", "aliases"]
+    created, version = president.history.order_by("history_id")  # the fixture's create, then the lock
+    assert created.history_type == "+" and version.history_type == "~"
+    assert version.history_user == editor
+    assert version.history_change_reason == "Locked aliases, title"
+    assert version.children["aliases"][0]["name"] == "CROCODILE"
+
+
+def test_locking_an_unknown_field_is_refused(president, editor):
+    with pytest.raises(ValidationError, match="review_state"):
+        services.designee_lock_fields(designee=president, fields=["review_state"], user=editor)
+
+    president.refresh_from_db()
+    assert president.locked_fields == []
+
+
+def test_unlocking_leaves_other_locks(president, editor):
+    services.designee_lock_fields(designee=president, fields=["*", "title"], user=editor)
+    services.designee_unlock_fields(designee=president, fields=["*"], user=editor)
+
+    president.refresh_from_db()
+    assert president.locked_fields == ["title"]
+
+
+# ---- review --------------------------------------------------------------------------------------
+def test_new_records_start_unreviewed(president):
+    assert president.review_state == ReviewState.UNREVIEWED
+    assert president.designations.get().review_state == ReviewState.UNREVIEWED
+
+
+def test_reviewing_stamps_who_and_when_without_touching_history_or_updated_at(president, editor):
+    before = Designee.objects.get(pk=president.pk).updated_at
+
+    services.record_review(record=president, state=ReviewState.REVIEWED, user=editor)
+
+    president.refresh_from_db()
+    assert president.review_state == ReviewState.REVIEWED
+    assert president.reviewed_by == editor
+    assert president.reviewed_at is not None
+    assert president.updated_at == before
+    assert president.history.count() == 1  # only the creation
+
+
+@pytest.mark.parametrize(
+    ("start", "target", "allowed"),
+    [
+        (ReviewState.UNREVIEWED, ReviewState.REVIEWED, True),
+        (ReviewState.UNREVIEWED, ReviewState.NEEDS_ATTENTION, True),
+        (ReviewState.REVIEWED, ReviewState.NEEDS_ATTENTION, True),
+        (ReviewState.NEEDS_ATTENTION, ReviewState.REVIEWED, True),
+        (ReviewState.REVIEWED, ReviewState.UNREVIEWED, False),
+        (ReviewState.NEEDS_ATTENTION, ReviewState.UNREVIEWED, False),
+    ],
+)
+def test_review_transitions(president, editor, start, target, allowed):
+    designation = president.designations.get()
+    Designation.objects.filter(pk=designation.pk).update(review_state=start)
+    designation.refresh_from_db()
+
+    if allowed:
+        services.record_review(record=designation, state=target, user=editor)
+        designation.refresh_from_db()
+        assert designation.review_state == target
+    else:
+        with pytest.raises(ValidationError, match="cannot go from"):
+            services.record_review(record=designation, state=target, user=editor)
+        designation.refresh_from_db()
+        assert designation.review_state == start
+
+
+def test_bulk_review_moves_only_records_allowed_to_move(president, wife, editor):
+    services.record_review(record=wife, state=ReviewState.NEEDS_ATTENTION, user=editor)
+
+    moved = services.records_review(
+        queryset=Designee.objects.filter(pk__in=[president.pk, wife.pk]), state=ReviewState.UNREVIEWED, user=editor
+    )
+    reviewed = services.records_review(queryset=Designee.objects.all(), state=ReviewState.REVIEWED, user=editor)
+
+    assert moved == 0
+    assert reviewed == 2
+    assert set(Designee.objects.values_list("review_state", flat=True)) == {ReviewState.REVIEWED}
+
+
+def in_queue(model=Designee) -> set[int]:
+    return set(model.objects.filter(services.changed_since_review(model)).values_list("pk", flat=True))
+
+
+def test_review_queue_holds_what_changed_since_the_last_review(president, wife, editor):
+    assert in_queue() == {president.pk, wife.pk}  # never reviewed
+
+    services.records_review(queryset=Designee.objects.all(), state=ReviewState.REVIEWED, user=editor)
+    assert in_queue() == set()
+
+    # An import updates the entry (its raw UPDATE bumps updated_at) ...
+    Designee.objects.filter(pk=president.pk).update(
+        title="Former President", updated_at=timezone.now() + datetime.timedelta(seconds=1)
+    )
+    # ... and delists the wife's designation, with an event.
+    event = DesignationEvent.objects.create(designation=wife.designations.get(), kind="delisted")
+    DesignationEvent.objects.filter(pk=event.pk).update(created_at=timezone.now() + datetime.timedelta(seconds=1))
+
+    assert in_queue() == {president.pk, wife.pk}
+    assert in_queue(Designation) == {president.designations.get().pk, wife.designations.get().pk}
+
+
+def test_flagging_moves_reviewed_records_changed_since_to_needs_attention(president, wife, editor):
+    services.records_review(queryset=Designee.objects.all(), state=ReviewState.REVIEWED, user=editor)
+    services.records_review(queryset=Designation.objects.all(), state=ReviewState.REVIEWED, user=editor)
+    Designee.objects.filter(pk=wife.pk).update(updated_at=timezone.now() + datetime.timedelta(seconds=1))
+
+    counts = services.review_flag_changed()
+
+    assert counts == {"designee": 1, "designation": 0}
+    assert Designee.objects.get(pk=wife.pk).review_state == ReviewState.NEEDS_ATTENTION
+    assert Designee.objects.get(pk=president.pk).review_state == ReviewState.REVIEWED
+
+
+# ---- merge and undo ------------------------------------------------------------------------------
+def test_merge_keeps_both_records_and_everything_they_hold(president, wife, editor):
+    merge = services.designee_merge(kept=president, merged=wife, user=editor, note="test merge")
+
+    wife.refresh_from_db()
+    assert wife.merged_into == president
+    assert Designee.objects.filter(pk__in=[president.pk, wife.pk]).count() == 2
+    assert set(Identifier.objects.values_list("value", "designee")) == {
+        ("AD005831", president.pk),
+        ("ED000003", wife.pk),
+    }
+    assert Designation.objects.count() == 2
+    assert merge.merged_by == editor and merge.note == "test merge" and merge.undone_at is None
+    assert services.designee_merge_group(wife) == [president.pk, wife.pk]
+    assert wife.history.first().history_change_reason == f"Merged into {president} (#{president.pk})"
+
+
+def test_merge_into_itself_or_of_a_merged_record_is_refused(president, wife, editor):
+    third = Designee.objects.create(kind="individual", name="CHEN, Quanguo", source="ofac-sdn", source_uid="29220")
+    services.designee_merge(kept=president, merged=wife, user=editor)
+
+    with pytest.raises(ValidationError, match="into itself"):
+        services.designee_merge(kept=president, merged=president, user=editor)
+    with pytest.raises(ValidationError, match="already merged"):
+        services.designee_merge(kept=third, merged=wife, user=editor)
+    with pytest.raises(ValidationError, match="itself merged"):
+        services.designee_merge(kept=wife, merged=third, user=editor)
+    assert DesigneeMerge.objects.count() == 1
+
+
+def test_merging_a_survivor_brings_its_merged_records_along(president, wife, editor):
+    third = Designee.objects.create(kind="individual", name="CHEN, Quanguo", source="ofac-sdn", source_uid="29220")
+    services.designee_merge(kept=president, merged=wife, user=editor)
+
+    services.designee_merge(kept=third, merged=president, user=editor)
+
+    assert services.designee_merge_group(third) == [third.pk, president.pk, wife.pk]
+
+
+def test_undoing_a_merge_separates_the_records_and_keeps_the_trail(president, wife, editor):
+    merge = services.designee_merge(kept=president, merged=wife, user=editor)
+
+    services.designee_unmerge(merge=merge, user=editor)
+
+    wife.refresh_from_db()
+    merge.refresh_from_db()
+    assert wife.merged_into is None
+    assert merge.undone_by == editor and merge.undone_at is not None
+    assert services.designee_merge_group(wife) == [wife.pk]
+    with pytest.raises(ValidationError, match="already undone"):
+        services.designee_unmerge(merge=merge, user=editor)
+    # The same pair can be merged again after the undo.
+    services.designee_merge(kept=president, merged=wife, user=editor)
+    assert DesigneeMerge.objects.count() == 2
+
+
+# ---- history and revert --------------------------------------------------------------------------
+def edit(designee: Designee, user, **fields) -> None:
+    for name, value in fields.items():
+        setattr(designee, name, value)
+    designee._history_user = user
+    designee.save()
+
+
+def test_every_save_is_a_version_with_who_and_the_child_rows(president, editor):
+    edit(president, editor, title="President of the Republic of Zimbabwe")
+
+    version = president.history.first()
+    assert version.history_user == editor
+    assert version.title == "President of the Republic of Zimbabwe"
+    assert [row["value"] for row in version.children["identifiers"]] == ["AD005831"]
+
+
+def test_revert_restores_fields_and_child_rows_and_locks_them(president, editor):
+    edit(president, editor, title="President of Zimbabwe")  # version 1: as imported
+    first = president.history.first()
+    Alias.objects.filter(designee=president).update(name="NGWENA")
+    Alias.objects.create(designee=president, name="ED")
+    edit(president, editor, title="Typo President")  # version 2: a bad edit
+
+    services.designee_revert(designee=president, history_id=first.history_id, user=editor)
+
+    president.refresh_from_db()
+    assert president.title == "President of Zimbabwe"
+    assert list(president.aliases.values_list("name", flat=True)) == ["CROCODILE"]
+    assert president.locked_fields == ["title", "aliases"]
+    latest = president.history.first()
+    assert latest.history_change_reason.startswith("Reverted to the version of")
+    assert latest.history_user == editor
+    assert president.history.count() == 4  # created, two edits, the revert
+
+
+# ---- changes skipped because of a lock -----------------------------------------------------------
+@pytest.fixture
+def run_with_skipped(president):
+    return ImportRun.objects.create(
+        source="ofac-sdn",
+        status=ImportRun.Status.SUCCEEDED,
+        skipped_changes=[
+            {
+                "designee": president.pk,
+                "source_uid": "7513",
+                "field": "title",
+                "current": "President of Zimbabwe",
+                "imported": "Former President",
+            },
+            {"designee": president.pk, "source_uid": "7513", "field": "aliases", "imported": "(set)"},
+        ],
+    )
+
+
+def test_accepting_a_skipped_field_change_applies_it_and_records_the_decision(president, editor, run_with_skipped):
+    president.locked_fields = ["title", "aliases"]
+    president.save()
+
+    services.skipped_change_accept(run=run_with_skipped, index=0, user=editor)
+
+    president.refresh_from_db()
+    run_with_skipped.refresh_from_db()
+    assert president.title == "Former President"
+    assert president.locked_fields == ["title", "aliases"]
+    assert run_with_skipped.skipped_changes[0]["decision"] == "accepted"
+    assert run_with_skipped.skipped_changes[0]["decided_by"] == "ada"
+    assert "decision" not in run_with_skipped.skipped_changes[1]
+    with pytest.raises(ValidationError, match="already accepted"):
+        services.skipped_change_dismiss(run=run_with_skipped, index=0, user=editor)
+
+
+def test_accepting_a_skipped_collection_unlocks_it_for_the_next_import(president, editor, run_with_skipped):
+    president.locked_fields = ["title", "aliases"]
+    president.save()
+
+    services.skipped_change_accept(run=run_with_skipped, index=1, user=editor)
+
+    president.refresh_from_db()
+    assert president.locked_fields == ["title"]
+    assert president.record_hash == ""  # the next import sees the entry as changed and writes its aliases
+
+
+def test_dismissing_keeps_the_editors_value(president, editor, run_with_skipped):
+    services.skipped_change_dismiss(run=run_with_skipped, index=0, user=editor)
+
+    president.refresh_from_db()
+    run_with_skipped.refresh_from_db()
+    assert president.title == "President of Zimbabwe"
+    assert run_with_skipped.skipped_changes[0]["decision"] == "dismissed"
+    with pytest.raises(ValidationError, match="no skipped change #5"):
+        services.skipped_change_dismiss(run=run_with_skipped, index=5, user=editor)
+
+
+# ---- roles ---------------------------------------------------------------------------------------
+def test_roles_sync_is_idempotent_and_gives_viewers_only_view_permissions():
+    first = services.roles_sync()
+    second = services.roles_sync()
+
+    assert first == second
+    viewers = Group.objects.get(name="Viewers")
+    assert viewers.permissions.exclude(codename__startswith="view_").count() == 0
+    assert viewers.permissions.filter(codename="view_importrun").exists()
+    editors = Group.objects.get(name="Editors")
+    codenames = set(editors.permissions.values_list("codename", flat=True))
+    assert {"change_designee", "review_designee", "merge_designee", "add_importrun", "add_citation"} <= codenames
+    assert {"delete_designee", "delete_designation", "change_abusecategory", "change_importrun"}.isdisjoint(codenames)
+
+
+# ---- imports started by editors -----------------------------------------------------------------
+@pytest.fixture
+def enqueued(monkeypatch):
+    calls = []
+
+    def fake_enqueue(**kwargs):
+        calls.append(kwargs)
+        return ImportRun.objects.create(source=kwargs["source"], path=kwargs["path"], trigger=kwargs["trigger"])
+
+    monkeypatch.setattr(importers.services, "import_run_enqueue", fake_enqueue)
+    return calls
+
+
+def test_upload_is_kept_under_the_name_the_source_reads_and_imported_from_there(editor, enqueued, settings):
+    content = b'7513,"MNANGAGWA, Emmerson Dambudzo","individual","GLOMAG","President of Zimbabwe"\r\n'
+
+    run = services.import_run_start(source="ofac-sdn", user=editor, files={"SDN.CSV": content})
+
+    (call,) = enqueued
+    assert call["trigger"] == ImportRun.Trigger.MANUAL
+    folder = settings.MEDIA_ROOT / "uploads"
+    assert call["path"].startswith(str(folder))
+    assert (folder / call["path"].rsplit("/", 1)[1] / "sdn.csv").read_bytes() == content
+    assert run.started_by == editor
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("names.txt", b"a,b\r\n", "reads only"),
+        ("sdn.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "not a text file"),
+        ("sdn.csv", b"  \r\n", "empty"),
+    ],
+    ids=["wrong-name", "binary", "empty"],
+)
+def test_bad_uploads_are_refused_before_any_run(editor, enqueued, name, content, message):
+    with pytest.raises(ValidationError, match=message):
+        services.import_run_start(source="ofac-sdn", user=editor, files={name: content})
+
+    assert enqueued == []
+
+
+def test_an_xml_upload_must_be_xml(editor, enqueued):
+    with pytest.raises(ValidationError, match="not an XML file"):
+        services.import_run_start(source="ofac-sdn-advanced", user=editor, files={"sdn_advanced.xml": b"sdn,csv"})
+
+
+def test_oversized_upload_is_refused(editor, enqueued, monkeypatch):
+    monkeypatch.setattr(services, "MAX_UPLOAD_BYTES", 10)
+
+    with pytest.raises(ValidationError, match="larger than"):
+        services.import_run_start(source="ofac-sdn", user=editor, files={"sdn.csv": b"7513,MNANGAGWA\r\n"})
+
+
+def test_reparse_copies_the_kept_raw_files_back_under_their_names(editor, enqueued, settings):
+    kept = settings.MEDIA_ROOT / "imports" / ("b" * 64 + ".csv")
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(b"7513,...")
+    run = ImportRun.objects.create(
+        source="ofac-sdn",
+        status=ImportRun.Status.SUCCEEDED,
+        as_of=datetime.date(2024, 7, 2),
+        stats={"raw_files": {"sdn.csv": f"imports/{kept.name}"}},
+    )
+
+    new_run = services.import_run_reparse(run=run, user=editor)
+
+    (call,) = enqueued
+    assert call["path"] == str(settings.MEDIA_ROOT / "reparse" / str(run.pk))
+    assert call["as_of"] == datetime.date(2024, 7, 2)
+    assert (settings.MEDIA_ROOT / "reparse" / str(run.pk) / "sdn.csv").read_bytes() == b"7513,..."
+    assert new_run.started_by == editor
+
+
+def test_reparse_without_a_kept_file_is_refused(editor, enqueued):
+    run = ImportRun.objects.create(source="ofac-sdn", status=ImportRun.Status.FAILED)
+
+    with pytest.raises(ValidationError, match="kept no raw file"):
+        services.import_run_reparse(run=run, user=editor)
+    assert enqueued == []

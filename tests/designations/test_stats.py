@@ -1,0 +1,224 @@
+"""Designation statistics (``designations.stats`` and ``/api/stats/``) over the real 2024 list and its history.
+
+The expected figures are computed independently: from the raw OFAC files with the csv module, or by
+counting ORM rows in Python, never with the aggregation under test.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
+
+from designations.models import Designation, DesigneeCountry
+from designations.stats import StatsError, designation_stats
+from importers.models import ImportRun
+from importers.services import import_run_create, import_run_execute
+from tests.factories import DesignationFactory, DesigneeCountryFactory, DesigneeFactory, ProgramFactory
+
+ROOT = Path(__file__).parent.parent.parent
+SDN_2024 = ROOT / "fixtures" / "ofac" / "sdn_2024-07-02"
+EXTRAS_2025 = ROOT / "fixtures" / "ofac" / "sdn_2025-12-24"
+HISTORY = ROOT / "fixtures" / "ofac" / "history" / "sdn_presence_intervals_2021-05-22_2024-07-02.csv"
+STATS = reverse("designations-api:stats")
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """What ``manage.py seed`` imports (the real 2024-07-02 SDN list with the aliases and addresses of the
+    December 2025 files, then the 2021-2024 history), once for the module, rolled back after."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_reference_data", verbosity=0)
+        steps = (("ofac-sdn", [SDN_2024, EXTRAS_2025], datetime.date(2024, 7, 2)), ("ofac-history", [HISTORY], None))
+        for source, paths, as_of in steps:
+            run = import_run_create(source=source, path=[str(path) for path in paths], as_of=as_of)
+            run = import_run_execute(run_id=run.pk)
+            assert run.status == ImportRun.Status.SUCCEEDED, run.error
+        yield
+        transaction.set_rollback(True)
+
+
+def history_counts(program: str, column: str) -> Counter:
+    """Per-year counts of ``column`` (``first_seen`` or ``first_absent``) for ``program``, from the raw file."""
+    counts: Counter = Counter()
+    with HISTORY.open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            tags = set(row["programs_first"].strip("[]").split("] [")) | set(
+                row["programs_last"].strip("[]").split("] [")
+            )
+            if program in tags and row[column]:
+                counts[int(row[column][:4])] += 1
+    return counts
+
+
+def python_counts(queryset, key) -> Counter:
+    return Counter(key(designation) for designation in queryset)
+
+
+@pytest.mark.usefixtures("seeded")
+class TestRealData:
+    def test_glomag_listings_per_year_match_the_history_file(self, db):
+        rows = designation_stats(Designation.objects.for_program("GLOMAG"), group_by=["year"], event="listed")
+
+        assert {row["year"]: row["count"] for row in rows} == history_counts("GLOMAG", "first_seen")
+        assert rows == [
+            {"year": 2021, "count": 422},
+            {"year": 2022, "count": 198},
+            {"year": 2023, "count": 78},
+            {"year": 2024, "count": 9},
+        ]
+
+    def test_glomag_delistings_per_year_match_the_history_file(self, db):
+        rows = designation_stats(Designation.objects.for_program("GLOMAG"), group_by=["year"], event="delisted")
+
+        assert {row["year"]: row["count"] for row in rows} == history_counts("GLOMAG", "first_absent")
+        assert sum(row["count"] for row in rows) == Designation.objects.for_program("GLOMAG").delisted().count() == 7
+
+    def test_active_hong_kong_designations_per_country_are_china_and_hong_kong(self, db, api_client):
+        active = Designation.objects.for_program("HK-EO13936").active()
+        expected = Counter(
+            code
+            for designation in active.prefetch_related("designee__country_links__country")
+            for code in {link.country.code for link in designation.designee.country_links.all()}
+        )
+
+        response = api_client.get(STATS, {"program": "HK-EO13936", "status": "active", "group_by": "country"})
+
+        assert response.status_code == 200
+        assert response.json() == [
+            {"country": "CN", "country_name": "China", "count": expected["CN"]},
+            {"country": "HK", "country_name": "Hong Kong", "count": expected["HK"]},
+        ]
+        assert (expected["CN"], expected["HK"], active.count()) == (32, 20, 42)
+
+    def test_country_role_narrows_the_country_grouping(self, db, api_client):
+        active = Designation.objects.for_program("HK-EO13936").active()
+        nationality = Counter(
+            link.country.code
+            for link in DesigneeCountry.objects.filter(
+                designee__in=active.values("designee"), role=DesigneeCountry.Role.NATIONALITY
+            ).select_related("country")
+        )
+        without = active.exclude(
+            designee__in=DesigneeCountry.objects.filter(role=DesigneeCountry.Role.NATIONALITY).values("designee")
+        ).count()
+
+        rows = api_client.get(
+            STATS,
+            {"program": "HK-EO13936", "status": "active", "group_by": "country", "country_role": "nationality"},
+        ).json()
+
+        assert {row["country"]: row["count"] for row in rows} == {**nationality, None: without}
+        assert rows[-1]["country"] is None  # missing values sort last
+
+    def test_program_and_status_counts_match_python_counts(self, db):
+        expected = python_counts(Designation.objects.select_related("program"), lambda d: (d.program.code, d.status))
+
+        rows = designation_stats(Designation.objects.all(), group_by=["program", "status"])
+
+        assert {(row["program"], row["status"]): row["count"] for row in rows} == expected
+        assert [(row["program"], row["status"]) for row in rows] == sorted(expected)
+
+    def test_kind_agency_and_authority_counts_match_python_counts(self, db):
+        queryset = Designation.objects.active().select_related("designee", "authority")
+        expected = python_counts(
+            queryset, lambda d: (d.designee.kind, d.agency, d.authority.code if d.authority else None)
+        )
+
+        rows = designation_stats(Designation.objects.active(), group_by=["kind", "agency", "authority"])
+
+        assert {(row["kind"], row["agency"], row["authority"]): row["count"] for row in rows} == expected
+        assert sum(row["count"] for row in rows) == Designation.objects.active().count()
+
+    def test_month_groups_are_year_month_strings_matching_python_counts(self, db):
+        queryset = Designation.objects.for_program("GLOMAG")
+        expected = python_counts(queryset, lambda d: d.listed_on.strftime("%Y-%m"))
+
+        rows = designation_stats(queryset, group_by=["month"], event="listed")
+
+        assert {row["month"]: row["count"] for row in rows} == expected
+        assert rows[0] == {"month": "2021-05", "count": expected["2021-05"]}
+
+    def test_as_of_counts_designations_in_force_on_the_day(self, db, api_client):
+        day = datetime.date(2022, 1, 1)
+        expected = sum(
+            1
+            for d in Designation.objects.for_program("GLOMAG")
+            if d.listed_on <= day and (d.delisted_on is None or d.delisted_on > day)
+        )
+
+        rows = api_client.get(STATS, {"program": "GLOMAG", "as_of": "2022-01-01"}).json()
+
+        assert rows == [{"count": expected}]
+        assert expected == 421  # 422 listed by the end of 2021, one delisted in 2021
+
+    def test_csv_has_the_group_columns_and_count(self, db, api_client):
+        response = api_client.get(STATS, {"program": "GLOMAG", "event": "listed", "group_by": "year", "format": "csv"})
+
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        assert 'filename="stats.csv"' in response["Content-Disposition"]
+        lines = b"".join(response.streaming_content).decode().splitlines()
+        assert lines == ["year,count", "2021,422", "2022,198", "2023,78", "2024,9"]
+
+    def test_one_query_whatever_the_grouping(self, db, django_assert_num_queries):
+        for group_by in (["program"], ["country", "year"], ["authority", "month", "kind", "agency", "status"]):
+            with django_assert_num_queries(1):
+                designation_stats(Designation.objects.all(), group_by=group_by, event="listed")
+
+
+class TestValidation:
+    """Made-up rows; their designees use their own ``source``, so they never clash with the real entries the
+    module's ``seeded`` fixture may already hold."""
+
+    @pytest.mark.parametrize(
+        ("params", "parameter"),
+        [
+            ({"group_by": "program,continent"}, "group_by"),
+            ({"group_by": "year,year"}, "group_by"),
+            ({"event": "amended"}, "event"),
+            ({"group_by": "country", "country_role": "favourite"}, "country_role"),
+        ],
+    )
+    def test_bad_values_are_a_400_naming_the_parameter(self, db, api_client, params, parameter):
+        response = api_client.get(STATS, params)
+
+        assert response.status_code == 400
+        assert parameter in response.json()
+
+    def test_function_raises_stats_error_with_the_parameter(self, db):
+        with pytest.raises(StatsError) as excinfo:
+            designation_stats(Designation.objects.all(), group_by=["program"], event="listing")
+
+        assert excinfo.value.parameter == "event"
+
+    def test_filters_apply_before_counting(self, db, api_client):
+        program = ProgramFactory(code="QTEST")
+        DesignationFactory.create_batch(2, program=program, designee__source="test")
+        DesignationFactory(
+            program=program,
+            designee__source="test",
+            status=Designation.Status.DELISTED,
+            delisted_on=datetime.date(2023, 5, 1),
+        )
+        DesignationFactory(designee__source="test")  # another program
+
+        rows = api_client.get(STATS, {"program": "QTEST", "group_by": "status"}).json()
+
+        assert rows == [{"status": "active", "count": 2}, {"status": "delisted", "count": 1}]
+
+    def test_a_designee_tied_to_a_country_twice_counts_once_there(self, db):
+        designee = DesigneeFactory(source="test")
+        for role in (DesigneeCountry.Role.NATIONALITY, DesigneeCountry.Role.ADDRESS):
+            DesigneeCountryFactory(designee=designee, country__code="QM", country__name="Testland", role=role)
+        DesignationFactory(designee=designee)
+
+        assert designation_stats(Designation.objects.filter(designee=designee), group_by=["country"]) == [
+            {"country": "QM", "country_name": "Testland", "count": 1}
+        ]

@@ -1,0 +1,72 @@
+"""Property-based tests of every API operation against its own OpenAPI schema (Schemathesis).
+
+Schemathesis reads ``/api/schema/`` from the WSGI application in-process (no server, no network), then
+for each operation sends up to ``MAX_EXAMPLES`` generated requests, from a fixed seed, over a database
+holding the real 2024 selection. Each answer must not be a server error and must match the schema for
+its status code (the error answers are documented by ``tracker.schema.AutoSchema``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+import schemathesis
+from django.core.cache import cache
+from django.test import Client
+from hypothesis import HealthCheck, Phase, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from importers.models import ImportRun
+from importers.services import import_run_create, import_run_execute
+from importers.sources import get_adapter
+from tracker.wsgi import application
+
+SELECTION = Path(__file__).parent.parent / "data" / "ofac" / "sdn_2024-07-02_selection"
+MAX_EXAMPLES = 20
+
+# Related objects that may be missing: they must be documented as nullable.
+NULLABLE_RELATIONS = (("Identifier", "country"), ("Program", "replaced_by"))
+
+
+def served_schema() -> dict:
+    return json.loads(Client().get("/api/schema/", {"format": "json"}).content)
+
+
+schema = schemathesis.openapi.from_dict(served_schema())
+schema.app = application
+
+
+@pytest.fixture
+def sdn_selection(db, monkeypatch, settings):
+    """The 39 real entries of ``tests/data``'s selection of the 2 July 2024 SDN list, unthrottled."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None}}
+    cache.clear()
+    monkeypatch.setattr(type(get_adapter("ofac-sdn")), "min_records", 5)
+    run = import_run_create(source="ofac-sdn", path=[str(SELECTION)], as_of=datetime.date(2024, 7, 2))
+    run = import_run_execute(run_id=run.pk)
+    assert run.status == ImportRun.Status.SUCCEEDED, run.error
+
+
+@schema.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    derandomize=True,
+    # Generation only: Schemathesis's coverage phase (run with Hypothesis's explicit phase) sends every
+    # boundary value of every parameter, hundreds of requests per list; test_api_errors covers those.
+    # No shrinking either: a failure is reported as found, which bounds the run's time.
+    phases=[Phase.generate],
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+def test_operation_answers_within_its_schema_and_never_with_a_server_error(case, sdn_selection):
+    case.call_and_validate(checks=[not_a_server_error, response_schema_conformance])
+
+
+@pytest.mark.parametrize(("component", "field"), NULLABLE_RELATIONS)
+def test_nullable_related_fields_are_documented_as_nullable(component, field):
+    assert served_schema()["components"]["schemas"][component]["properties"][field].get("nullable") is True
