@@ -304,6 +304,11 @@ def import_run_execute(
                 )
             if run.dry_run:
                 transaction.set_rollback(True)
+            else:
+                # Records editors had reviewed and the import just changed go back to their queue.
+                from designations.services import review_flag_changed
+
+                result.stats["flagged_for_review"] = review_flag_changed()
         kept = {} if run.dry_run else _keep_raw(loaded.raw)
         return _finish(
             run,

@@ -219,6 +219,10 @@ def _locked(designee_locks: list[str], name: str) -> bool:
     return LOCK_ALL in designee_locks or name in designee_locks
 
 
+def _locked_any(locks: list[str] | None, *names: str) -> bool:
+    return bool(locks) and any(_locked(locks, name) for name in names)
+
+
 # Child tables: the columns (field names) of the tuples ``_child_rows`` builds.
 CHILD_SPECS: dict[str, tuple[type, tuple[str, ...]]] = {
     "aliases": (Alias, ("designee", "name", "kind", "strength", "script", "source_uid")),
@@ -331,10 +335,13 @@ def upsert_snapshot(
         )
     }
     active: dict[int, dict[int, int]] = defaultdict(dict)  # designee pk -> {program pk: designation pk}
-    for pk, designee_id, program_id in Designation.objects.filter(
+    designation_locks: dict[int, list[str]] = {}
+    for pk, designee_id, program_id, locks in Designation.objects.filter(
         designee__source=list_source, status=Designation.Status.ACTIVE
-    ).values_list("pk", "designee_id", "program_id"):
+    ).values_list("pk", "designee_id", "program_id", "locked_fields"):
         active[designee_id][program_id] = pk
+        if locks:
+            designation_locks[pk] = locks
     ever_listed: set[tuple[int, int]] = set(
         Designation.objects.filter(designee__source=list_source, status=Designation.Status.DELISTED).values_list(
             "designee_id", "program_id"
@@ -395,6 +402,26 @@ def upsert_snapshot(
         listing = _snapshot_listing(record, previous_date, snapshot_date)
         for program_id in added:
             new_listings.append((record.source_uid, program_id, listing))
+
+    # Designations an editor locked keep their status and program; the run lists what it left alone.
+    if designation_locks:
+        kept = [(pk, kind) for pk, kind in to_delist if _locked_any(designation_locks.get(pk), "status", "delisted_on")]
+        for pk, _ in kept:
+            result.skipped_changes.append(
+                {"designation": pk, "field": "status", "current": "active", "imported": "delisted"}
+            )
+        to_delist = [item for item in to_delist if item not in kept]
+        held = [a for a in amendments if _locked_any(designation_locks.get(a[0]), "program")]
+        for pk, old, new in held:
+            result.skipped_changes.append(
+                {
+                    "designation": pk,
+                    "field": "program",
+                    "current": ctx.program_by_pk[old].code,
+                    "imported": ctx.program_by_pk[new].code,
+                }
+            )
+        amendments = [a for a in amendments if a not in held]
 
     active_total = sum(len(v) for v in active.values())
     if complete and active_total >= 100 and len(to_delist) > max_share * active_total:
@@ -685,6 +712,7 @@ def upsert_history(
     designations: dict[int, list[Designation]] = defaultdict(list)
     for d in Designation.objects.filter(designee__source=list_source).only(
         "pk",
+        "locked_fields",
         "designee_id",
         "program_id",
         "status",
@@ -942,8 +970,16 @@ def _episode(
 
 
 def _refine(d: Designation, listing: _Listing, delisting: _Listing | None) -> list[tuple[str, _Listing]]:
-    """Apply the history's brackets to ``d`` where they are more precise; return the events to record."""
+    """Apply the history's brackets to ``d`` where they are more precise; return the events to record.
+
+    Dates an editor locked (``listed_on``, ``delisted_on``/``status``, or the whole designation) stay.
+    """
     changes: list[tuple[str, _Listing]] = []
+    locks = d.locked_fields or []
+    if _locked_any(locks, "listed_on"):
+        listing = _Listing(d.listed_on, d.listed_precision, d.listed_earliest)
+    if _locked_any(locks, "status", "delisted_on"):
+        delisting = None
     current = _Listing(d.listed_on, d.listed_precision, d.listed_earliest)
     if _PRECISION_RANK.get(listing.precision, 0) > _PRECISION_RANK.get(d.listed_precision, 0) or (
         d.listed_precision == listing.precision == DatePrecision.ON_OR_BEFORE

@@ -194,3 +194,26 @@ def test_command_reports_failure_as_command_error(reference_data, tmp_path):
     (tmp_path / "sdn.csv").write_bytes(b"")
     with pytest.raises(CommandError, match="failed"):
         call_command("import_source", "ofac-sdn", "--path", str(tmp_path / "sdn.csv"), "--no-progress")
+
+
+def test_reviewed_records_changed_by_an_import_go_back_to_the_review_queue(reference_data, low_floor, tmp_path):
+    from designations.models import ReviewState
+
+    _run(path=[TINY], as_of=datetime.date(2025, 5, 16))
+    # Everything reviewed after the first import.
+    now, earlier = timezone.now(), timezone.now() - datetime.timedelta(hours=1)
+    Designee.objects.update(review_state=ReviewState.REVIEWED, reviewed_at=now, updated_at=earlier)
+    Designation.objects.update(review_state=ReviewState.REVIEWED, reviewed_at=now, updated_at=earlier)
+    rows = (TINY / "sdn.csv").read_bytes().split(b"\r\n")
+    changed_uid = rows[0].split(b",")[0].decode()
+    rows[0] = rows[0].replace(b'",', b' (CHANGED)",', 1)
+    folder = _copy(TINY, tmp_path / "changed", names=("add.csv", "alt.csv", "sdn_comments.csv"))
+    (folder / "sdn.csv").write_bytes(b"\r\n".join(rows))
+
+    run = _run(path=[folder], as_of=datetime.date(2025, 6, 1))
+
+    assert run.updated == 1
+    states = dict(Designee.objects.values_list("source_uid", "review_state"))
+    assert states.pop(changed_uid) == ReviewState.NEEDS_ATTENTION
+    assert set(states.values()) == {ReviewState.REVIEWED}
+    assert run.stats["flagged_for_review"]["designee"] == 1

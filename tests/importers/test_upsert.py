@@ -350,3 +350,41 @@ def _fields(record: DesigneeRecord) -> dict:
     import dataclasses
 
     return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+
+
+def test_a_locked_designation_is_neither_delisted_nor_retagged(countries):
+    successor = Program.objects.create(code="BELARUS-EO14038", name="Belarus E.O. 14038")
+    Program.objects.create(code="BELARUS-EO", name="placeholder", replaced_by=successor, status="renamed")
+    entry = DesigneeRecord(source_uid="40001", kind="entity", name="BELARUSKALI OAO", programs=("BELARUS-EO",))
+    _snapshot([entry, LAM], date=D1)
+    Designation.objects.filter(designee__source_uid="29249").update(locked_fields=["status"])
+    Designation.objects.filter(designee__source_uid="40001").update(locked_fields=["program"])
+
+    result = _snapshot([DesigneeRecord(**{**_fields(entry), "programs": ("BELARUS-EO14038",)})], date=D2)
+
+    assert Designation.objects.get(designee__source_uid="29249").status == Designation.Status.ACTIVE
+    assert Designation.objects.get(designee__source_uid="40001").program.code == "BELARUS-EO"
+    skipped = {(c["field"], c["imported"]) for c in result.skipped_changes}
+    assert skipped == {("status", "delisted"), ("program", "BELARUS-EO14038")}
+
+
+def test_history_keeps_a_listing_date_an_editor_locked(countries):
+    _snapshot([QAHTANI], date=D2)
+    # Unlocked, the history would move "on or before 2 Jul 2024" back to "on or before 22 May 2021".
+    Designation.objects.update(locked_fields=["listed_on"])
+    interval = PresenceIntervalRecord(
+        source_uid="26093",
+        kind="individual",
+        name="AL-QAHTANI, Saud",
+        programs_first=("GLOMAG",),
+        programs_last=("GLOMAG",),
+        first_seen=datetime.date(2021, 5, 22),
+        prev_snapshot=None,
+        last_seen=D2,
+        first_absent=None,
+    )
+
+    upsert_history(records=[interval], list_source="ofac-sdn", source_document=None)
+
+    saud = Designation.objects.get()
+    assert (saud.listed_on, saud.listed_precision) == (D2, "on_or_before")
