@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django_filters.fields import ModelChoiceField
 
 from designations.models import (
+    AbuseCategory,
     Country,
     CountryName,
     Designation,
@@ -25,6 +26,7 @@ from designations.models import (
     Designee,
     DesigneeCountry,
     Identifier,
+    ReviewState,
     SourceDocument,
 )
 from programs.models import Agency, Authority, Program
@@ -153,6 +155,14 @@ class DesignationFilterSet(django_filters.FilterSet):
         method="filter_identifier", label="Designee identifier type (as published, e.g. Passport)"
     )
     identifier = django_filters.CharFilter(method="filter_identifier", label="Designee identifier value (exact)")
+    category = django_filters.ModelMultipleChoiceFilter(
+        field_name="categories__code",
+        to_field_name="code",
+        queryset=AbuseCategory.objects.all(),
+        distinct=True,
+        label="Abuse or conduct category (code)",
+    )
+    review_state = django_filters.ChoiceFilter(choices=ReviewState.choices)
     q = django_filters.CharFilter(method="search", label="Search")
 
     class Meta:
@@ -175,6 +185,8 @@ class DesignationFilterSet(django_filters.FilterSet):
             "as_of",
             "identifier_type",
             "identifier",
+            "category",
+            "review_state",
             "q",
         )
 

@@ -506,6 +506,7 @@ class DesigneeDetailView(DetailView):
         designations = list(
             designee.designations.select_related("program", "authority")
             .with_events()
+            .prefetch_related("categories")
             .order_by("status", F("listed_on").desc(nulls_last=True), "pk")
         )
         context["designations"] = designations

@@ -175,6 +175,9 @@ class DesignationSerializer(serializers.ModelSerializer):
     program = ProgramBriefSerializer(read_only=True)
     authority = AuthorityBriefSerializer(read_only=True, allow_null=True)
     events = DesignationEventSerializer(many=True, read_only=True)
+    categories = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True, help_text="Abuse or conduct categories editors assigned."
+    )
 
     class Meta:
         model = Designation
@@ -194,6 +197,9 @@ class DesignationSerializer(serializers.ModelSerializer):
             "delisted_earliest",
             "legal_basis",
             "reason",
+            "curated_reason",
+            "categories",
+            "review_state",
             "source",
             "events",
             "created_at",

@@ -175,7 +175,9 @@ class DesignationViewSet(CsvExportMixin, viewsets.ReadOnlyModelViewSet):
     bracket (``listed_on``), the day it was certainly in effect.
     """
 
-    queryset = Designation.objects.with_related().with_events().order_by("-listed_on", "pk")
+    queryset = (
+        Designation.objects.with_related().with_events().prefetch_related("categories").order_by("-listed_on", "pk")
+    )
     serializer_class = DesignationSerializer
     filterset_class = DesignationFilterSet
     ordering_fields = ("id", "listed_on", "delisted_on", "status", "agency", "designee__name", "program__code")

@@ -328,7 +328,7 @@ class TestDesignationEndpoint:
             make_designation()
 
         # count, page (with designee, program, authority), events (with source documents)
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):
             response = api_client.get(DESIGNATIONS)
 
         assert response.json()["count"] == count

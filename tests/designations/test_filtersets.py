@@ -332,3 +332,23 @@ class TestSourceDocumentFilterSet:
 
     def test_unknown_kind_is_an_error(self):
         assert list(errors(SourceDocumentFilterSet, {"kind": ["tweet"]})) == ["kind"]
+
+
+@pytest.mark.django_db
+def test_designations_filter_by_abuse_category_and_review_state():
+    from designations.filtersets import DesignationFilterSet
+    from designations.models import AbuseCategory, Designation, ReviewState
+    from tests.factories import DesignationFactory
+
+    torture, _ = AbuseCategory.objects.get_or_create(code="torture", defaults={"name": "Torture"})
+    corruption, _ = AbuseCategory.objects.get_or_create(code="corruption", defaults={"name": "Corruption"})
+    first, second, third = (DesignationFactory() for _ in range(3))
+    first.categories.add(torture)
+    second.categories.add(torture, corruption)
+    Designation.objects.filter(pk=third.pk).update(review_state=ReviewState.NEEDS_ATTENTION)
+    queryset = Designation.objects.all()
+
+    assert DesignationFilterSet({"category": ["torture"]}, queryset).qs.count() == 2
+    assert DesignationFilterSet({"category": ["corruption"]}, queryset).qs.count() == 1
+    assert DesignationFilterSet({"review_state": "needs_attention"}, queryset).qs.count() == 1
+    assert not DesignationFilterSet({"category": ["no-such-thing"]}, queryset).is_valid()

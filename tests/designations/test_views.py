@@ -403,8 +403,26 @@ def test_designee_page_queries_are_pinned(client, django_assert_num_queries, wor
     with django_assert_num_queries(len(baseline)):
         client.get(world["president"].get_absolute_url())
     # designee; aliases, identifiers, addresses, birth dates, places of birth and their countries, country
-    # links and their countries, links both ways; designations with program and authority; their events
-    assert len(baseline) == 13
+    # links and their countries, links both ways; designations with program and authority; their events;
+    # their conduct categories
+    assert len(baseline) == 14
+
+
+def test_designee_page_shows_the_editors_reason_and_conduct_categories(client, world):
+    from designations.models import AbuseCategory
+
+    designation = world["president"].designations.first()
+    designation.curated_reason = "Responsible for the 2019 crackdown on protesters."
+    designation.save()
+    category, _ = AbuseCategory.objects.get_or_create(
+        code="repression-of-protest", defaults={"name": "Repression of protest"}
+    )
+    designation.categories.add(category)
+
+    content = client.get(world["president"].get_absolute_url()).content.decode()
+
+    assert "Responsible for the 2019 crackdown on protesters." in content
+    assert category.name in content
 
 
 def test_unknown_designee_is_404(client, world):
@@ -584,14 +602,14 @@ def test_designation_list_pagination_keeps_the_filters(client, world):
 
 def test_designation_list_queries_are_pinned(client, django_assert_num_queries, world):
     url = reverse("designations:designation_list")
-    # the program asked for; count, page; the program, authority and country choices of the form
-    with django_assert_num_queries(6):
+    # the program asked for; count, page; the program, authority, country and category choices of the form
+    with django_assert_num_queries(7):
         client.get(url, {"program": "GLOMAG"})
     for number in range(60):
         person = Designee.objects.create(kind="individual", name=f"OFFICIAL {number:02d}")
         Designation.objects.create(designee=person, program=world["glomag"], listed_on=datetime.date(2022, 12, 9))
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(url, {"program": "GLOMAG"})
 
     assert len(response.context["designations"]) == 50
