@@ -16,6 +16,8 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q, QuerySet
 from django_filters.fields import ModelChoiceField
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from designations.models import (
     AbuseCategory,
@@ -30,6 +32,11 @@ from designations.models import (
     SourceDocument,
 )
 from programs.models import Agency, Authority, Program
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CategoryFilter(django_filters.ModelMultipleChoiceFilter):
+    """Abuse or conduct categories by code; repeat the parameter for any of several."""
 
 
 class CountryCodeField(ModelChoiceField):
@@ -155,7 +162,7 @@ class DesignationFilterSet(django_filters.FilterSet):
         method="filter_identifier", label="Designee identifier type (as published, e.g. Passport)"
     )
     identifier = django_filters.CharFilter(method="filter_identifier", label="Designee identifier value (exact)")
-    category = django_filters.ModelMultipleChoiceFilter(
+    category = CategoryFilter(
         field_name="categories__code",
         to_field_name="code",
         queryset=AbuseCategory.objects.all(),

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from designations.models import (
     Alias,
+    Citation,
     Country,
     Designation,
     DesignationEvent,
@@ -118,6 +119,14 @@ class DesignationBriefSerializer(serializers.ModelSerializer):
         )
 
 
+class CitationSerializer(serializers.ModelSerializer):
+    """A source an editor cites for a curated fact (``field``; blank for the whole record)."""
+
+    class Meta:
+        model = Citation
+        fields = ("field", "url", "title", "published_on")
+
+
 class DesigneeSerializer(serializers.ModelSerializer):
     """A designated individual, entity, vessel or aircraft, with its names, identifiers and designations."""
 
@@ -126,6 +135,7 @@ class DesigneeSerializer(serializers.ModelSerializer):
     identifiers = IdentifierSerializer(many=True, read_only=True)
     countries = DesigneeCountrySerializer(source="country_links", many=True, read_only=True)
     designations = DesignationBriefSerializer(many=True, read_only=True)
+    citations = CitationSerializer(many=True, read_only=True)
 
     class Meta:
         model = Designee
@@ -152,6 +162,9 @@ class DesigneeSerializer(serializers.ModelSerializer):
             "identifiers",
             "countries",
             "designations",
+            "review_state",
+            "merged_into",
+            "citations",
             "created_at",
             "updated_at",
         )
@@ -178,6 +191,7 @@ class DesignationSerializer(serializers.ModelSerializer):
     categories = serializers.SlugRelatedField(
         slug_field="code", many=True, read_only=True, help_text="Abuse or conduct categories editors assigned."
     )
+    citations = CitationSerializer(many=True, read_only=True)
 
     class Meta:
         model = Designation
@@ -199,6 +213,7 @@ class DesignationSerializer(serializers.ModelSerializer):
             "reason",
             "curated_reason",
             "categories",
+            "citations",
             "review_state",
             "source",
             "events",

@@ -159,7 +159,7 @@ class DesigneeViewSet(CsvExportMixin, viewsets.ReadOnlyModelViewSet):
     designee's nested ``designations`` still lists all of its designations, whatever their dates.
     """
 
-    queryset = Designee.objects.with_related().order_by("name", "pk")
+    queryset = Designee.objects.with_related().prefetch_related("citations").order_by("name", "pk")
     serializer_class = DesigneeSerializer
     filterset_class = DesigneeFilterSet
     ordering_fields = ("id", "name", "kind", "entry_number", "created_at", "updated_at")
@@ -176,7 +176,10 @@ class DesignationViewSet(CsvExportMixin, viewsets.ReadOnlyModelViewSet):
     """
 
     queryset = (
-        Designation.objects.with_related().with_events().prefetch_related("categories").order_by("-listed_on", "pk")
+        Designation.objects.with_related()
+        .with_events()
+        .prefetch_related("categories", "citations")
+        .order_by("-listed_on", "pk")
     )
     serializer_class = DesignationSerializer
     filterset_class = DesignationFilterSet

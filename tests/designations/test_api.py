@@ -210,7 +210,7 @@ class TestDesigneeEndpoint:
 
         # count, page, aliases, identifiers (+ countries), country links (+ countries),
         # designations (+ programs, + authorities)
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(12):
             response = api_client.get(DESIGNEES)
 
         assert response.json()["count"] == count
@@ -328,7 +328,7 @@ class TestDesignationEndpoint:
             make_designation()
 
         # count, page (with designee, program, authority), events (with source documents)
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             response = api_client.get(DESIGNATIONS)
 
         assert response.json()["count"] == count
@@ -430,3 +430,27 @@ def test_signed_in_users_cannot_write_either(api_client, admin_user):
     assert api_client.delete(detail).status_code == 405
     assert api_client.delete(designee).status_code == 405
     assert Designation.objects.filter(pk=designation.pk).exists()
+
+
+@pytest.mark.django_db
+def test_designation_carries_editorial_reason_categories_and_citations(api_client):
+    from designations.models import AbuseCategory, Citation
+    from tests.factories import DesignationFactory
+
+    designation = DesignationFactory(curated_reason="Ordered the killing of a journalist.")
+    category, _ = AbuseCategory.objects.get_or_create(code="extrajudicial-killing", defaults={"name": "Killing"})
+    designation.categories.add(category)
+    Citation.objects.create(
+        content_object=designation,
+        field="curated_reason",
+        url="https://home.treasury.gov/news/press-releases/sm547",
+        title="Treasury Sanctions 17 Individuals for Their Roles in the Killing of Jamal Khashoggi",
+    )
+
+    body = api_client.get(f"/api/designations/{designation.pk}/").json()
+
+    assert body["curated_reason"] == "Ordered the killing of a journalist."
+    assert body["categories"] == ["extrajudicial-killing"]
+    assert body["citations"][0]["field"] == "curated_reason"
+    assert body["citations"][0]["url"].endswith("/sm547")
+    assert body["review_state"] == "unreviewed"
