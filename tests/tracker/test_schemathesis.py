@@ -41,8 +41,17 @@ schema.app = application
 
 
 @pytest.fixture
-def sdn_selection(db, monkeypatch, settings):
+def sdn_selection(db, monkeypatch, settings, request):
     """The 39 real entries of ``tests/data``'s selection of the 2 July 2024 SDN list, unthrottled."""
+    # Requests go straight to the WSGI application, whose request signals would close the test's database
+    # connection (it is inside the test's transaction); Django's own test client unhooks them the same way.
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    request.addfinalizer(lambda: signals.request_started.connect(close_old_connections))
+    request.addfinalizer(lambda: signals.request_finished.connect(close_old_connections))
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None}}
     cache.clear()
     monkeypatch.setattr(type(get_adapter("ofac-sdn")), "min_records", 5)
