@@ -497,6 +497,7 @@ class DesigneeDetailView(DetailView):
             "country_links__country",
             "relationships_from__to_designee",
             "relationships_to__from_designee",
+            "citations",
         )
 
     def get_context_data(self, **kwargs):
@@ -506,7 +507,7 @@ class DesigneeDetailView(DetailView):
         designations = list(
             designee.designations.select_related("program", "authority")
             .with_events()
-            .prefetch_related("categories")
+            .prefetch_related("categories", "citations")
             .order_by("status", F("listed_on").desc(nulls_last=True), "pk")
         )
         context["designations"] = designations

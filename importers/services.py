@@ -191,6 +191,13 @@ def _load(run: ImportRun, adapter: SourceAdapter) -> _Loaded:
     return _Loaded(raw=raw, validators=new_validators)
 
 
+def _is_reparse(run: ImportRun) -> bool:
+    """A run over raw files the tracker kept (``MEDIA_ROOT/reparse/``), started to parse them again."""
+    folder = (Path(settings.MEDIA_ROOT) / "reparse").resolve()
+    paths = [Path(p).resolve() for p in run.path.splitlines() if p]
+    return bool(paths) and all(p.is_relative_to(folder) for p in paths)
+
+
 def _keep_raw(raw: RawBundle) -> dict[str, str]:
     """Store each raw file under MEDIA_ROOT/imports/ named by its SHA-256; return name -> relative path."""
     import hashlib
@@ -267,7 +274,8 @@ def import_run_execute(
             return _finish(run, ImportRun.Status.UNCHANGED, stats={**run.stats, "http": loaded.validators})
         sha256 = bundle_sha256(loaded.raw)
         run.raw_sha256 = sha256
-        if previous and previous.raw_sha256 == sha256 and not run.dry_run:
+        # Same bytes as the last success: nothing to do, unless an editor asked to re-parse them on purpose.
+        if previous and previous.raw_sha256 == sha256 and not run.dry_run and not _is_reparse(run):
             return _finish(
                 run,
                 ImportRun.Status.UNCHANGED,

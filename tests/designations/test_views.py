@@ -404,11 +404,11 @@ def test_designee_page_queries_are_pinned(client, django_assert_num_queries, wor
         client.get(world["president"].get_absolute_url())
     # designee; aliases, identifiers, addresses, birth dates, places of birth and their countries, country
     # links and their countries, links both ways; designations with program and authority; their events;
-    # their conduct categories
-    assert len(baseline) == 14
+    # their conduct categories and citations; the designee's citations
+    assert len(baseline) == 16
 
 
-def test_designee_page_shows_the_editors_reason_and_conduct_categories(client, world):
+def test_designee_page_shows_the_editors_reason_categories_and_citations(client, world):
     from designations.models import AbuseCategory
 
     designation = world["president"].designations.first()
@@ -419,10 +419,23 @@ def test_designee_page_shows_the_editors_reason_and_conduct_categories(client, w
     )
     designation.categories.add(category)
 
+    from designations.models import Citation
+
+    Citation.objects.create(
+        content_object=designation,
+        field="curated_reason",
+        url="https://home.treasury.gov/news/press-releases/sm1104",
+        title="Treasury press release",
+    )
+    Citation.objects.create(content_object=world["president"], url="https://example.org/profile", title="Profile")
+
     content = client.get(world["president"].get_absolute_url()).content.decode()
 
     assert "Responsible for the 2019 crackdown on protesters." in content
     assert category.name in content
+    assert 'href="https://home.treasury.gov/news/press-releases/sm1104"' in content
+    assert "(for curated_reason)" in content
+    assert 'href="https://example.org/profile"' in content
 
 
 def test_unknown_designee_is_404(client, world):

@@ -217,3 +217,21 @@ def test_reviewed_records_changed_by_an_import_go_back_to_the_review_queue(refer
     assert states.pop(changed_uid) == ReviewState.NEEDS_ATTENTION
     assert set(states.values()) == {ReviewState.REVIEWED}
     assert run.stats["flagged_for_review"]["designee"] == 1
+
+
+def test_reparse_of_the_kept_raw_files_parses_again_instead_of_ending_unchanged(reference_data, low_floor, settings):
+    from django.contrib.auth.models import User
+
+    from designations.services import import_run_reparse
+
+    first = _run(path=[TINY], as_of=datetime.date(2025, 5, 16))
+    editor = User.objects.create_user("editor")
+
+    reparse = import_run_reparse(run=first, user=editor)
+    reparse = import_run_execute(run_id=reparse.pk)
+
+    assert reparse.status == ImportRun.Status.SUCCEEDED
+    assert reparse.records == 17
+    assert (reparse.created, reparse.updated, reparse.unchanged) == (0, 0, 17)
+    # An ordinary run of the same bytes still stops early.
+    assert _run(path=[TINY], as_of=datetime.date(2025, 5, 16)).status == ImportRun.Status.UNCHANGED
