@@ -91,8 +91,8 @@ class TestDesignationsAsOf:
         for _ in range(extra):
             DesignationEventFactory(designation=DesignationFactory(authority=AuthorityFactory()))
 
-        # count, page, events of the page (+ the data's last-modified time)
-        with django_assert_num_queries(4):
+        # count, page, events, categories and citations of the page (+ the data's last-modified time)
+        with django_assert_num_queries(6):
             response = api_client.get(DESIGNATIONS, {"as_of": "2022-01-01", "limit": 500})
 
         assert response.json()["count"] == 3 + extra

@@ -191,8 +191,8 @@ class TestNotModified:
 
 
 # Last-Modified, count, page, then the prefetches of the page (events with their documents, the
-# program's and authority's rows); the same for 1 row as for 50.
-QUERIES_DESIGNATION_PAGE = 5
+# program's and authority's rows, conduct categories, citations); the same for 1 row as for 50.
+QUERIES_DESIGNATION_PAGE = 7
 
 
 class TestStreaming:
