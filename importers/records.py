@@ -9,20 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 from dataclasses import dataclass, field
-
-
-def _default(value: object) -> object:
-    if isinstance(value, datetime.date | datetime.datetime):
-        return value.isoformat()
-    raise TypeError(f"cannot hash {type(value).__name__}")
-
-
-def stable_hash(value: object) -> str:
-    """SHA-256 of a JSON rendering with sorted keys: the same content always gives the same hash."""
-    payload = json.dumps(value, sort_keys=True, default=_default, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

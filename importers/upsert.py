@@ -12,9 +12,10 @@ source), diffs it against what the database holds and writes only the difference
    under another entry number is recorded as a removed duplicate.
 4. Refuse the snapshot, before any write, when it would delist more than the allowed share of active
    designations (``ImportSafetyError``).
-5. Write with ``bulk_create``/``bulk_update`` in batches; child rows of a changed designee are
-   replaced as a set; every listing, amendment and delisting writes a ``DesignationEvent`` tied to the
-   run and the snapshot's ``SourceDocument``.
+5. Write plain tuples with multi-row INSERTs (``importers.bulk``) and one parametrised UPDATE per
+   changed row through ``executemany``; child rows of a changed designee are replaced as a set;
+   every listing, amendment and delisting writes a ``DesignationEvent`` tied to the run and the
+   snapshot's ``SourceDocument``.
 
 The caller wraps the call in ``transaction.atomic()``. Fields an editor locked are never overwritten:
 the change that was skipped is returned in ``UpsertResult.skipped_changes``.
@@ -22,7 +23,6 @@ the change that was skipped is returned in ``UpsertResult.skipped_changes``.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import json
 import logging
@@ -372,13 +372,14 @@ def upsert_snapshot(
     if complete:
         names_staying = {_name_key(r.name): r.source_uid for r in records}
         vanished_names = dict(Designee.objects.filter(pk__in=vanished_pks).values_list("pk", "name"))
+        uid_of = {pk: uid for uid, (pk, _, _) in existing.items()}
         for designee_pk in vanished_pks:
             kind = DesignationEvent.Kind.DELISTED
             stays_as = names_staying.get(_name_key(vanished_names.get(designee_pk, "")))
             if stays_as and active.get(designee_pk):
                 kind = DesignationEvent.Kind.REMOVED_DUPLICATE
                 result.warnings.append(
-                    f"Entry {_uid_of(existing, designee_pk)} ({vanished_names[designee_pk]}) was removed while "
+                    f"Entry {uid_of[designee_pk]} ({vanished_names[designee_pk]}) was removed while "
                     f"entry {stays_as} of the same name stays listed: recorded as a removed duplicate record."
                 )
             for designation_pk in active.get(designee_pk, {}).values():
@@ -496,8 +497,7 @@ def upsert_snapshot(
                 )
                 if progress:
                     progress(len(chunk))
-    changed_objs = changed_rows
-    result.updated = len(changed_objs)
+    result.updated = len(changed_rows)
 
     # 5. Child rows: replaced as a set for changed entries, created for new ones.
     rebuild: list[tuple[int, DesigneeRecord, list[str]]] = [(uid_to_pk[r.source_uid], r, []) for r, _ in new_records]
@@ -640,13 +640,6 @@ def upsert_snapshot(
 
 def _name_key(name: str) -> str:
     return " ".join(name.upper().split())
-
-
-def _uid_of(existing: dict[str, tuple[int, str, list[str]]], pk: int) -> str:
-    for uid, (designee_pk, _, _) in existing.items():
-        if designee_pk == pk:
-            return uid
-    return "?"
 
 
 def _previous_snapshot_date(list_source: str, current: datetime.date, complete: bool) -> datetime.date | None:
@@ -995,8 +988,3 @@ def _refine(d: Designation, listing: _Listing, delisting: _Listing | None) -> li
         d.delisted_on, d.delisted_precision, d.delisted_earliest = delisting.on, delisting.precision, delisting.earliest
         changes.append((DesignationEvent.Kind.DELISTED, delisting))
     return changes
-
-
-def record_replace(record: DesigneeRecord, **changes) -> DesigneeRecord:
-    """A copy of ``record`` with some fields changed (records are frozen)."""
-    return dataclasses.replace(record, **changes)
