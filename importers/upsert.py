@@ -740,6 +740,29 @@ def upsert_history(
     to_update: dict[int, Designation] = {}
     events: list[DesignationEvent] = []
 
+    def history_event(kind: str, when: _Listing, designation_id: int | None = None, **extra) -> DesignationEvent:
+        return DesignationEvent(
+            designation_id=designation_id,
+            kind=kind,
+            occurred_on=when.on,
+            precision=when.precision,
+            earliest=when.earliest,
+            source_document_id=doc_id,
+            import_run_id=run_id,
+            **extra,
+        )
+
+    def retag_event(
+        interval: PresenceIntervalRecord, old: int, new: int, designation_id: int | None = None
+    ) -> DesignationEvent:
+        """The tag changed somewhere inside the interval: an amendment bracketed by its first and last sighting."""
+        return history_event(
+            DesignationEvent.Kind.AMENDED,
+            _Listing(interval.last_seen, DatePrecision.RANGE, interval.first_seen),
+            designation_id,
+            changes={"program": [ctx.program_by_pk[old].code, ctx.program_by_pk[new].code]},
+        )
+
     unchanged_intervals = 0
     for interval in records:
         touched = len(to_create) + len(events)
@@ -785,42 +808,14 @@ def upsert_history(
                     delisted_precision=delisting.precision if delisting else "",
                     delisted_earliest=delisting.earliest if delisting else None,
                 )
-                evts = [
-                    DesignationEvent(
-                        kind=DesignationEvent.Kind.LISTED,
-                        occurred_on=program_listing.on,
-                        precision=program_listing.precision,
-                        earliest=program_listing.earliest,
-                        source_document_id=doc_id,
-                        import_run_id=run_id,
-                    )
-                ]
+                evts = [history_event(DesignationEvent.Kind.LISTED, program_listing)]
                 if origin.get(program_id, program_id) != program_id:
-                    evts.append(
-                        DesignationEvent(
-                            kind=DesignationEvent.Kind.AMENDED,
-                            occurred_on=interval.last_seen,
-                            precision=DatePrecision.RANGE,
-                            earliest=interval.first_seen,
-                            source_document_id=doc_id,
-                            import_run_id=run_id,
-                            changes={
-                                "program": [
-                                    ctx.program_by_pk[origin[program_id]].code,
-                                    ctx.program_by_pk[program_id].code,
-                                ]
-                            },
-                        )
-                    )
+                    evts.append(retag_event(interval, origin[program_id], program_id))
                 if delisting:
                     evts.append(
-                        DesignationEvent(
-                            kind=DesignationEvent.Kind.DELISTED,
-                            occurred_on=delisting.on,
-                            precision=delisting.precision,
-                            earliest=delisting.earliest,
-                            source_document_id=doc_id,
-                            import_run_id=run_id,
+                        history_event(
+                            DesignationEvent.Kind.DELISTED,
+                            delisting,
                             note="Absent from the list from this snapshot on.",
                         )
                     )
@@ -832,36 +827,11 @@ def upsert_history(
                 to_update[existing.pk] = existing
                 for kind, listing_change in changes:
                     events.append(
-                        DesignationEvent(
-                            designation_id=existing.pk,
-                            kind=kind,
-                            occurred_on=listing_change.on,
-                            precision=listing_change.precision,
-                            earliest=listing_change.earliest,
-                            source_document_id=doc_id,
-                            import_run_id=run_id,
-                            note="Date refined from the list history.",
-                        )
+                        history_event(kind, listing_change, existing.pk, note="Date refined from the list history.")
                     )
                 # The re-tag the history shows is recorded once, with the first refinement of the listing.
                 if origin.get(program_id, program_id) != program_id and changes[0][0] == DesignationEvent.Kind.LISTED:
-                    events.append(
-                        DesignationEvent(
-                            designation_id=existing.pk,
-                            kind=DesignationEvent.Kind.AMENDED,
-                            occurred_on=interval.last_seen,
-                            precision=DatePrecision.RANGE,
-                            earliest=interval.first_seen,
-                            source_document_id=doc_id,
-                            import_run_id=run_id,
-                            changes={
-                                "program": [
-                                    ctx.program_by_pk[origin[program_id]].code,
-                                    ctx.program_by_pk[program_id].code,
-                                ]
-                            },
-                        )
-                    )
+                    events.append(retag_event(interval, origin[program_id], program_id, existing.pk))
         if len(to_create) + len(events) == touched:
             unchanged_intervals += 1
 
