@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "programs",
     "designations",
     "importers",
+    "announcements",
 ]
 
 MIDDLEWARE = [
