@@ -450,6 +450,14 @@ class Designation(TimeStampedModel):
     delisted_earliest = models.DateField(null=True, blank=True)
     legal_basis = models.TextField(blank=True)
     reason = models.TextField(blank=True)
+    reason_source = models.ForeignKey(
+        SourceDocument,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The announcement the reason and legal basis were taken from.",
+    )
     source = models.CharField(max_length=50, blank=True)
     locked_fields = models.JSONField(default=list, blank=True)
     # Editorial additions. Imports write rows with raw SQL, so new columns carry database defaults.

@@ -460,9 +460,14 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "historicalauthorityevent": ("view",),
         },
         "importers": {"importrun": ("view", "add")},
+        "announcements": {
+            "announcement": ("view",),
+            "announcementversion": ("view",),
+            "mention": ("view", "change", "review"),
+        },
     },
 }
-VIEWER_APPS = ("designations", "programs", "importers")
+VIEWER_APPS = ("designations", "programs", "importers", "announcements")
 
 
 def roles_sync() -> dict[str, int]:

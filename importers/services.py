@@ -131,6 +131,8 @@ def _read_local(paths: list[str], adapter: SourceAdapter) -> RawBundle:
         candidates: list[tuple[str, Path]] = []
         if path.is_file():
             candidates.append((path.name, path))
+        elif hasattr(adapter, "local_files"):  # sources of many pages (announcements)
+            candidates.extend(adapter.local_files(path))
         elif adapter.slug == "ofac-history":
             for child in sorted(path.rglob("*")):
                 if not child.is_file():
@@ -166,6 +168,9 @@ def _last_success(source: str, exclude_pk: int | None = None) -> ImportRun | Non
 def _load(run: ImportRun, adapter: SourceAdapter) -> _Loaded:
     if run.path:
         return _Loaded(raw=_read_local(run.path.splitlines(), adapter), validators={})
+    if hasattr(adapter, "load"):  # sources that walk index pages themselves (announcements)
+        raw = adapter.load(run)
+        return _Loaded(raw=raw, validators={}, not_modified=not raw)
     url = settings.IMPORT_SOURCE_URLS.get(adapter.slug)
     if not url:
         raise SourceError(f"{adapter.slug} has no download URL; import it from a file with --path")
@@ -291,8 +296,10 @@ def import_run_execute(
                 f"{adapter.slug}: the file looks truncated or is not the expected list. Nothing was written."
             )
         with transaction.atomic():
-            document = _source_document(adapter, parsed, sha256, as_of)
-            if adapter.record_kind == "presence_interval":
+            if adapter.record_kind == "announcement":  # each page is its own source document
+                result = adapter.upsert(parsed, run)
+            elif adapter.record_kind == "presence_interval":
+                document = _source_document(adapter, parsed, sha256, as_of)
                 result = upsert_history(
                     records=parsed.records,
                     list_source=adapter.list_source,
@@ -300,6 +307,7 @@ def import_run_execute(
                     import_run=run,
                 )
             else:
+                document = _source_document(adapter, parsed, sha256, as_of)
                 result = upsert_snapshot(
                     records=parsed.records,
                     list_source=adapter.list_source,

@@ -30,6 +30,8 @@ if not SECRET_KEY:
             "or set DJANGO_DEBUG=true for local development."
         )
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+# Former keys, comma-separated, still accepted for sessions and signatures while a new key rolls out.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -58,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response, static files included (tracker/security.py).
+    "tracker.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,6 +69,8 @@ MIDDLEWARE = [
     "tracker.api.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Failed sign-ins per username and address (tracker/security.py).
+    "tracker.security.LoginRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -152,18 +158,64 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --------------------------------------------------------------------------------------------------
-# Security
+# Security: HTTPS, cookies, response headers, Content-Security-Policy, sign-in limits
+# https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 # https://docs.djangoproject.com/en/5.2/ref/middleware/#module-django.middleware.security
+# `manage.py check --deploy` is clean with DJANGO_DEBUG=false, a strong DJANGO_SECRET_KEY and a public host
+# in DJANGO_ALLOWED_HOSTS (tests/security/test_deploy_settings.py).
 # --------------------------------------------------------------------------------------------------
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0)
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
+# Behind a TLS-terminating proxy that overwrites X-Forwarded-Proto: trust that header, so Django knows the
+# browser spoke HTTPS. Without such a proxy the header must not be trusted (a client could claim HTTPS).
 if env_bool("DJANGO_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Plain HTTP is redirected to HTTPS in production once the tracker answers to a public host name. A tracker
+# answering only on loopback (tests, benchmarks, a local docker compose) has no certificate to send anyone
+# to, so it is not redirected. Set DJANGO_SECURE_SSL_REDIRECT=false when the proxy redirects by itself.
+_LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "testserver"}
+SECURE_SSL_REDIRECT = env_bool(
+    "DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG and not set(ALLOWED_HOSTS) <= _LOOPBACK_HOSTS
+)
+# Probes on the container's own port speak plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HSTS (sent on HTTPS responses only): browsers refuse plain HTTP to the site, and with the default
+# includeSubDomains to its subdomains, for a year. The preload flag only allows the domain's owner to submit
+# it to the browsers' built-in list (hstspreload.org); set DJANGO_SECURE_HSTS_PRELOAD=false to withhold that.
+# Start a first deployment with a short DJANGO_SECURE_HSTS_SECONDS (e.g. 3600) if HTTPS is not yet certain.
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (tracker.security.ContentSecurityPolicyMiddleware; Django 6.0's names and format).
+# Scripts and styles come only from our own static files: no inline script, handler or style anywhere.
+# DJANGO_CSP_REPORT_ONLY=true sends the same policy as Content-Security-Policy-Report-Only instead.
+_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+_CSP_REPORT_ONLY = env_bool("DJANGO_CSP_REPORT_ONLY", default=False)
+SECURE_CSP = {} if _CSP_REPORT_ONLY else _CSP
+SECURE_CSP_REPORT_ONLY = _CSP if _CSP_REPORT_ONLY else {}
+# Sign-in rate limit (tracker.security.LoginRateLimitMiddleware): after LOGIN_FAILURE_LIMIT failures of one
+# username from one address, or LOGIN_FAILURE_LIMIT_PER_ADDRESS failures from one address, sign-ins from it
+# get 429 until LOGIN_FAILURE_WINDOW seconds have passed since the first failure. Counts live in the default
+# cache: set REDIS_CACHE_URL when running more than one web process, or each process counts alone.
+LOGIN_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("DJANGO_LOGIN_FAILURE_LIMIT_PER_ADDRESS", 50)
+LOGIN_FAILURE_WINDOW = env_int("DJANGO_LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+LOGIN_RATE_LIMITED_VIEWS = ["admin:login", "rest_framework:login"]
 
 # --------------------------------------------------------------------------------------------------
 # Django REST framework and the OpenAPI schema
@@ -196,6 +248,8 @@ API_LAST_MODIFIED_MODELS = [
     "programs.Program",
     "programs.Authority",
     "importers.ImportRun",
+    "announcements.Announcement",
+    "announcements.Mention",
 ]
 # Seconds the shared cache keeps that date (0: read on every request, exact; see current_last_modified).
 API_LAST_MODIFIED_CACHE_SECONDS = env_int("API_LAST_MODIFIED_CACHE_SECONDS", 0)

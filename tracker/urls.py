@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/", include("programs.api.urls")),
     path("api/", include("designations.api.urls")),
     path("api/", include("importers.api.urls")),
+    path("api/", include("announcements.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("programs.urls")),

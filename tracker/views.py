@@ -36,6 +36,9 @@ API_ENDPOINTS = {
     "stats": "designations-api:stats",
     "match": "match-api:match",
     "export-ftm": "designations-api:export-ftm",
+    "announcements": "announcements-api:announcement-list",
+    "mentions": "announcements-api:mention-list",
+    "reconciliation": "announcements-api:reconciliation",
 }
 
 

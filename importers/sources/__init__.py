@@ -28,6 +28,7 @@ def _load() -> None:
         except ModuleNotFoundError as exc:  # an adapter module not written yet
             if exc.name != f"importers.sources.{module}":
                 raise
+    importlib.import_module("announcements.sources")
 
 
 def get_adapter(slug: str) -> SourceAdapter:
