@@ -31,6 +31,7 @@ from designations.models import (
 )
 from importers.models import ImportRun
 from importers.upsert import CHILD_COLLECTIONS, LOCK_ALL, SCALAR_FIELDS
+from tracker.response_cache import bump_generation
 
 # --------------------------------------------------------------------------------------------------
 # Locks
@@ -121,6 +122,7 @@ def record_review(*, record: ReviewedRecord, state: str, user: AbstractBaseUser 
         )
     now = timezone.now()
     type(record).objects.filter(pk=record.pk).update(review_state=state, reviewed_at=now, reviewed_by=user)
+    bump_generation()  # the review columns change without updated_at: cached API answers must go
     record.review_state, record.reviewed_at, record.reviewed_by = state, now, user
     return record
 
@@ -128,6 +130,7 @@ def record_review(*, record: ReviewedRecord, state: str, user: AbstractBaseUser 
 def records_review(*, queryset: models.QuerySet, state: str, user: AbstractBaseUser | None) -> int:
     """Bulk ``record_review``: move every record of ``queryset`` that may go to ``state``; return how many."""
     allowed = [source for source, targets in REVIEW_TRANSITIONS.items() if state in targets]
+    bump_generation()
     return queryset.filter(review_state__in=allowed).update(
         review_state=state, reviewed_at=timezone.now(), reviewed_by=user
     )
@@ -154,6 +157,7 @@ def review_flag_changed() -> dict[str, int]:
     Meant to run after each import (and from ``review_flag_changed`` on a schedule); returns counts.
     """
     counts = {}
+    bump_generation()
     for model in (Designee, Designation):
         counts[model._meta.model_name] = (
             model.objects.filter(review_state=ReviewState.REVIEWED)

@@ -253,6 +253,13 @@ API_LAST_MODIFIED_MODELS = [
 ]
 # Seconds the shared cache keeps that date (0: read on every request, exact; see current_last_modified).
 API_LAST_MODIFIED_CACHE_SECONDS = env_int("API_LAST_MODIFIED_CACHE_SECONDS", 0)
+# Seconds rendered API reads stay in the cache (tracker/response_cache.py); any change to the data makes
+# them unreachable at once, so this only bounds memory. 0 turns the response cache off.
+API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 300)
+# Seconds a web process trusts its last reading of the data's fingerprint. Writes through the ORM are
+# seen at once (with Redis as the cache, by every process); others (another process with a per-process
+# cache, SQL by hand) within this long. 0: read it on every request.
+API_FINGERPRINT_SECONDS = env_float("API_FINGERPRINT_SECONDS", 1.0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -361,11 +368,20 @@ IMPORT_SOURCE_URLS = {
 # Logging
 # --------------------------------------------------------------------------------------------------
 LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "INFO")
+# plain: one readable line per record; json: one JSON object per line for log shippers. Both carry the
+# request id, Celery task and import run a record belongs to (tracker/logs.py).
+LOG_FORMAT = (env_str("LOG_FORMAT", "plain") or "plain").strip().lower()
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "tracker.logs.ContextFilter"}},
+    "formatters": {
+        "plain": {"()": "tracker.logs.PlainFormatter"},
+        "json": {"()": "tracker.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -25,6 +25,7 @@ from announcements.api.serializers import (
 from announcements.filtersets import AnnouncementFilterSet, MentionFilterSet
 from announcements.models import Announcement, Mention
 from designations.models import Designee
+from tracker.response_cache import CachedReadMixin
 
 
 class CanReviewMentions(permissions.BasePermission):
@@ -36,7 +37,7 @@ class CanReviewMentions(permissions.BasePermission):
         )
 
 
-class AnnouncementViewSet(viewsets.ReadOnlyModelViewSet):
+class AnnouncementViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     """OFAC Recent Actions notices, Treasury press releases and State statements, newest first.
 
     The detail adds the page's recorded versions and every party it names (its mentions).
@@ -58,7 +59,7 @@ class AnnouncementViewSet(viewsets.ReadOnlyModelViewSet):
         return queryset
 
 
-class MentionViewSet(viewsets.ReadOnlyModelViewSet):
+class MentionViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     """Parties named by announcements. `?status=review` is the editors' review queue.
 
     `POST /api/mentions/{id}/decide/` with `{"decision": "accept" | "create" | "reject", "designee": id,

@@ -45,6 +45,7 @@ from designations.filtersets import (
 from designations.models import Country, Designation, DesignationEvent, Designee, SourceDocument
 from designations.stats import GROUPS, StatsError, designation_stats
 from tracker.api import StrictQueryParamsMixin
+from tracker.response_cache import CachedReadMixin
 
 # --------------------------------------------------------------------------------------------------
 # CSV output on list endpoints
@@ -140,7 +141,7 @@ def csv_schema(serializer_class):
 
 
 @csv_schema(CountrySerializer)
-class CountryViewSet(CsvExportMixin, viewsets.ReadOnlyModelViewSet):
+class CountryViewSet(CachedReadMixin, CsvExportMixin, viewsets.ReadOnlyModelViewSet):
     """Countries by ISO alpha-2 code, with their count of actively designated designees."""
 
     queryset = Country.objects.with_active_counts().order_by("name", "pk")
@@ -152,7 +153,7 @@ class CountryViewSet(CsvExportMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @csv_schema(DesigneeSerializer)
-class DesigneeViewSet(CsvExportMixin, viewsets.ReadOnlyModelViewSet):
+class DesigneeViewSet(CachedReadMixin, CsvExportMixin, viewsets.ReadOnlyModelViewSet):
     """Designated individuals, entities, vessels and aircraft.
 
     ``as_of=YYYY-MM-DD`` keeps designees with at least one designation in force on that day; each
@@ -167,7 +168,7 @@ class DesigneeViewSet(CsvExportMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @csv_schema(DesignationSerializer)
-class DesignationViewSet(CsvExportMixin, viewsets.ReadOnlyModelViewSet):
+class DesignationViewSet(CachedReadMixin, CsvExportMixin, viewsets.ReadOnlyModelViewSet):
     """Designations, newest listing first, each with its dated events.
 
     ``as_of=YYYY-MM-DD`` keeps designations in force on that day: listed on or before it and not delisted
@@ -188,7 +189,7 @@ class DesignationViewSet(CsvExportMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @csv_schema(SourceDocumentSerializer)
-class SourceDocumentViewSet(CsvExportMixin, viewsets.ReadOnlyModelViewSet):
+class SourceDocumentViewSet(CachedReadMixin, CsvExportMixin, viewsets.ReadOnlyModelViewSet):
     """The documents facts come from, newest first."""
 
     queryset = SourceDocument.objects.order_by("-published_on", "pk")

@@ -7,10 +7,11 @@ from designations.api.views import CsvExportMixin, csv_schema
 from importers.api.serializers import ImportRunSerializer
 from importers.filtersets import ImportRunFilterSet
 from importers.models import ImportRun
+from tracker.response_cache import CachedReadMixin
 
 
 @csv_schema(ImportRunSerializer)
-class ImportRunViewSet(CsvExportMixin, viewsets.ReadOnlyModelViewSet):
+class ImportRunViewSet(CachedReadMixin, CsvExportMixin, viewsets.ReadOnlyModelViewSet):
     """Import runs, newest first: what each source import found and changed."""
 
     queryset = ImportRun.objects.order_by("-created_at", "-pk")

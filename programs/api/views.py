@@ -7,10 +7,11 @@ from designations.api.views import CsvExportMixin, csv_schema
 from programs.api.serializers import AuthoritySerializer, ProgramSerializer
 from programs.filtersets import AuthorityFilterSet, ProgramFilterSet
 from programs.models import Authority, Program
+from tracker.response_cache import CachedReadMixin
 
 
 @csv_schema(AuthoritySerializer)
-class AuthorityViewSet(CsvExportMixin, viewsets.ReadOnlyModelViewSet):
+class AuthorityViewSet(CachedReadMixin, CsvExportMixin, viewsets.ReadOnlyModelViewSet):
     """Sanctioning authorities (statutes, executive orders, regulations), looked up by code."""
 
     queryset = Authority.objects.with_related().order_by("name", "pk")
@@ -22,7 +23,7 @@ class AuthorityViewSet(CsvExportMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @csv_schema(ProgramSerializer)
-class ProgramViewSet(CsvExportMixin, viewsets.ReadOnlyModelViewSet):
+class ProgramViewSet(CachedReadMixin, CsvExportMixin, viewsets.ReadOnlyModelViewSet):
     """Sanctions programs as the lists tag them, looked up by code (``CAATSA - RUSSIA`` keeps its spaces)."""
 
     queryset = Program.objects.with_related().order_by("code", "pk")
