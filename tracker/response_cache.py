@@ -160,3 +160,39 @@ class CachedReadMixin:
             response.render()
             cache.set(key, (response.content, response["Content-Type"]), settings.API_RESPONSE_CACHE_SECONDS)
         return response
+
+
+def cached_page(view):
+    """Serve a public page from the cache while the data is unchanged (``PAGE_CACHE_SECONDS``).
+
+    The pages show the same thing to every reader, so the key is the data's fingerprint, the URL and
+    whether htmx asked for a fragment. Requests with a session (signed-in editors, who may have
+    messages waiting) always get a fresh render, as do non-GET requests and non-200 answers.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        seconds = settings.PAGE_CACHE_SECONDS
+        if seconds <= 0 or request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return view(request, *args, **kwargs)
+        raw = "|".join(
+            (
+                repr(data_fingerprint()),
+                request.build_absolute_uri(),
+                request.headers.get("HX-Request", ""),
+                request.headers.get("HX-Target", ""),
+            )
+        )
+        key = "tracker.page:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()
+        hit = cache.get(key)
+        if hit is not None:
+            content, content_type = hit
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            if hasattr(response, "render"):
+                response.render()
+            cache.set(key, (response.content, response["Content-Type"]), seconds)
+        return response
+
+    return wrapper

@@ -260,6 +260,9 @@ API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 300)
 # seen at once (with Redis as the cache, by every process); others (another process with a per-process
 # cache, SQL by hand) within this long. 0: read it on every request.
 API_FINGERPRINT_SECONDS = env_float("API_FINGERPRINT_SECONDS", 1.0)
+# Seconds a rendered public page (home, countries, programs, authorities, designees) stays in the cache,
+# keyed like the API's answers by the data's fingerprint. 0 turns it off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

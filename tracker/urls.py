@@ -8,10 +8,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from designations.views import home
 from tracker import views
+from tracker.response_cache import cached_page
 
 urlpatterns = [
-    path("", home, name="home"),
+    path("", cached_page(home), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/", views.api_root, name="api-root"),
     path("api/", include("programs.api.urls")),
