@@ -30,11 +30,13 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import hashlib
+import json
 import logging
 import re
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -86,14 +88,20 @@ class RecordOutcome:
     mentions: list[Mention]  # new or changed mentions, to resolve
 
 
-def mention_key(action: str, raw: str) -> str:
-    """A mention's identity within its announcement: its action and its text, whitespace folded."""
+def mention_key(action: str, name: str, raw: str) -> str:
+    """A mention's identity within its announcement: action, name and text, whitespace folded.
+
+    The name is part of it because one sentence of a press release can name several people.
+    """
     text = " ".join(raw.split())
-    return hashlib.sha256(f"{action}\0{text}".encode()).hexdigest()
+    return hashlib.sha256(f"{action}\0{' '.join(name.split())}\0{text}".encode()).hexdigest()
 
 
 def _record_json(record: DesigneeRecord | None) -> dict:
-    return dataclasses.asdict(record) if record is not None else {}
+    """The record as JSON values: dates as ISO strings (``_record_from_json`` reads them back)."""
+    if record is None:
+        return {}
+    return json.loads(json.dumps(dataclasses.asdict(record), cls=DjangoJSONEncoder))
 
 
 def _mention_fields(entry: ParsedEntry, order: int) -> dict:
@@ -173,7 +181,7 @@ def announcement_record(
     seen: set[str] = set()
     to_resolve: list[Mention] = []
     for order, entry in enumerate(parsed.entries):
-        key = mention_key(entry.action, entry.raw)
+        key = mention_key(entry.action, entry.name, entry.raw)
         if key in seen:
             continue  # the same line twice on one page is one mention
         seen.add(key)
@@ -283,6 +291,8 @@ def candidates_for(mention: Mention) -> list[Candidate]:
     for pk, name in exact.items():
         root = _root(pk, merged)
         scores[root] = Candidate(root, name, 1.0, name, "exact name")
+    if len(scores) == 1 and mention.record:
+        return list(scores.values())  # a list entry spelled as exactly one designee's name or alias
     kind = mention.kind or None
     country = _country_code(mention.country)
     queries = [{"name": n, "kind": kind, "country": country} for n in names if len(n) >= 3]
@@ -592,7 +602,7 @@ def _amendment_changes(mention: Mention) -> dict:
         from announcements.parsers.entry import parse_entry_line, split_update
 
         try:
-            old = dataclasses.asdict(parse_entry_line(split_update(mention.raw)[0]))
+            old = _record_json(parse_entry_line(split_update(mention.raw)[0]))
         except ValueError:
             old = {}
     changes = {}
@@ -600,6 +610,52 @@ def _amendment_changes(mention: Mention) -> dict:
         if old.get(name) != new.get(name):
             changes[name] = [old.get(name), new.get(name)]
     return changes
+
+
+_EXECUTIVE_ORDER = re.compile(r"\bE\.?\s?O\.?\s*(\d{5})\b")
+
+
+def authority_codes(texts) -> set[str]:
+    """Authority codes of the legal bases an announcement cites ("E.O. 13405" -> "eo-13405", names too)."""
+    from programs.models import Authority
+
+    codes, names = set(), []
+    for text in texts:
+        orders = _EXECUTIVE_ORDER.findall(text or "")
+        codes.update(f"eo-{number}" for number in orders)
+        if not orders and text:
+            names.append(text.strip())
+    if names:
+        codes.update(
+            Authority.objects.filter(Q(short_name__in=names) | Q(name__in=names) | Q(code__in=names)).values_list(
+                "code", flat=True
+            )
+        )
+    return codes
+
+
+def _designations_cited(mention: Mention, day: datetime.date) -> list[Designation]:
+    """The designee's designations an announcement without list tags speaks of.
+
+    Those made under an authority the mention or the announcement cites (directly or through the
+    program's authorities); failing that, the single designation whose listing date the announcement's
+    day fits. Several fitting designations and no citation: none (nothing is guessed).
+    """
+    rows = list(Designation.objects.filter(designee_id=mention.designee_id).select_related("authority", "program"))
+    codes = authority_codes([mention.legal_basis, *mention.announcement.authorities])
+    if codes:
+        program_codes = {
+            d.pk: set(d.program.authorities.values_list("code", flat=True)) for d in rows if d.authority_id is None
+        }
+        cited = [
+            d
+            for d in rows
+            if (d.authority is not None and d.authority.code in codes) or program_codes.get(d.pk, set()) & codes
+        ]
+        if cited:
+            return cited
+    fitting = [d for d in rows if _fits(d.listed_on, d.listed_precision, d.listed_earliest, day)]
+    return fitting if len(fitting) == 1 else []
 
 
 def _apply(mention: Mention, *, import_run=None) -> list[str]:
@@ -613,7 +669,14 @@ def _apply(mention: Mention, *, import_run=None) -> list[str]:
     programs = _programs(_program_codes(mention))
     touched: list[Designation] = []
     action = mention.action
-    if action in (Mention.Action.LISTED, Mention.Action.VISA_DESIGNATION):
+    if action == Mention.Action.LISTED and not programs:
+        # A press release or statement cites legal bases, not list tags: date and explain the
+        # designee's designations under what it cites, or the one its date fits.
+        for d in _designations_cited(mention, day):
+            warnings += _date_listing(d, day, document, import_run)
+            _set_reason(d, mention, document)
+            touched.append(d)
+    elif action in (Mention.Action.LISTED, Mention.Action.VISA_DESIGNATION):
         for program in programs:
             d = _designation_for(mention.designee_id, program, day)
             if d is None and (_may_create(mention) or mention.status == Mention.Status.CREATED):

@@ -8,7 +8,7 @@ differs from a list is how pages arrive and how they are written:
   stops at the first index page that holds a page already recorded (only what is new since the last
   run is fetched) or after ``max_index_pages``.
 * ``local_files`` reads a folder of saved pages (``import_source ofac-recent-actions --path DIR``):
-  every ``*.html`` file in it, except index pages (``index*.html``).
+  every ``*.html`` file in it, except saved index pages (``index*.html``, ``*_pageN.html``).
 * ``parse`` parses every page purely; a page with no structure the parser knows fails the whole run
   with an error naming the page, rather than importing nothing from it silently.
 * ``upsert`` records pages oldest first (a delisting notice after its listing) and resolves their
@@ -17,8 +17,10 @@ differs from a list is how pages arrive and how they are written:
 
 from __future__ import annotations
 
+import csv
 import datetime
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +34,15 @@ from designations.models import SourceDocument
 from importers.records import ParsedSource
 from importers.sources import register
 from importers.sources.base import RawBundle, SourceAdapter, SourceError
+
+# Saved index pages in a folder of pages: ``index.html``, ``index-2.html``, ``press-releases_page1.html``.
+INDEX_PAGE = re.compile(r"^index\b|_page\d+$", re.IGNORECASE)
+
+
+# Words in a notice's title that announce changes to the lists.
+LIST_CHANGE_TITLE = re.compile(
+    r"\b(designations?|designated|removals?|deletions?|delistings?|updates?|identifications?)\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -76,13 +87,28 @@ class AnnouncementSource(SourceAdapter):
     def parse_index(self, content: bytes, url: str) -> IndexPage:
         raise NotImplementedError
 
+    def announces_list_changes(self, content: bytes) -> bool:
+        """Whether a page the parser could not read should have held list changes (then the run fails)."""
+        return True
+
     # ---- raw input ----
     def local_files(self, folder: Path) -> list[tuple[str, Path]]:
-        return [
-            (child.name, child)
-            for child in sorted(folder.rglob("*"))
-            if child.is_file() and child.suffix.lower() in (".html", ".htm") and not child.name.startswith("index")
-        ]
+        """The saved pages of a folder, named by their URL where the folder's ``pages.csv`` gives it.
+
+        ``pages.csv`` (columns ``file`` and ``url``, paths relative to the folder) records where each
+        saved page was published; without it a page's URL comes from its canonical link or its name.
+        """
+        urls = {}
+        manifest = folder / "pages.csv"
+        if manifest.is_file():
+            with manifest.open(encoding="utf-8", newline="") as handle:
+                urls = {row["file"]: row["url"] for row in csv.DictReader(handle) if row.get("file") and row.get("url")}
+        files = []
+        for child in sorted(folder.rglob("*")):
+            if child.is_file() and child.suffix.lower() in (".html", ".htm") and not INDEX_PAGE.search(child.stem):
+                relative = child.relative_to(folder).as_posix()
+                files.append((urls.get(relative, child.name), child))
+        return files
 
     def page_url(self, name: str, content: bytes) -> str:
         if name.startswith(("http://", "https://")):
@@ -122,7 +148,10 @@ class AnnouncementSource(SourceAdapter):
             try:
                 parsed = self.parse_page(content, url)
             except AnnouncementParseError as exc:
-                raise SourceError(f"{name}: {exc} Nothing from this run was written.") from exc
+                if self.announces_list_changes(content):
+                    raise SourceError(f"{name}: {exc} Nothing from this run was written.") from exc
+                warnings.append(f"{url}: skipped, it announces no list change ({exc})")
+                continue
             sha256 = hashlib.sha256(content).hexdigest()
             records.append(PageRecord(name, url, sha256, kept_path(name, sha256), parsed))
             warnings += [f"{url}: {warning}" for warning in parsed.warnings]
@@ -135,11 +164,23 @@ class AnnouncementSource(SourceAdapter):
 
     # ---- write ----
     def upsert(self, parsed: ParsedSource, run):
-        from announcements.services import announcement_record, mention_resolve
+        from designations.matching import index_frozen
         from importers.upsert import UpsertResult
 
         result = UpsertResult(records=len(parsed.records))
         statuses: Counter = Counter()
+        with index_frozen():
+            self._upsert_pages(parsed, run, result, statuses)
+        result.stats = {"mentions": dict(statuses)}
+        if statuses.get("review"):
+            result.warnings.append(f"{statuses['review']} mentions wait for an editor in the review queue")
+        if statuses.get("unparsed"):
+            result.warnings.append(f"{statuses['unparsed']} entries could not be parsed; kept for review")
+        return result
+
+    def _upsert_pages(self, parsed: ParsedSource, run, result, statuses: Counter) -> None:
+        from announcements.services import announcement_record, mention_resolve
+
         for record in parsed.records:
             outcome = announcement_record(
                 parsed=record.parsed, content_sha256=record.sha256, raw_file=record.raw_file, import_run=run
@@ -148,12 +189,6 @@ class AnnouncementSource(SourceAdapter):
             for mention in outcome.mentions:
                 mention_resolve(mention, import_run=run)
                 statuses[mention.status] += 1
-        result.stats = {"mentions": dict(statuses)}
-        if statuses.get("review"):
-            result.warnings.append(f"{statuses['review']} mentions wait for an editor in the review queue")
-        if statuses.get("unparsed"):
-            result.warnings.append(f"{statuses['unparsed']} entries could not be parsed; kept for review")
-        return result
 
 
 @register
@@ -163,6 +198,18 @@ class OfacRecentActionsSource(AnnouncementSource):
     list_source = "ofac-recent-actions"
     index_url = "https://ofac.treasury.gov/recent-actions"
     page_url_prefix = "https://ofac.treasury.gov/recent-actions/"
+
+    def announces_list_changes(self, content: bytes) -> bool:
+        """Notices titled as designations, removals or updates must have sections; guidance notices need not.
+
+        OFAC's Recent Actions also carry general licences, guidance and file-format announcements with no
+        list change: those are skipped with a warning. A notice whose title announces list changes but
+        whose sections cannot be found fails the run (the layout changed).
+        """
+        tree = LexborHTMLParser(content.decode("utf-8", errors="replace"))
+        node = tree.css_first("h1") or tree.css_first("title")
+        title = node.text(strip=True) if node is not None else ""
+        return not title or bool(LIST_CHANGE_TITLE.search(title))
 
     def parse_page(self, content: bytes, url: str) -> ParsedAnnouncement:
         from announcements.parsers.recent_actions import parse_notice

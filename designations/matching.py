@@ -43,6 +43,7 @@ What transliteration achieves (measured by ``bench/match_bench.py`` on
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime
 import functools
 import gc
@@ -789,9 +790,31 @@ _lock = threading.Lock()
 _index: NameIndex | None = None
 
 
+_frozen = threading.local()
+
+
+@contextlib.contextmanager
+def index_frozen():
+    """Within the block, this thread keeps using the index as it stood on entry.
+
+    For batch writers that match many names while they write (an announcement import): each write
+    changes the data's fingerprint, and rebuilding the index (seconds over the full list) before every
+    match would cost far more than the match. Names the block itself adds are not in the frozen index.
+    """
+    outer = getattr(_frozen, "index", None)
+    _frozen.index = outer or get_index()
+    try:
+        yield _frozen.index
+    finally:
+        _frozen.index = outer
+
+
 def get_index() -> NameIndex:
     """The process's name index, rebuilt first if the data changed since it was built (one query if not)."""
     global _index
+    frozen = getattr(_frozen, "index", None)
+    if frozen is not None:
+        return frozen
     version = data_version()
     index = _index
     if index is not None and index.version == version:

@@ -85,7 +85,11 @@ class IndexItem:
 
 @dataclass(slots=True)
 class IndexPage:
-    """An index page: its items, newest first as the site lists them, and the next (older) page."""
+    """An index page: its items, newest first as the site lists them, and the next (older) page.
+
+    ``warnings`` says when the items were found only by a fallback (the page's layout changed).
+    """
 
     items: list[IndexItem]
     next_url: str = ""
+    warnings: list[str] = field(default_factory=list)

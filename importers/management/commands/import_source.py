@@ -57,7 +57,7 @@ class Command(BaseCommand):
 
             bar = tqdm(desc=f"{source} rows written", unit=" rows", file=self.stderr._out, leave=False)
         try:
-            run = import_run_execute(run_id=run.pk, progress=bar.update if bar else None)
+            run = import_run_execute(run_id=run.pk, progress=bar.update if bar is not None else None)
         except ImportRefused as exc:
             raise CommandError(str(exc)) from exc
         except Exception as exc:
@@ -66,7 +66,7 @@ class Command(BaseCommand):
                 f"Import run #{run.pk} of {source} failed: {run.error.strip().splitlines()[-1] if run.error else exc}"
             ) from exc
         finally:
-            if bar:
+            if bar is not None:
                 bar.close()
         self.stdout.write(self._summary(run))
 
