@@ -7,94 +7,32 @@ reconstructed ones of ``tests/data/announcements`` (see its PROVENANCE.md).
 
 from __future__ import annotations
 
-import csv
 import datetime
-import shutil
-from pathlib import Path
 
 import pytest
 
-from announcements.models import Announcement, AnnouncementVersion, Mention
-from designations import matching
-from designations.models import DatePrecision, Designation, DesignationEvent, Designee, SourceDocument
+from announcements.models import Announcement, Mention
+from designations.models import Designation, DesignationEvent, Designee, SourceDocument
 from importers.models import ImportRun
 from importers.services import import_run_create, import_run_execute
-from importers.sources import get_adapter
-from importers.sources.base import SourceError
+from tests.announcements.helpers import DAY, NOTICES, designation_of, pages_folder, run_import
 from tests.factories import DesignationFactory, DesigneeFactory
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "announcements"
-LIST = DATA / "sdn_2024-07-02_named"
-DAY = DatePrecision.DAY
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    matching.reset_index()
-    yield
-    matching.reset_index()
-
-
-@pytest.fixture
-def listed(reference_data, monkeypatch):
-    """The real list extract, imported as the 2024-07-02 snapshot (below the full list's floor)."""
-    monkeypatch.setattr(type(get_adapter("ofac-sdn")), "min_records", 5)
-    _run("ofac-sdn", [LIST], as_of=datetime.date(2024, 7, 2))
-
-
-def _run(source, paths, expect=ImportRun.Status.SUCCEEDED, **kwargs):
-    run = import_run_create(source=source, path=[str(p) for p in paths], **kwargs)
-    try:
-        run = import_run_execute(run_id=run.pk)
-    except SourceError:
-        run.refresh_from_db()
-    assert run.status == expect, run.error
-    return run
-
-
-def _pages(tmp_path, *files: str) -> Path:
-    """A folder holding the given pages of tests/data/announcements and a pages.csv with their URLs."""
-    urls = {row["file"]: row["url"] for row in csv.DictReader((DATA / "pages.csv").open(encoding="utf-8"))}
-    folder = tmp_path / "pages"
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / "pages.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["file", "url"])
-        for file in files:
-            name = Path(file).name
-            shutil.copyfile(DATA / file, folder / name)
-            writer.writerow([name, urls[file]])
-    return folder
-
-
-def _designation(name: str, program: str) -> Designation:
-    return Designation.objects.select_related("designee").get(designee__name=name, program__code=program)
 
 
 # --------------------------------------------------------------------------------------------------
 # Recent Actions notices
 # --------------------------------------------------------------------------------------------------
-NOTICES = (
-    "ofac/20181115.html",
-    "ofac/20200617.html",
-    "ofac/20200709.html",
-    "ofac/20200807.html",
-    "ofac/20200902.html",
-    "ofac/20201002.html",
-    "ofac/20201014.html",
-    "ofac/20210402.html",
-)
 
 
 def test_notices_date_listings_exactly_and_beat_the_snapshot_bracket(listed, tmp_path):
-    before = _designation("AL-QAHTANI, Saud", "GLOMAG")
+    before = designation_of("AL-QAHTANI, Saud", "GLOMAG")
     assert before.listed_precision != DAY  # the snapshot only says "on or before 2024-07-02"
-    run = _run("ofac-recent-actions", [_pages(tmp_path, *NOTICES)])
+    run = run_import("ofac-recent-actions", [pages_folder(tmp_path, *NOTICES)])
     assert run.created == 8
 
-    qahtani = _designation("AL-QAHTANI, Saud", "GLOMAG")
+    qahtani = designation_of("AL-QAHTANI, Saud", "GLOMAG")
     assert (qahtani.listed_on, qahtani.listed_precision, qahtani.listed_earliest) == (
         datetime.date(2018, 11, 15),
         DAY,
@@ -108,15 +46,15 @@ def test_notices_date_listings_exactly_and_beat_the_snapshot_bracket(listed, tmp
         ("KARAEU, Yuriy Khadzymuratavich", "BELARUS", datetime.date(2020, 10, 2)),
         ("LAM, Carrie", "HK-EO13936", datetime.date(2020, 8, 7)),
     ):
-        designation = _designation(name, program)
+        designation = designation_of(name, program)
         assert (designation.listed_on, designation.listed_precision) == (day, DAY), name
 
 
 def test_icc_designees_are_created_listed_and_delisted_by_their_notices(listed, tmp_path):
     assert not Designee.objects.filter(name__startswith="BENSOUDA").exists()  # on none of our lists
-    _run("ofac-recent-actions", [_pages(tmp_path, *NOTICES)])
+    run_import("ofac-recent-actions", [pages_folder(tmp_path, *NOTICES)])
     for name in ("BENSOUDA, Fatou", "MOCHOCHOKO, Phakiso"):
-        designation = _designation(name, "ICC-EO13928")
+        designation = designation_of(name, "ICC-EO13928")
         assert designation.status == Designation.Status.DELISTED
         assert (designation.listed_on, designation.listed_precision) == (datetime.date(2020, 9, 2), DAY)
         assert (designation.delisted_on, designation.delisted_precision) == (datetime.date(2021, 4, 2), DAY)
@@ -128,8 +66,8 @@ def test_icc_designees_are_created_listed_and_delisted_by_their_notices(listed, 
 
 
 def test_an_update_notice_records_an_amendment_of_what_changed(listed, tmp_path):
-    _run("ofac-recent-actions", [_pages(tmp_path, *NOTICES)])
-    chan = _designation("CHAN, Eric", "HK-EO13936")
+    run_import("ofac-recent-actions", [pages_folder(tmp_path, *NOTICES)])
+    chan = designation_of("CHAN, Eric", "HK-EO13936")
     amendment = chan.events.get(kind=DesignationEvent.Kind.AMENDED, occurred_on=datetime.date(2020, 10, 14))
     old, new = amendment.changes["statements"]
     assert not any(s.startswith("Secondary sanctions risk") for s in old)
@@ -138,10 +76,10 @@ def test_an_update_notice_records_an_amendment_of_what_changed(listed, tmp_path)
 
 
 def test_same_pages_twice_change_nothing(listed, tmp_path):
-    folder = _pages(tmp_path, *NOTICES)
-    _run("ofac-recent-actions", [folder])
+    folder = pages_folder(tmp_path, *NOTICES)
+    run_import("ofac-recent-actions", [folder])
     counts = (Announcement.objects.count(), Mention.objects.count(), DesignationEvent.objects.count())
-    again = _run("ofac-recent-actions", [folder], expect=ImportRun.Status.UNCHANGED)
+    again = run_import("ofac-recent-actions", [folder], expect=ImportRun.Status.UNCHANGED)
     assert again.created == 0
     # A forced re-parse of the same bytes: recorded pages are recognised page by page.
     reparse = import_run_create(source="ofac-recent-actions", path=[str(folder)], dry_run=False)
@@ -152,8 +90,8 @@ def test_same_pages_twice_change_nothing(listed, tmp_path):
 
 
 def test_a_changed_page_at_the_same_url_is_a_new_version_with_a_diff(listed, tmp_path, admin_client):
-    _run("ofac-recent-actions", [_pages(tmp_path / "a", "ofac/20201002.html")])
-    run = _run("ofac-recent-actions", [_pages(tmp_path / "b", "ofac/20201002_corrected.html")])
+    run_import("ofac-recent-actions", [pages_folder(tmp_path / "a", "ofac/20201002.html")])
+    run = run_import("ofac-recent-actions", [pages_folder(tmp_path / "b", "ofac/20201002_corrected.html")])
     assert (run.created, run.updated) == (0, 1)
     notice = Announcement.objects.get(url="https://ofac.treasury.gov/recent-actions/20201002")
     assert notice.versions.count() == 2
@@ -170,7 +108,7 @@ def test_a_changed_page_at_the_same_url_is_a_new_version_with_a_diff(listed, tmp
 
 
 def test_an_entry_line_that_does_not_parse_is_kept_flagged_and_the_run_warns(listed, tmp_path):
-    run = _run("ofac-recent-actions", [_pages(tmp_path, "ofac/20200902_damaged.html")])
+    run = run_import("ofac-recent-actions", [pages_folder(tmp_path, "ofac/20200902_damaged.html")])
     unparsed = Mention.objects.get(status=Mention.Status.UNPARSED)
     assert unparsed.name.startswith("MOCHOCHOKO")
     assert unparsed.error and "(individual" in unparsed.raw
@@ -179,18 +117,20 @@ def test_an_entry_line_that_does_not_parse_is_kept_flagged_and_the_run_warns(lis
 
 
 def test_a_designations_notice_without_sections_fails_and_writes_nothing(listed, tmp_path):
-    folder = _pages(tmp_path, "ofac/20181115.html")
+    folder = pages_folder(tmp_path, "ofac/20181115.html")
     page = (folder / "20181115.html").read_text(encoding="utf-8")
     broken = page.replace("The following individuals have been added to OFAC's SDN List:", "Individuals:")
     (folder / "20181115.html").write_text(broken.replace("added to OFAC", "x"), encoding="utf-8")
-    run = _run("ofac-recent-actions", [folder], expect=ImportRun.Status.FAILED)
+    run = run_import("ofac-recent-actions", [folder], expect=ImportRun.Status.FAILED)
     assert "no section of SDN list changes found" in run.error
     assert "Nothing from this run was written" in run.error
     assert not Announcement.objects.exists() and not Mention.objects.exists()
 
 
 def test_a_guidance_notice_without_list_changes_is_skipped_with_a_warning(listed, tmp_path):
-    run = _run("ofac-recent-actions", [_pages(tmp_path, "ofac/20120613_no_sections.html", "ofac/20200709.html")])
+    run = run_import(
+        "ofac-recent-actions", [pages_folder(tmp_path, "ofac/20120613_no_sections.html", "ofac/20200709.html")]
+    )
     assert any("20120613" in warning and "skipped" in warning for warning in run.warnings)
     assert list(Announcement.objects.values_list("url", flat=True)) == [
         "https://ofac.treasury.gov/recent-actions/20200709"
@@ -199,8 +139,8 @@ def test_a_guidance_notice_without_list_changes_is_skipped_with_a_warning(listed
 
 def test_a_name_matching_two_designees_equally_goes_to_review(listed, tmp_path):
     twin = DesigneeFactory(name="KARAEU, Yuriy Khadzymuratavich", kind=Designee.Kind.INDIVIDUAL)
-    DesignationFactory(designee=twin, program=_designation("KARAEU, Yuriy Khadzymuratavich", "BELARUS").program)
-    run = _run("ofac-recent-actions", [_pages(tmp_path, "ofac/20201002.html")])
+    DesignationFactory(designee=twin, program=designation_of("KARAEU, Yuriy Khadzymuratavich", "BELARUS").program)
+    run = run_import("ofac-recent-actions", [pages_folder(tmp_path, "ofac/20201002.html")])
     karaeu = Mention.objects.get(name="KARAEU, Yuriy Khadzymuratavich")
     assert karaeu.status == Mention.Status.REVIEW
     assert karaeu.designee is None
@@ -216,12 +156,12 @@ def test_a_name_matching_two_designees_equally_goes_to_review(listed, tmp_path):
 # Treasury press releases and State statements
 # --------------------------------------------------------------------------------------------------
 def test_press_releases_store_reasons_and_link_names_in_running_text(listed, tmp_path):
-    _run("treasury-press", [_pages(tmp_path, "treasury/sm1143.html", "treasury/sm547.html")])
+    run_import("treasury-press", [pages_folder(tmp_path, "treasury/sm1143.html", "treasury/sm547.html")])
     kareau = Mention.objects.get(name="Yuriy Khadzymuratavich Kareau")
     assert kareau.status == Mention.Status.LINKED
     assert kareau.designee.name == "KARAEU, Yuriy Khadzymuratavich"
     assert kareau.score >= 0.9
-    designation = _designation("KARAEU, Yuriy Khadzymuratavich", "BELARUS")
+    designation = designation_of("KARAEU, Yuriy Khadzymuratavich", "BELARUS")
     assert designation.legal_basis == "E.O. 13405"
     assert designation.reason_source.url == "https://home.treasury.gov/news/press-releases/sm1143"
     assert (designation.listed_on, designation.listed_precision) == (datetime.date(2020, 10, 2), DAY)
@@ -230,7 +170,7 @@ def test_press_releases_store_reasons_and_link_names_in_running_text(listed, tmp
 
 
 def test_state_7031c_statement_creates_designees_of_its_own(listed, tmp_path):
-    _run("state-press", [_pages(tmp_path, "state/palau-marshall-islands-7031c.html")])
+    run_import("state-press", [pages_folder(tmp_path, "state/palau-marshall-islands-7031c.html")])
     created = Mention.objects.filter(action=Mention.Action.VISA_DESIGNATION)
     assert created.count() == 2
     for mention in created:
@@ -246,14 +186,19 @@ def test_state_7031c_statement_creates_designees_of_its_own(listed, tmp_path):
     )
     assert countries == {"PW", "MH"}
     # Imported again (a new version of nothing): no second designee.
-    _run(
-        "state-press", [_pages(tmp_path, "state/palau-marshall-islands-7031c.html")], expect=ImportRun.Status.UNCHANGED
+    run_import(
+        "state-press",
+        [pages_folder(tmp_path, "state/palau-marshall-islands-7031c.html")],
+        expect=ImportRun.Status.UNCHANGED,
     )
     assert Designee.objects.filter(source="state-press").count() == 2
 
 
 def test_caesar_statement_and_hkaa_report_link_to_listed_designees(listed, tmp_path):
-    _run("state-press", [_pages(tmp_path, "state/syria-caesar-act-designations.html", "state/hkaa-report-2020.html")])
+    run_import(
+        "state-press",
+        [pages_folder(tmp_path, "state/syria-caesar-act-designations.html", "state/hkaa-report-2020.html")],
+    )
     asma = Mention.objects.get(announcement__url__contains="caesar", name__icontains="Asma")
     assert asma.status == Mention.Status.LINKED and asma.designee.name == "AL-ASSAD, Asma"
     assert "13894" in asma.legal_basis

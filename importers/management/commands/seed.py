@@ -15,13 +15,14 @@ SDN_SNAPSHOT = OFAC / "sdn_2024-07-02"
 SDN_EXTRAS = OFAC / "sdn_2025-12-24"
 HISTORY = OFAC / "history" / "sdn_presence_intervals_2021-05-22_2024-07-02.csv"
 SNAPSHOT_DATE = datetime.date(2024, 7, 2)
+ANNOUNCEMENTS = settings.BASE_DIR / "fixtures" / "announcements"
 
 
 class Command(BaseCommand):
     help = (
         "Seed the tracker on first start: reference data, the real OFAC SDN list of 2 July 2024 (with the "
         "aliases, addresses and remark spill-overs of the December 2025 files for the same entries), then the "
-        "2021-2024 list history for listing and delisting dates. Does nothing for a source already imported; "
+        "2021-2024 list history for listing and delisting dates, then the announcements of fixtures/announcements. Does nothing for a source already imported; "
         "`make run` calls it."
     )
 
@@ -39,6 +40,11 @@ class Command(BaseCommand):
         steps = [
             ("ofac-sdn", [str(SDN_SNAPSHOT), str(SDN_EXTRAS)], SNAPSHOT_DATE),
             ("ofac-history", [str(HISTORY)], None),
+            # Announcements date the listings they made and give their reasons (reconstructed pages:
+            # fixtures/announcements/README.md).
+            ("ofac-recent-actions", [str(ANNOUNCEMENTS / "ofac")], None),
+            ("treasury-press", [str(ANNOUNCEMENTS / "treasury")], None),
+            ("state-press", [str(ANNOUNCEMENTS / "state")], None),
         ]
         for source, paths, as_of in steps:
             done = ImportRun.objects.filter(
