@@ -80,7 +80,7 @@ class DesignationQuerySet(models.QuerySet):
         return self.filter(designee_id__in=links.values("designee_id"))
 
     def with_related(self) -> DesignationQuerySet:
-        return self.select_related("designee", "program", "authority")
+        return self.select_related("designee", "program", "authority", "reason_source")
 
     def with_events(self) -> DesignationQuerySet:
         """Prefetch each designation's events with the source document each one cites."""

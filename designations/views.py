@@ -505,7 +505,7 @@ class DesigneeDetailView(DetailView):
         designee = self.object
         # A designee has a handful of designations at most, so they are listed whole, active ones first.
         designations = list(
-            designee.designations.select_related("program", "authority")
+            designee.designations.select_related("program", "authority", "reason_source")
             .with_events()
             .prefetch_related("categories", "citations")
             .order_by("status", F("listed_on").desc(nulls_last=True), "pk")

@@ -25,6 +25,7 @@ from announcements.api.serializers import (
 from announcements.filtersets import AnnouncementFilterSet, MentionFilterSet
 from announcements.models import Announcement, Mention
 from designations.models import Designee
+from tracker.api import StrictQueryParametersFilter
 from tracker.response_cache import CachedReadMixin
 
 
@@ -108,9 +109,11 @@ SECTIONS = ("announced_not_listed", "announced_unmatched", "listed_not_announced
             "section",
             OpenApiTypes.STR,
             enum=list(SECTIONS),
-            description="List the rows of one section (paged); without it, the counts of every section.",
+            description="The section whose rows are listed (paged); `announced_not_listed` by default. "
+            "`counts` gives the size of every section.",
         ),
-    ]
+    ],
+    responses={200: OpenApiTypes.OBJECT},
 )
 class ReconciliationView(generics.GenericAPIView):
     """What the announcements and the lists disagree on.
@@ -122,21 +125,24 @@ class ReconciliationView(generics.GenericAPIView):
     """
 
     queryset = Mention.objects.none()
-    filter_backends = ()
-    extra_query_params = ("program", "section", "limit", "offset")
+    serializer_class = ReconciliationDesignationSerializer
+    filter_backends = (StrictQueryParametersFilter,)
+    extra_query_params = ("program", "section")
 
     def get(self, request, *args, **kwargs):
-        from tracker.api import check_unknown_query_parameters
-
-        check_unknown_query_parameters(request, set(self.extra_query_params))
+        self.filter_queryset(self.get_queryset())  # refuses unknown parameters and bad limits or offsets
         program = request.query_params.get("program") or None
-        section = request.query_params.get("section") or ""
-        if section and section not in SECTIONS:
+        section = request.query_params.get("section") or SECTIONS[0]
+        if section not in SECTIONS:
             raise ValidationError({"section": [f"Unknown section '{section}'. Known: {', '.join(SECTIONS)}."]})
         report = services.reconciliation(program=program)
-        if not section:
-            return Response({"program": program, "counts": {name: report[name].count() for name in SECTIONS}})
         page = self.paginate_queryset(report[section])
         serializer = MentionSerializer if section == "announced_unmatched" else ReconciliationDesignationSerializer
-        data = serializer(page, many=True, context={"request": request}).data
-        return self.get_paginated_response(data)
+        response = self.get_paginated_response(serializer(page, many=True, context={"request": request}).data)
+        response.data = {
+            "program": program,
+            "section": section,
+            "counts": {name: report[name].count() for name in SECTIONS},
+            **response.data,
+        }
+        return response

@@ -192,6 +192,9 @@ class DesignationSerializer(serializers.ModelSerializer):
         slug_field="code", many=True, read_only=True, help_text="Abuse or conduct categories editors assigned."
     )
     citations = CitationSerializer(many=True, read_only=True)
+    reason_source = SourceDocumentBriefSerializer(
+        read_only=True, allow_null=True, help_text="The announcement `reason` and `legal_basis` were taken from."
+    )
 
     class Meta:
         model = Designation
@@ -211,6 +214,7 @@ class DesignationSerializer(serializers.ModelSerializer):
             "delisted_earliest",
             "legal_basis",
             "reason",
+            "reason_source",
             "curated_reason",
             "categories",
             "citations",

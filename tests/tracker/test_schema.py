@@ -51,7 +51,8 @@ def test_schema_is_a_valid_openapi_3_document_listing_every_endpoint(client):
 def test_schema_lists_only_get_operations_for_the_catalogue(client):
     schema = json.loads(client.get("/api/schema/", {"format": "json"}).content)
 
-    # POST /api/match/ screens a batch of names: a read that needs a request body.
+    # POST /api/match/ screens a batch of names: a read that needs a request body. Deciding a mention of
+    # the review queue is the one write, for editors.
     methods = {
         (method, path)
         for path, item in schema["paths"].items()
@@ -60,7 +61,7 @@ def test_schema_lists_only_get_operations_for_the_catalogue(client):
         if method != "get"
     }
 
-    assert methods == {("post", "/api/match/")}
+    assert methods == {("post", "/api/match/"), ("post", "/api/mentions/{id}/decide/")}
 
 
 def test_schema_documents_the_designation_filters(client):

@@ -14,6 +14,8 @@ API_COLLECTIONS = (
     "designations",
     "source-documents",
     "import-runs",
+    "announcements",
+    "mentions",
 )
 # Endpoints that are not collections, and the parameter each one requires.
 API_TOOLS = {
@@ -22,6 +24,7 @@ API_TOOLS = {
     "stats": None,
     "match": "name",
     "export-ftm": None,
+    "reconciliation": None,
 }
 
 
@@ -44,6 +47,7 @@ def test_api_root_links_every_collection_the_schema_and_the_docs(api_client):
         assert links[name] == f"http://testserver/api/{name}/"
     assert links["changes-feed"] == "http://testserver/api/changes/feed/"
     assert links["export-ftm"] == "http://testserver/api/export/ftm/"
+    assert links["reconciliation"] == "http://testserver/api/reconciliation/"
     assert links["schema"] == "http://testserver/api/schema/"
     assert links["docs"] == "http://testserver/api/docs/"
 
