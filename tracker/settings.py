@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response, static files included (tracker/security.py).
     "tracker.security.ContentSecurityPolicyMiddleware",
+    # 414 for a query string over MAX_QUERY_STRING_BYTES (tracker/security.py).
+    "tracker.security.QueryStringLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -191,7 +193,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (tracker.security.ContentSecurityPolicyMiddleware; Django 6.0's names and format).
-# Scripts and styles come only from our own static files: no inline script, handler or style anywhere.
+# Scripts and styles come only from our own static files: no inline script, handler or style anywhere (DRF's
+# browsable API pages alone also allow inline styles). The API docs start Swagger UI from static/js/.
 # DJANGO_CSP_REPORT_ONLY=true sends the same policy as Content-Security-Policy-Report-Only instead.
 _CSP = {
     "default-src": ["'self'"],
@@ -216,6 +219,9 @@ LOGIN_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("DJANGO_LOGIN_FAILURE_LIMIT_PER_ADDRESS", 50)
 LOGIN_FAILURE_WINDOW = env_int("DJANGO_LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 LOGIN_RATE_LIMITED_VIEWS = ["admin:login", "rest_framework:login"]
+# Longest query string served (tracker.security.QueryStringLimitMiddleware): far above any URL the pages build,
+# far below SQLite's 50 KB limit on a LIKE pattern. (gunicorn's own request line stops at 4 KB by default.)
+MAX_QUERY_STRING_BYTES = env_int("DJANGO_MAX_QUERY_STRING_BYTES", 16 * 1024)
 
 # --------------------------------------------------------------------------------------------------
 # Django REST framework and the OpenAPI schema
@@ -327,9 +333,18 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
+# A task is acknowledged when it ends, not when it starts: if its worker dies (SIGKILL, OOM, power loss), the
+# broker hands it to another worker, and importers.services resumes the interrupted import run.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Seconds before Redis gives an unacknowledged task to another worker. Above the task time limit (and
+    # the longest retry countdown), or a slow task still running would be handed out a second time.
+    "visibility_timeout": env_int("CELERY_BROKER_VISIBILITY_TIMEOUT", 60 * 60),
+    # Queueing a task fails in seconds, not minutes, when the broker's host does not answer.
+    "socket_connect_timeout": 5,
+}
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -343,6 +358,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "importers.tasks.run_scheduled_import",
         "schedule": env_int("IMPORT_CONSOLIDATED_INTERVAL_SECONDS", 24 * 60 * 60),
         "args": ["ofac-consolidated"],
+    },
+    # Announcements: each run walks the index pages down to the first page already recorded.
+    "import-ofac-recent-actions": {
+        "task": "importers.tasks.run_scheduled_import",
+        "schedule": env_int("IMPORT_ANNOUNCEMENTS_INTERVAL_SECONDS", 6 * 60 * 60),
+        "args": ["ofac-recent-actions"],
+    },
+    "import-treasury-press": {
+        "task": "importers.tasks.run_scheduled_import",
+        "schedule": env_int("IMPORT_ANNOUNCEMENTS_INTERVAL_SECONDS", 6 * 60 * 60),
+        "args": ["treasury-press"],
+    },
+    "import-state-press": {
+        "task": "importers.tasks.run_scheduled_import",
+        "schedule": env_int("IMPORT_ANNOUNCEMENTS_INTERVAL_SECONDS", 6 * 60 * 60),
+        "args": ["state-press"],
     },
 }
 
@@ -365,6 +396,10 @@ IMPORT_SOURCE_URLS = {
     "ofac-sdn-advanced": env_str(
         "IMPORT_OFAC_SDN_ADVANCED_URL", "https://www.treasury.gov/ofac/downloads/sanctions/1.0/sdn_advanced.xml"
     ),
+    # Announcements: the first index page (the walk follows its "next" links).
+    "ofac-recent-actions": env_str("IMPORT_OFAC_RECENT_ACTIONS_URL", "https://ofac.treasury.gov/recent-actions"),
+    "treasury-press": env_str("IMPORT_TREASURY_PRESS_URL", "https://ofac.treasury.gov/press-releases"),
+    "state-press": env_str("IMPORT_STATE_PRESS_URL", "https://www.state.gov/press-releases/"),
 }
 
 # --------------------------------------------------------------------------------------------------
