@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from designations import feeds, views
 from tracker.response_cache import cached_page
@@ -7,7 +8,7 @@ app_name = "designations"
 urlpatterns = [
     path("countries/", cached_page(views.CountryListView.as_view()), name="country_list"),
     path("countries/<str:code>/", cached_page(views.CountryDetailView.as_view()), name="country_detail"),
-    path("countries/<str:code>/feed/", feeds.CountryChangesFeed(), name="country_feed"),
+    path("countries/<str:code>/feed/", require_safe(feeds.CountryChangesFeed()), name="country_feed"),
     path("designees/<int:pk>/", cached_page(views.DesigneeDetailView.as_view()), name="designee_detail"),
     path("designations/", cached_page(views.DesignationListView.as_view()), name="designation_list"),
     path("search/", cached_page(views.SearchView.as_view()), name="search"),

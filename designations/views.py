@@ -152,6 +152,14 @@ def query_without(request, *keys: str) -> str:
     return f"{encoded}&" if encoded else ""
 
 
+INTEGER_FILTERS = ("designee_id", "program_id", "authority_id")
+
+
+def _is_bounded_id(value: str) -> bool:
+    value = value.strip()
+    return not value or (value.isascii() and value.isdigit() and int(value) < 2**63)
+
+
 def designation_filterset(request, queryset: QuerySet) -> DesignationFilterSet:
     """A ``DesignationFilterSet`` over ``queryset`` from the query string.
 
@@ -166,7 +174,13 @@ def designation_filterset(request, queryset: QuerySet) -> DesignationFilterSet:
     submitted = bool(data) or "filtered" in request.GET
     if not submitted and not request.GET.get("as_of"):
         data.setlist("status", [Designation.Status.ACTIVE])
+    # Ids beyond a 64-bit integer would overflow the database driver: refuse them as form errors.
+    out_of_range = [name for name in INTEGER_FILTERS for value in data.getlist(name) if not _is_bounded_id(value)]
+    for name in out_of_range:
+        data.setlist(name, [])
     filterset = DesignationFilterSet(data, queryset=queryset, request=request)
+    for name in dict.fromkeys(out_of_range):
+        filterset.form.add_error(name if name in filterset.form.fields else None, "Not a valid id.")
     for name, label in FORM_LABELS.items():
         if name in filterset.form.fields:
             filterset.form.fields[name].label = label
@@ -376,7 +390,7 @@ class CountryListView(ListView):
 
     def get_queryset(self):
         filterset = CountryFilterSet(self.request.GET, queryset=Country.objects.with_active_counts())
-        queryset = filterset.qs if filterset.is_valid() else Country.objects.none()
+        queryset = filterset.qs if filterset.is_valid() else Country.objects.with_active_counts().none()
         return queryset.order_by(*self.sorts[self.sort])
 
     def get_context_data(self, **kwargs):
@@ -665,4 +679,7 @@ class SearchView(TemplateView):
     def name_matches(self, query: str) -> list:
         from designations.matching import match_names
 
-        return match_names(query, limit=self.limit)
+        try:
+            return match_names(query, limit=self.limit)
+        except ValueError:  # nothing to screen in the query (punctuation or control characters only)
+            return []

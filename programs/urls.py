@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from designations.feeds import ProgramChangesFeed
 from programs import views
@@ -9,7 +10,7 @@ urlpatterns = [
     path("programs/", cached_page(views.ProgramListView.as_view()), name="program_list"),
     # Program codes are OFAC's tags as published, spaces included ("CAATSA - RUSSIA").
     path("programs/<str:code>/", cached_page(views.ProgramDetailView.as_view()), name="program_detail"),
-    path("programs/<str:code>/feed/", ProgramChangesFeed(), name="program_feed"),
+    path("programs/<str:code>/feed/", require_safe(ProgramChangesFeed()), name="program_feed"),
     path("authorities/", cached_page(views.AuthorityListView.as_view()), name="authority_list"),
     path("authorities/<slug:code>/", cached_page(views.AuthorityDetailView.as_view()), name="authority_detail"),
 ]

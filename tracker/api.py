@@ -37,7 +37,7 @@ from django.utils.http import http_date
 from django.views import defaults
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.widgets import SuffixedMultiWidget
-from rest_framework import exceptions, filters, permissions, status, throttling
+from rest_framework import exceptions, filters, parsers, permissions, status, throttling
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.serializers import as_serializer_error
@@ -409,3 +409,13 @@ class ConditionalGetMiddleware:
         return get_conditional_response(
             request, etag=response.get("ETag"), last_modified=last_modified, response=response
         )
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, with a body nested too deeply for Python's parser answered 400, not 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError("JSON parse error - the document is nested too deeply.") from None

@@ -2,6 +2,7 @@
 and the FollowTheMoney export, included under /api/."""
 
 from django.urls import path
+from django.views.decorators.http import require_safe
 from rest_framework.routers import SimpleRouter
 
 from designations.api import views
@@ -16,7 +17,7 @@ router.register("source-documents", views.SourceDocumentViewSet, basename="sourc
 
 urlpatterns = [
     path("changes/", views.ChangesView.as_view(), name="changes"),
-    path("changes/feed/", views.changes_feed, name="changes-feed"),
+    path("changes/feed/", require_safe(views.changes_feed), name="changes-feed"),
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("export/ftm/", views.FtmExportView.as_view(), name="export-ftm"),
     *router.urls,

@@ -157,7 +157,7 @@ def test_country_page_draws_its_timeline_and_filters_with_htmx(page, live_server
     assert page.locator("#designations-table tbody tr").count() == 2
     page.locator("#id_kind_0").check()  # Individual
     page.get_by_role("button", name="Apply filters").click()
-    page.wait_for_function("document.querySelectorAll('#designations-table tbody tr').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#designations-table tbody tr').length === 1")
     assert "kind=individual" in page.url  # htmx pushed the filtered address
     assert page.locator("#designations-table").inner_text().count("CHEN, Quanguo") == 1
     _shot(page, "ui-country-china")
