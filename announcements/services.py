@@ -9,12 +9,13 @@ decides each mention:
    designee whose name or an alias is the mention's name exactly; then the name screening matcher
    (``designations.matching``, the one ``/api/match/`` uses) on the name and every variant the text
    gives ("Kareau (Karaeu)").
-2. **Decision.** The best candidate is linked automatically when it scores at least
+2. **Decision** (``choose``). The best candidate is linked automatically when it scores at least
    ``AUTO_LINK_SCORE`` and no other designee comes within ``AUTO_LINK_MARGIN`` of it (when several
-   do, the one designated under the announcement's programs wins if it is the only one). Two equal
-   candidates are never linked automatically. Nothing above the matcher's threshold: a notice entry in
-   list format, or a 7031(c) designation, becomes a designee of its own (``created``); anything else
-   waits for an editor (``review``).
+   do, the one designated under what the announcement concerns wins if it is the only one), or at
+   least ``CONTEXT_LINK_SCORE`` when it is the only candidate designated under what the announcement
+   concerns. Two equal candidates under the same program are never linked automatically. Nothing
+   above the matcher's threshold: a notice entry in list format, or a 7031(c) designation, becomes a
+   designee of its own (``created``); anything else waits for an editor (``review``).
 3. **Effects** (``_apply``), idempotent: a listing dates the designation to the announcement's day
    (a notice beats a snapshot bracket; dates an editor locked stay), a delisting ends it on that day,
    an amendment records an event, and a reason or legal basis the text gives is stored on the
@@ -59,6 +60,7 @@ logger = logging.getLogger(__name__)
 
 AUTO_LINK_SCORE = 0.9
 AUTO_LINK_MARGIN = 0.05
+CONTEXT_LINK_SCORE = 0.85
 CANDIDATE_LIMIT = 5
 VISA_PROGRAM = "7031C"
 ANNOUNCEMENT_SOURCES = ("ofac-recent-actions", "treasury-press", "state-press")
@@ -311,28 +313,56 @@ def _program_codes(mention: Mention) -> list[str]:
     return list(dict.fromkeys(mention.programs or mention.announcement.programs or []))
 
 
+def in_context(mention: Mention, designee_ids: list[int]) -> set[int]:
+    """The designees among ``designee_ids`` designated under what the announcement concerns.
+
+    Its OFAC tags (notices), or the legal bases it cites (press releases, statements), matched against
+    each designation's program, its authority, and its program's authorities.
+    """
+    codes = _program_codes(mention)
+    cited = authority_codes([mention.legal_basis, *mention.announcement.authorities])
+    if not codes and not cited:
+        return set()
+    condition = Q(program__code__in=codes) if codes else Q(pk__in=[])
+    if cited:
+        condition |= Q(authority__code__in=cited) | Q(program__authorities__code__in=cited)
+    return set(
+        Designation.objects.filter(condition, designee_id__in=designee_ids).values_list("designee_id", flat=True)
+    )
+
+
 def choose(mention: Mention, candidates: list[Candidate]) -> Candidate | None:
-    """The candidate to link automatically, or None when an editor must decide."""
+    """The candidate to link automatically, or None when an editor must decide.
+
+    * An identifier, or a designee an earlier announcement created under this name: linked.
+    * Otherwise the best candidate, when no other comes within ``AUTO_LINK_MARGIN`` of it, or when it
+      is the only one of those designated under what the announcement concerns (``in_context``), and
+      it scores at least ``AUTO_LINK_SCORE``; or at least ``CONTEXT_LINK_SCORE`` when it is in context
+      and no other candidate in context comes near it (a press release's "Mohammed Alzahrani" for the
+      list's "ALZAHRANI, Mohammed Saad H.", the one such GloMag designee).
+    """
     if not candidates:
         return None
     top = candidates[0]
     if top.via in ("identifier", "announcement") and top.score >= 1.0:
         return top
-    contenders = [c for c in candidates if c.score >= top.score - AUTO_LINK_MARGIN]
-    if len(contenders) > 1:
-        codes = _program_codes(mention)
-        if not codes:
+    near = [c for c in candidates if c.score >= top.score - AUTO_LINK_MARGIN]
+    context = in_context(mention, [c.designee_id for c in candidates])
+    if len(near) > 1:
+        near = [c for c in near if c.designee_id in context]
+        if len(near) != 1:
             return None
-        under = set(
-            Designation.objects.filter(
-                designee_id__in=[c.designee_id for c in contenders], program__code__in=codes
-            ).values_list("designee_id", flat=True)
-        )
-        contenders = [c for c in contenders if c.designee_id in under]
-        if len(contenders) != 1:
-            return None
-    chosen = contenders[0]
-    return chosen if chosen.score >= AUTO_LINK_SCORE else None
+    chosen = near[0]
+    if chosen.score >= AUTO_LINK_SCORE:
+        return chosen
+    rivals = [c for c in candidates if c is not chosen and c.designee_id in context]
+    if (
+        chosen.score >= CONTEXT_LINK_SCORE
+        and chosen.designee_id in context
+        and all(c.score < chosen.score - AUTO_LINK_MARGIN for c in rivals)
+    ):
+        return chosen
+    return None
 
 
 # --------------------------------------------------------------------------------------------------

@@ -154,7 +154,7 @@ class AnnouncementSource(SourceAdapter):
                 continue
             sha256 = hashlib.sha256(content).hexdigest()
             records.append(PageRecord(name, url, sha256, kept_path(name, sha256), parsed))
-            warnings += [f"{url}: {warning}" for warning in parsed.warnings]
+            warnings += [w if w.startswith(url) else f"{url}: {w}" for w in parsed.warnings]
         records.sort(key=lambda r: (r.parsed.published_on, r.url))
         entries = Counter(e.action for r in records for e in r.parsed.entries)
         unparsed = sum(1 for r in records for e in r.parsed.entries if e.error)
