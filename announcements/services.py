@@ -552,6 +552,8 @@ def _event(d: Designation, kind: str, day: datetime.date, document: SourceDocume
             occurred_on=day, precision=DatePrecision.DAY, earliest=None, updated_at=timezone.now()
         )
         return
+    if events.filter(occurred_on=day, precision=DatePrecision.DAY).exists():
+        return  # already dated to this day by another announcement: one event, not two
     target = None
     for event in events:
         if event.precision != DatePrecision.DAY and _fits(event.occurred_on, event.precision, event.earliest, day):
