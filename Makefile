@@ -7,7 +7,7 @@ PORT ?= 8000
 SOURCE ?= ofac-sdn
 export DJANGO_DEBUG ?= true
 
-.PHONY: install install-dev run worker beat migrate seed chromium test test-worker lint fmt check import up down logs bench clean
+.PHONY: install install-dev run worker beat migrate seed chromium test test-worker drills backup-drill lint fmt check import up down logs bench load-bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,10 +47,20 @@ chromium:
 	  else echo "Chromium is missing: run 'sudo apt-get install chromium' (browser tests need /usr/bin/chromium)"; exit 1; fi; }
 
 test: install-dev chromium
-	DJANGO_DEBUG=false $(BIN)/pytest -q -n 2 -m "not network and not worker" $(PYTEST_ARGS)
+	DJANGO_DEBUG=false $(BIN)/pytest -q -n 2 -m "not network and not worker and not drill" $(PYTEST_ARGS)
 
 test-worker: install-dev
 	DJANGO_DEBUG=false $(BIN)/pytest -q -p no:xdist -m worker $(PYTEST_ARGS)
+
+# Fault drills on the real services: the local PostgreSQL (127.0.0.1:5432, user postgres, trust), private
+# redis-servers and Celery worker processes. They kill workers and restart PostgreSQL (the last drill):
+# never run them beside other work on the same cluster. About six minutes.
+drills: install-dev
+	DJANGO_DEBUG=false $(BIN)/pytest -q -p no:xdist -m drill tests/ops/test_drills.py $(PYTEST_ARGS)
+
+# Back up a throwaway database of real data, restore it elsewhere, compare every table (local PostgreSQL).
+backup-drill: install
+	scripts/backup_drill.sh
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -68,7 +78,11 @@ import: migrate
 	$(BIN)/python manage.py import_source $(SOURCE) $(ARGS)
 
 bench: install-dev
-	$(BIN)/python bench/run.py $(ARGS)
+	$(BIN)/python bench/import_bench.py $(ARGS)
+
+# Mixed traffic from 100 clients against gunicorn on PostgreSQL (needs wrk; see bench/load_bench.py).
+load-bench: install
+	$(BIN)/python bench/load_bench.py $(ARGS)
 
 up:
 	docker compose up -d --build

@@ -6,21 +6,35 @@ import logging
 
 import requests
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 logger = logging.getLogger(__name__)
 
 MAX_RETRIES = 5
+# The network and the database connection (importers.services.TRANSIENT_ERRORS, which imports models).
+TRANSIENT_ERRORS = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    OperationalError,
+    InterfaceError,
+)
 
 
 @shared_task(
     bind=True,
-    autoretry_for=(requests.ConnectionError, requests.Timeout),
+    autoretry_for=TRANSIENT_ERRORS,
     retry_backoff=True,
     retry_jitter=True,
     max_retries=MAX_RETRIES,
 )
 def run_import(self, run_id: int) -> str | None:
-    """Execute import run ``run_id``. Network errors retry with backoff; anything else fails the run."""
+    """Execute import run ``run_id``. Transient network and database errors retry with backoff (the run
+    goes back to PENDING in between); anything else fails the run.
+
+    Acknowledged late (settings): if the worker dies mid-run, the broker re-delivers the task and
+    ``import_run_execute`` runs the interrupted run again.
+    """
     from importers.models import ImportRun
     from importers.services import ImportRefused, import_run_execute
 
