@@ -147,7 +147,11 @@ class CachedReadMixin:
 
     def list(self, request, *args, **kwargs):
         cached = self._from_cache(request)
-        return cached if cached is not None else super().list(request, *args, **kwargs)
+        if cached is not None:
+            return cached
+        # A view whose listing is its own (statistics) names it ``list_uncached``.
+        produce = getattr(self, "list_uncached", None) or super().list
+        return produce(request, *args, **kwargs)
 
     def retrieve(self, request, *args, **kwargs):
         cached = self._from_cache(request)

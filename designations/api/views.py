@@ -479,7 +479,7 @@ STATS_COLUMNS = {"country": ("country", "country_name")}
     ],
     responses={(200, "application/json"): StatsRowSerializer(many=True), (200, "text/csv"): CSV_RESPONSE},
 )
-class StatsView(CsvExportMixin, generics.ListAPIView):
+class StatsView(CachedReadMixin, CsvExportMixin, generics.ListAPIView):
     """Counts of designations, listings or delistings, grouped, over any designation filter (incl. `as_of`).
 
     Examples: `?program=GLOMAG&event=listed&group_by=year` (GloMag listings per year);
@@ -496,7 +496,7 @@ class StatsView(CsvExportMixin, generics.ListAPIView):
     extra_query_params = ("group_by", "event")
     pagination_class = None
 
-    def list(self, request, *args, **kwargs):
+    def list_uncached(self, request, *args, **kwargs):
         group_by = [name.strip() for value in request.query_params.getlist("group_by") for name in value.split(",")]
         group_by = [name for name in group_by if name]
         queryset = self.filter_queryset(self.get_queryset())

@@ -90,3 +90,14 @@ def test_off_by_default_in_tests(client):
     _, first = _get(client, "/api/designations/")
     _, second = _get(client, "/api/designations/")
     assert first == second > 1
+
+
+def test_statistics_are_cached_too(client, cached):
+    DesignationFactory.create_batch(3)
+    first, first_queries = _get(client, "/api/stats/?group_by=program")
+    second, second_queries = _get(client, "/api/stats/?group_by=program")
+    assert second.content == first.content
+    assert second_queries < first_queries
+    DesignationFactory()
+    third = _get(client, "/api/stats/?group_by=program")[0].json()
+    assert sum(row["count"] for row in third) == 4
