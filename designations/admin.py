@@ -131,6 +131,39 @@ class ReviewActionsMixin:
         self._review(request, queryset, ReviewState.NEEDS_ATTENTION)
 
 
+class EditConflictFormMixin(forms.ModelForm):
+    """Refuse to save a record that changed since its form was opened (an import or another editor).
+
+    The form carries the record's ``updated_at`` as it was when opened. Saving the whole form over a
+    newer record would write the values it was opened with back over whatever changed since, losing
+    that change without a word. The refused form comes back with the editor's values and the current
+    token: the editor checks them against the record as it now is and saves again on purpose.
+    """
+
+    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.updated_at:
+            self.fields["edit_token"].initial = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        key = self.add_prefix("edit_token")
+        token = self.data.get(key, "")
+        current = self.instance.updated_at.isoformat() if self.instance.pk and self.instance.updated_at else ""
+        if token and current and token != current:
+            self.data = self.data.copy()
+            self.data[key] = current
+            raise forms.ValidationError(
+                "This record changed since you opened it (an import or another editor saved it). Nothing was "
+                "saved. Check your changes below against the current record (open it in another tab), then "
+                "save again to keep them.",
+                code="edit_conflict",
+            )
+        return cleaned
+
+
 class LockedFieldsFormMixin(forms.ModelForm):
     """Locks as checkboxes: the whole record, each field imports write, each child collection."""
 
@@ -243,7 +276,7 @@ class DesignationInline(admin.TabularInline):
     show_change_link = True
 
 
-class DesigneeForm(LockedFieldsFormMixin, forms.ModelForm):
+class DesigneeForm(EditConflictFormMixin, LockedFieldsFormMixin, forms.ModelForm):
     class Meta:
         model = Designee
         fields = (
@@ -324,7 +357,7 @@ class DesigneeAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
                 "classes": ("collapse",),
             },
         ),
-        ("Locks", {"fields": ("locked_fields",)}),
+        ("Locks", {"fields": ("locked_fields", "edit_token")}),
         ("Review", {"fields": (*REVIEW_FIELDS, "merged_into")}),
         ("Import", {"fields": (*SOURCE_FIELDS, "created_at", "updated_at")}),
     )
@@ -527,8 +560,15 @@ class DesignationEventInline(admin.TabularInline):
         return super().get_queryset(request).select_related("source_document", "import_run")
 
 
+class DesignationForm(EditConflictFormMixin, forms.ModelForm):
+    class Meta:
+        model = Designation
+        fields = "__all__"  # noqa: DJ007 - the admin picks the fields it shows; this form adds the edit token
+
+
 @admin.register(Designation)
 class DesignationAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
+    form = DesignationForm
     list_display = (
         "designee",
         "program",

@@ -613,3 +613,39 @@ def test_editorial_changelists_cost_the_same_queries_for_3_and_30_rows(
     assert response.status_code == 200
     assert len(response.context["cl"].result_list) >= 30
     assert len(few) <= limit
+
+
+# ---- edit conflicts: a form opened before an import must not write its stale values over it ----
+def test_a_designee_form_opened_before_an_import_refuses_to_overwrite_it(editor_client, world):
+    from django.utils import timezone
+
+    from designations.models import Designee
+
+    president = world["designee"]
+    url = reverse("admin:designations_designee_change", args=[president.pk])
+    data = designee_post_data(editor_client, president, name="EDITED NAME")  # the form as opened
+    # An import changes the record while the editor's form is open.
+    Designee.objects.filter(pk=president.pk).update(title="Former President", updated_at=timezone.now())
+    original_name = president.name
+
+    refused = editor_client.post(url, data)
+
+    assert refused.status_code == 200
+    assert "changed since you opened it" in refused.content.decode()
+    president.refresh_from_db()
+    assert (president.name, president.title) == (original_name, "Former President")
+    # The refused form carries the current token: saving it again is a deliberate choice and goes through.
+    data["edit_token"] = refused.context["adminform"].form.data["edit_token"]
+    data["title"] = "Former President"
+    saved = editor_client.post(url, data)
+    assert saved.status_code == 302, saved.context and saved.context["adminform"].form.errors
+    president.refresh_from_db()
+    assert (president.name, president.title) == ("EDITED NAME", "Former President")
+
+
+def test_a_designee_form_saves_when_nothing_changed_meanwhile(editor_client, world):
+    president = world["designee"]
+    data = designee_post_data(editor_client, president, name="EDITED NAME")
+    assert data["edit_token"]
+    response = editor_client.post(reverse("admin:designations_designee_change", args=[president.pk]), data)
+    assert response.status_code == 302

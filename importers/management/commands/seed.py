@@ -22,7 +22,8 @@ class Command(BaseCommand):
     help = (
         "Seed the tracker on first start: reference data, the real OFAC SDN list of 2 July 2024 (with the "
         "aliases, addresses and remark spill-overs of the December 2025 files for the same entries), then the "
-        "2021-2024 list history for listing and delisting dates, then the announcements of fixtures/announcements. Does nothing for a source already imported; "
+        "2021-2024 list history for listing and delisting dates, then the announcements of "
+        "fixtures/announcements. Does nothing for a source already imported; "
         "`make run` calls it."
     )
 
