@@ -46,7 +46,19 @@ def run_import(self, run_id: int) -> str | None:
     except ImportRefused as exc:
         logger.warning("Import run %s refused: %s", run_id, exc)
         return "refused"
+    if run.status == ImportRun.Status.SUCCEEDED and not run.dry_run:
+        _warm_pages()
     return run.status
+
+
+def _warm_pages() -> None:
+    """Queue the rendering of the largest pages: the import just made every cached page stale."""
+    from designations.tasks import warm_pages
+
+    try:
+        warm_pages.delay()
+    except Exception:  # the import succeeded; a broker hiccup must not turn it into a failure
+        logger.exception("Could not queue the page warming after an import")
 
 
 @shared_task

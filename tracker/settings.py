@@ -269,6 +269,9 @@ API_FINGERPRINT_SECONDS = env_float("API_FINGERPRINT_SECONDS", 1.0)
 # Seconds a rendered public page (home, countries, programs, authorities, designees) stays in the cache,
 # keyed like the API's answers by the data's fingerprint. 0 turns it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# After each successful import task, render the home, list and human-rights program pages and this many of
+# the largest country pages, so their first reader after the import does not wait (-1: no warming).
+PAGE_WARM_COUNTRIES = env_int("PAGE_WARM_COUNTRIES", 10)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

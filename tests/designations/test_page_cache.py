@@ -68,3 +68,45 @@ def test_signed_in_readers_get_a_fresh_render(client, page_cache, admin_user):
 def test_not_found_is_not_cached(client, page_cache):
     assert client.get("/designees/999999/").status_code == 404
     assert not [key for key in cache._cache if "tracker.page" in key]
+
+
+def test_warming_renders_the_largest_pages_ahead_of_their_readers(client, page_cache, settings):
+    from designations.tasks import warm_pages, warmed_paths
+    from tests.factories import CountryFactory, DesignationFactory, DesigneeCountryFactory
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    country = CountryFactory(code="RU", name="Russia")
+    for designation in DesignationFactory.create_batch(3):
+        DesigneeCountryFactory(designee=designation.designee, country=country)
+    paths = warmed_paths(5)
+    assert "/countries/RU/" in paths and "/" in paths
+
+    assert warm_pages() == len(paths)
+
+    for path in ("/", "/countries/RU/"):
+        _, queries = _get(client, path)
+        assert queries == 1, path  # served from the cache the warming filled
+
+
+def test_warming_is_off_without_a_page_cache(settings):
+    from designations.tasks import warm_pages
+
+    settings.PAGE_CACHE_SECONDS = 0
+    assert warm_pages() == 0
+
+
+def test_a_successful_import_task_queues_the_warming(reference_data, monkeypatch, settings):
+    from pathlib import Path
+
+    from designations import tasks as page_tasks
+    from importers.services import import_run_create
+    from importers.sources import get_adapter
+    from importers.tasks import run_import
+
+    queued = []
+    monkeypatch.setattr(page_tasks.warm_pages, "delay", lambda *args, **kwargs: queued.append(args))
+    monkeypatch.setattr(type(get_adapter("ofac-sdn")), "min_records", 5)
+    selection = Path(__file__).resolve().parents[1] / "data" / "ofac" / "sdn_2024-07-02_selection"
+    run = import_run_create(source="ofac-sdn", path=[str(selection)])
+    assert run_import.apply(args=[run.pk]).get() == "succeeded"
+    assert queued == [()]
