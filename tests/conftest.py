@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import os
+import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,25 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 # The sync Playwright API runs an event loop in the test thread; Django's ORM must still be usable.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """Each test its own cache key space, and each xdist worker its own Redis database.
+
+    With Redis as the cache (the PostgreSQL leg of CI) tests would otherwise see each other's sign-in
+    failure counts and cached answers, and a ``cache.clear()`` in one worker would flush the other's.
+    """
+    caches = copy.deepcopy(settings.CACHES)
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    for config in caches.values():
+        config["KEY_PREFIX"] = uuid.uuid4().hex
+        if config["BACKEND"].endswith("RedisCache") and worker:
+            # One Redis database per xdist worker: a test's cache.clear() (FLUSHDB) stays in its own worker.
+            config["LOCATION"] = re.sub(
+                r"/(\d+)$", lambda match: f"/{int(match.group(1)) + worker}", config["LOCATION"]
+            )
+    settings.CACHES = caches
 
 
 @pytest.fixture(autouse=True)

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "tracker.security.ContentSecurityPolicyMiddleware",
     # 414 for a query string over MAX_QUERY_STRING_BYTES (tracker/security.py).
     "tracker.security.QueryStringLimitMiddleware",
+    "tracker.security.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -220,7 +220,13 @@ def parse_changed_since(value: str | None) -> datetime.datetime:
         except ValueError:
             moment = None
         if moment is not None:
-            return moment if timezone.is_aware(moment) else moment.replace(tzinfo=datetime.UTC)
+            if timezone.is_naive(moment):
+                return moment.replace(tzinfo=datetime.UTC)
+            # In UTC: the database refuses offsets beyond +-15:59, which ISO 8601 text can still carry.
+            try:
+                return moment.astimezone(datetime.UTC)
+            except OverflowError:
+                break
     raise ValidationError({"changed_since": [f"Not an ISO 8601 date-time: {value!r}."]})
 
 

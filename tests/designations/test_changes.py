@@ -246,3 +246,13 @@ class TestAtomFeed:
         entries = ET.fromstring(client.get(FEED).content).findall(f"{ATOM}entry")
 
         assert len(entries) == 100
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_an_offset_the_database_cannot_hold_is_read_in_utc(api_client, fmt):
+    # "+21:07" is valid ISO 8601 text but beyond PostgreSQL's +-15:59: it must not reach the database as is.
+    response = api_client.get("/api/changes/", {"changed_since": "1561-04-14T21:46:25+21:07", "format": fmt})
+    assert response.status_code == 200
+    if fmt == "csv":
+        b"".join(response.streaming_content)  # the stream completes

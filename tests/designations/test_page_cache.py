@@ -14,6 +14,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def page_cache(settings):
+    # An in-process cache whatever the run's backend (these tests look inside it).
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "page-cache-tests"}
+    }
     settings.PAGE_CACHE_SECONDS = 60
     settings.API_FINGERPRINT_SECONDS = 0
     cache.clear()

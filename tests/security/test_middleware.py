@@ -91,3 +91,21 @@ def test_a_query_string_over_the_limit_gets_414_before_any_view(client, settings
     assert over.status_code == 414
     assert over.content == b"The query string is longer than 100 bytes.\n"
     assert "script-src 'self'" in over["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/api/reconciliation/?program=%00", 400),
+        ("/api/designations/?q=a%00b", 400),
+        ("/search/?q=%FF%00", 400),
+        ("/programs/%00/", 404),
+        ("/api/programs/%00/", 404),
+    ],
+)
+def test_nul_characters_are_refused_before_any_view(client, path, status):
+    response = client.get(path)
+    assert response.status_code == status
+    if path.startswith("/api/") and status == 400:
+        assert list(response.json()) == [path.split("?")[1].split("=")[0]]  # names the parameter

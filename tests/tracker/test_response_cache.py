@@ -16,6 +16,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def cached(settings):
+    # An in-process cache whatever the run's backend (these tests look inside it).
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "response-cache-tests"}
+    }
     settings.API_RESPONSE_CACHE_SECONDS = 60
     settings.API_FINGERPRINT_SECONDS = 0
     cache.clear()
