@@ -502,13 +502,9 @@ def _programs(codes: list[str]) -> list[Program]:
 
 def _authority_for(program: Program) -> int | None:
     """The authority a new designation under ``program`` is made under, as the list import picks it."""
-    from programs.models import Authority
+    from importers.upsert import choose_authority
 
-    links = list(program.authorities.values_list("pk", "kind"))
-    if len(links) == 1:
-        return links[0][0]
-    orders = [pk for pk, kind in links if kind == Authority.Kind.EXECUTIVE_ORDER]
-    return orders[0] if len(orders) == 1 else None
+    return choose_authority(list(program.authorities.values_list("pk", "kind")))
 
 
 def _designation_for(designee_id: int, program: Program, on: datetime.date) -> Designation | None:

@@ -56,11 +56,6 @@ class PageRecord:
     parsed: ParsedAnnouncement
 
 
-def kept_path(name: str, sha256: str) -> str:
-    """Where ``importers.services._keep_raw`` keeps a raw file: ``imports/<sha256><suffix>``."""
-    return f"imports/{sha256}{Path(name).suffix or '.bin'}"
-
-
 def canonical_url(content: bytes) -> str:
     """The page's own URL, from ``<link rel=canonical>`` or ``og:url``, when it states one."""
     tree = LexborHTMLParser(content.decode("utf-8", errors="replace"))
@@ -140,6 +135,8 @@ class AnnouncementSource(SourceAdapter):
 
     # ---- parse ----
     def parse(self, raw: RawBundle, *, as_of: datetime.date | None = None) -> ParsedSource:
+        from importers.services import kept_raw_path
+
         records: list[PageRecord] = []
         warnings: list[str] = []
         for name in sorted(raw):
@@ -153,7 +150,7 @@ class AnnouncementSource(SourceAdapter):
                 warnings.append(f"{url}: skipped, it announces no list change ({exc})")
                 continue
             sha256 = hashlib.sha256(content).hexdigest()
-            records.append(PageRecord(name, url, sha256, kept_path(name, sha256), parsed))
+            records.append(PageRecord(name, url, sha256, kept_raw_path(name, sha256), parsed))
             warnings += [w if w.startswith(url) else f"{url}: {w}" for w in parsed.warnings]
         records.sort(key=lambda r: (r.parsed.published_on, r.url))
         entries = Counter(e.action for r in records for e in r.parsed.entries)

@@ -317,6 +317,11 @@ def _is_reparse(run: ImportRun) -> bool:
     return bool(paths) and all(p.is_relative_to(folder) for p in paths)
 
 
+def kept_raw_path(name: str, sha256: str) -> str:
+    """Where a raw file is kept, relative to MEDIA_ROOT: ``imports/<sha256><suffix of its name>``."""
+    return f"imports/{sha256}{Path(name).suffix or '.bin'}"
+
+
 def _keep_raw(raw: RawBundle) -> dict[str, str]:
     """Store each raw file under MEDIA_ROOT/imports/ named by its SHA-256; return name -> relative path."""
     import hashlib
@@ -325,14 +330,13 @@ def _keep_raw(raw: RawBundle) -> dict[str, str]:
     folder.mkdir(parents=True, exist_ok=True)
     kept = {}
     for name, content in raw.items():
-        digest = hashlib.sha256(content).hexdigest()
-        suffix = Path(name).suffix or ".bin"
-        target = folder / f"{digest}{suffix}"
+        relative = kept_raw_path(name, hashlib.sha256(content).hexdigest())
+        target = Path(settings.MEDIA_ROOT) / relative
         if not target.exists():
             tmp = target.with_suffix(target.suffix + ".part")
             tmp.write_bytes(content)
             tmp.replace(target)
-        kept[name] = f"imports/{target.name}"
+        kept[name] = relative
     return kept
 
 

@@ -131,6 +131,18 @@ def _snapshot_delisting(previous: datetime.date | None, current: datetime.date) 
     return _Listing(current, DatePrecision.RANGE, previous)
 
 
+def choose_authority(links: list[tuple[int, str]]) -> int | None:
+    """Of a program's authorities (pk, kind), the one its designations are made under, or None.
+
+    A program with one authority uses it; with several, the single executive order among them
+    (GLOMAG: E.O. 13818 rather than the Act it implements); otherwise none.
+    """
+    if len(links) == 1:
+        return links[0][0]
+    orders = [pk for pk, kind in links if kind == Authority.Kind.EXECUTIVE_ORDER]
+    return orders[0] if len(orders) == 1 else None
+
+
 class _Context:
     """Reference tables loaded once per run."""
 
@@ -166,15 +178,7 @@ class _Context:
         (GLOMAG: E.O. 13818 rather than the Act it implements); otherwise none.
         """
         if program_id not in self._authority_cache:
-            links = self._program_authorities.get(program_id, [])
-            chosen = None
-            if len(links) == 1:
-                chosen = links[0][0]
-            else:
-                orders = [pk for pk, kind in links if kind == Authority.Kind.EXECUTIVE_ORDER]
-                if len(orders) == 1:
-                    chosen = orders[0]
-            self._authority_cache[program_id] = chosen
+            self._authority_cache[program_id] = choose_authority(self._program_authorities.get(program_id, []))
         return self._authority_cache[program_id]
 
     def country(self, text: str) -> int | None:
