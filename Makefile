@@ -25,7 +25,16 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-migrate: install
+# The local environment file (tracker/env.py): development settings for this machine, so that the README's
+# `.venv/bin/python manage.py ...` commands work in any new shell. Written once; edit it freely.
+.env.local:
+	@printf '%s\n' \
+	  '# Local development settings, written by `make run` (see tracker/env.py). The environment wins over' \
+	  '# this file. Never used in production: a deployment sets its variables itself (.env.example).' \
+	  'DJANGO_DEBUG=true' > $@
+	@echo "Wrote $@ (DJANGO_DEBUG=true for local development)"
+
+migrate: install .env.local
 	$(BIN)/python manage.py migrate --no-input
 
 seed: migrate
@@ -47,7 +56,7 @@ chromium:
 	  else echo "Chromium is missing: run 'sudo apt-get install chromium' (browser tests need /usr/bin/chromium)"; exit 1; fi; }
 
 test: install-dev chromium
-	DJANGO_DEBUG=false $(BIN)/pytest -q -n 2 -m "not network and not worker and not drill" $(PYTEST_ARGS)
+	DJANGO_DEBUG=false $(BIN)/pytest -q -n 2 -m "not network and not worker and not drill and not readme" $(PYTEST_ARGS)
 
 test-worker: install-dev
 	DJANGO_DEBUG=false $(BIN)/pytest -q -p no:xdist -m worker $(PYTEST_ARGS)

@@ -24,9 +24,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SDN_2024 = ROOT / "fixtures" / "ofac" / "sdn_2024-07-02"
-SDN_2021 = ROOT / "tests" / "data" / "ofac" / "sdn_2021-06-29"
-HISTORY = ROOT / "fixtures" / "ofac" / "history" / "sdn_presence_intervals_2021-05-22_2024-07-02.csv"
+sys.path.insert(0, str(ROOT))
+from tracker.datadir import data_path  # noqa: E402
+
+SDN_2024 = data_path("ofac", "sdn_2024-07-02")
+SDN_2021 = data_path("ofac", "sdn_2021-06-29")
+HISTORY = data_path("ofac", "history", "sdn_presence_intervals_2021-05-22_2024-07-02.csv")
 
 STEP = r"""
 import json, resource, sys, time, django

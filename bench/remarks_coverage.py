@@ -19,8 +19,9 @@ if str(ROOT) not in sys.path:
 
 from importers.remarks import parse_remarks  # noqa: E402
 from importers.sources.ofac_sdn import sdn_csv_rows, value  # noqa: E402
+from tracker.datadir import data_path  # noqa: E402
 
-DEFAULT = ROOT / "fixtures" / "ofac" / "sdn_2024-07-02" / "sdn.csv"
+DEFAULT = data_path("ofac", "sdn_2024-07-02", "sdn.csv")
 KINDS = {"individual": "individual", "vessel": "vessel", "aircraft": "aircraft", "": "entity"}
 
 

@@ -4,7 +4,7 @@
 #   scripts/backup_drill.sh
 #
 # 1. creates a throwaway database, migrates it and imports the real SDN list of 29 June 2021
-#    (tests/data/ofac/sdn_2021-06-29: 8,976 entries) with the reference data;
+#    (ofac/sdn_2021-06-29 of the data directory, TRACKER_DATA_DIR: 8,976 entries) with the reference data;
 # 2. backs it up with scripts/backup.sh and restores the dump into a second throwaway database with
 #    scripts/restore.sh;
 # 3. compares, for every table, the row count and a checksum of the rows, and every sequence's position
@@ -18,6 +18,7 @@ PYTHON=${PYTHON:-.venv/bin/python}
 source_db="tracker_backup_drill_src_$$"
 target_db="tracker_backup_drill_dst_$$"
 workdir=$(mktemp -d)
+sdn_2021=$("$PYTHON" -c 'from tracker.datadir import data_path; print(data_path("ofac", "sdn_2021-06-29"))')
 url() { echo "postgres://$PGUSER@$PGHOST:$PGPORT/$1"; }
 
 cleanup() {
@@ -35,7 +36,7 @@ env -u CELERY_BROKER_URL -u REDIS_CACHE_URL \
   DATABASE_URL="$(url "$source_db")" DJANGO_SECRET_KEY=backup-drill DJANGO_DEBUG=false sh -c "
     '$PYTHON' manage.py migrate --no-input -v0 &&
     '$PYTHON' manage.py load_reference_data -v0 &&
-    '$PYTHON' manage.py import_source ofac-sdn --path tests/data/ofac/sdn_2021-06-29 --as-of 2021-06-29 --no-progress"
+    '$PYTHON' manage.py import_source ofac-sdn --path '$sdn_2021' --as-of 2021-06-29 --no-progress"
 
 step "Back up"
 dump=$(scripts/backup.sh "$(url "$source_db")" "$workdir" | tail -n1)

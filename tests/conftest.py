@@ -6,12 +6,8 @@ import copy
 import os
 import re
 import uuid
-from pathlib import Path
 
 import pytest
-
-DATA = Path(__file__).parent / "data"
-FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 # The sync Playwright API runs an event loop in the test thread; Django's ORM must still be usable.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -111,9 +111,10 @@ class SourceDocumentFactory(DjangoModelFactory[SourceDocument]):
 class DesigneeFactory(DjangoModelFactory[Designee]):
     kind = Designee.Kind.INDIVIDUAL
     name = factory.Sequence(lambda n: f"DESIGNEE, Person {n}")
-    entry_number = factory.Sequence(lambda n: 40000 + n)
+    # Far above any real entry number, so a factory designee never collides with an imported real one.
+    entry_number = factory.Sequence(lambda n: 900000 + n)
     source = "ofac-sdn"
-    source_uid = factory.Sequence(lambda n: str(40000 + n))
+    source_uid = factory.Sequence(lambda n: str(900000 + n))
 
     class Meta:
         model = Designee

@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from tracker.datadir import data_dir
 from tracker.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -432,3 +433,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+# The folder of real source files the seed and the tests read (OFAC's lists and their history, saved pages,
+# allied lists; each folder's PROVENANCE.md says what it is). They are third-party files, not part of this
+# repository: TRACKER_DATA_DIR, else ../shared/data beside the checkout when it exists (tracker/datadir.py),
+# else None, and the seed downloads OFAC's current lists instead.
+TRACKER_DATA_DIR = data_dir()

@@ -3,7 +3,7 @@
 Two inputs give the same records (``PresenceIntervalRecord``):
 
 a. The derived interval file ``sdn_presence_intervals_<from>_<to>.csv`` (``shared/data/PROVENANCE.md``
-   §7; copy in ``fixtures/ofac/history/``): one row per entry and continuous presence, with the
+   §7; copy in ``$TRACKER_DATA_DIR/ofac/history/``): one row per entry and continuous presence, with the
    header ``ent_num,sdn_type,name_first,name_last,programs_first,programs_last,first_seen,
    prev_snapshot,last_seen,first_absent``. Times are UTC fetch times (``2021-05-22T22:02:00Z``); a
    record keeps their UTC dates. An empty ``prev_snapshot`` means the entry was there in the first

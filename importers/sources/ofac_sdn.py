@@ -3,11 +3,27 @@
 The SDN list is the set ``sdn.csv`` (entries), ``add.csv`` (addresses), ``alt.csv`` (strong aliases)
 and ``sdn_comments.csv`` (remarks over 1,000 characters); the consolidated list is the same layout
 as ``cons_prim.csv``, ``cons_add.csv``, ``cons_alt.csv`` and ``cons_comments.csv``. Only the main file
-is required.
+is required to parse; a download must bring all four (``importers.services``).
+
+What a file set speaks about (``importers.records`` "What an input speaks about"): the main file gives
+every entry, its columns, its remarks and the facts read from them; ``alt.csv`` the numbered aliases;
+``add.csv`` the addresses and their countries; the spill-over file the end of remarks longer than 1,000
+characters. A set without ``alt.csv`` or ``add.csv`` leaves those facts as the tracker holds them, and an
+entry whose remarks are cut at 1,000 characters with no spill-over row to complete them keeps the remarks
+(and the facts read from them) the tracker holds, when the spill-over file is absent or lacks its end
+marker (a cut spill-over file proves nothing by a missing row). The run's warnings say what was kept.
+
+End markers: every file OFAC publishes ends with 0x1A (checked on the sets in
+``$TRACKER_DATA_DIR/ofac/``: ``sdn_2024-07-02``, ``sdn_2025-12-24_partial``, ``consolidated_2025-12-19``).
+A main, address or alias file without it may have been cut at a line end, which no other check sees
+(a cut main file delists every entry after the cut; a cut alias or address file drops those facts): it is
+listed in ``ParsedSource.end_marker_missing`` and the import refuses it unless a person vouches for the
+files. A spill-over file without it is read, with a warning, as said above (the third-party copy of
+``sdn_2021-06-29/sdn_comments.csv`` lost its marker).
 
 Format facts relied on here, from OFAC's data specification (``dat_spec.txt``, "FORMAT SDN CSV" and
-"SPILLOVER FILES", updated 09/25/2023) and checked on the real files in ``fixtures/ofac/`` and
-``tests/data/ofac/``:
+"SPILLOVER FILES", updated 09/25/2023) and checked on the real files in ``$TRACKER_DATA_DIR/ofac/`` and
+``$TRACKER_DATA_DIR/ofac/``:
 
 * no header row; 12 columns in the main file, 6 in the address file, 5 in the alias file and 2 in
   the spill-over file (``ent_num``, continuation text);

@@ -1,7 +1,7 @@
 """OFAC's legacy SDN.XML: the same SDN list as ``sdn.csv``, with the remarks already broken out.
 
 Structure (``shared/reference/data-formats.md`` §2; real head in
-``tests/data/ofac/sdn_xml_head_2014-05-30/sdn.xml``)::
+``$TRACKER_DATA_DIR/ofac/sdn_xml_head_2014-05-30/sdn.xml``)::
 
     sdnList
       publshInformation { Publish_Date (MM/DD/YYYY), Record_Count }      <- sic "publsh"
@@ -376,7 +376,7 @@ def city_line(city: str, state: str, postal: str) -> str:
     """The CSV's "City/State/Province/Postal Code" column from its parts.
 
     add.csv writes "Richardson, TX 75081" and "Tokyo 103": city, a comma before the state, a space
-    before the postal code (``tests/data/ofac/sdn_2021-06-29/add.csv``).
+    before the postal code (``$TRACKER_DATA_DIR/ofac/sdn_2021-06-29/add.csv``).
     """
     line = ", ".join(v for v in (city, state) if v)
     return f"{line} {postal}".strip() if postal else line

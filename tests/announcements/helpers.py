@@ -10,9 +10,10 @@ from designations.models import DatePrecision, Designation
 from importers.models import ImportRun
 from importers.services import import_run_create, import_run_execute
 from importers.sources.base import SourceError
+from tests.datafiles import selection
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "announcements"
-LIST = DATA / "sdn_2024-07-02_named"
+LIST = selection("sdn_2024-07-02_named")
 DAY = DatePrecision.DAY
 
 

@@ -25,10 +25,13 @@ from announcements.parsers.entry import (
 from announcements.parsers.recent_actions import parse_notice
 from importers.records import AliasRecord, IdentifierRecord, RelationshipRecord
 from importers.sources.ofac_sdn import OfacSdnCsvSource, sdn_csv_lines
+from tests.datafiles import data_path, requires_data, selection
+
+pytestmark = requires_data
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ROOT / "tests" / "data" / "announcements" / "ofac"
-D21 = ROOT / "tests" / "data" / "ofac" / "sdn_2021-06-29"
+D21 = data_path("ofac", "sdn_2021-06-29")
 
 # OFAC's 14 Oct 2020 update of CHAN, Eric, verbatim (data-format notes, section 6).
 CHAN_UPDATE = (
@@ -253,7 +256,7 @@ def test_a_notice_line_and_the_csv_row_of_the_same_person_give_the_same_facts(en
 
 # Lines in the printed format built from rows of the 2024-07-02 selection (no alt.csv or add.csv for it):
 # an aircraft, an entity with a weak alias and a link, a vessel with a link.
-SELECTION = ROOT / "tests" / "data" / "ofac" / "sdn_2024-07-02_selection" / "sdn.csv"
+SELECTION = selection("sdn_2024-07-02_selection") / "sdn.csv"
 LINES_2024 = {
     "33373": (
         "EW-001PH; Aircraft Manufacture Date 2018; Aircraft Model Agusta-Westland AW-139; Aircraft Manufacturer's "

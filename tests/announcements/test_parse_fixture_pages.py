@@ -11,10 +11,13 @@ import pytest
 from announcements.parsers import recent_actions, state, treasury
 from announcements.parsers.base import AnnouncementParseError
 from importers.sources.ofac_sdn import sdn_csv_rows
+from tests.datafiles import data_path, requires_data
+
+pytestmark = requires_data
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "announcements"
-SDN_2024 = ROOT / "fixtures" / "ofac" / "sdn_2024-07-02" / "sdn.csv"
+SDN_2024 = data_path("ofac", "sdn_2024-07-02", "sdn.csv")
 PARSERS = {
     "ofac-index": recent_actions.parse_index,
     "ofac-notice": recent_actions.parse_notice,

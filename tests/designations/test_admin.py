@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-from pathlib import Path
 
 import pytest
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -29,10 +28,11 @@ from designations.models import (
 )
 from importers.models import ImportRun
 from programs.models import Authority, Program
+from tests.datafiles import data_path, requires_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [requires_data, pytest.mark.django_db]
 
-SDN_CSV = Path(__file__).resolve().parents[2] / "fixtures" / "ofac" / "sdn_2024-07-02" / "sdn.csv"
+SDN_CSV = data_path("ofac", "sdn_2024-07-02", "sdn.csv")
 
 
 def sdn_rows(program: str, count: int, skip: tuple[str, ...] = ("7513", "29220")) -> list[list[str]]:

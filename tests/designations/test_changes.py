@@ -6,7 +6,6 @@ import csv
 import datetime
 import io
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -17,6 +16,7 @@ from designations.models import DesignationEvent, DesigneeCountry
 from importers.models import ImportRun
 from importers.services import import_run_create, import_run_execute
 from importers.sources import get_adapter
+from tests.datafiles import requires_data, selection
 from tests.factories import (
     DesignationEventFactory,
     DesignationFactory,
@@ -25,11 +25,11 @@ from tests.factories import (
     ProgramFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [requires_data, pytest.mark.django_db]
 
 CHANGES = reverse("designations-api:changes")
 FEED = reverse("designations-api:changes-feed")
-SELECTION = Path(__file__).parent.parent / "data" / "ofac" / "sdn_2024-07-02_selection"
+SELECTION = selection("sdn_2024-07-02_selection")
 T0 = datetime.datetime(2024, 7, 2, 9, 0, tzinfo=datetime.UTC)
 ATOM = "{http://www.w3.org/2005/Atom}"
 

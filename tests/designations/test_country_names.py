@@ -1,11 +1,11 @@
 """Country spellings: every country text in the real OFAC files resolves to a code.
 
 The literal lists below were computed once from the real files and pasted here, so this module needs
-no data file at test time. Sources: ``tests/data/ofac/sdn_2021-06-29`` (sdn, add, sdn_comments),
-``fixtures/ofac/sdn_2024-07-02/sdn.csv``, ``fixtures/ofac/sdn_2025-12-24/add.csv``, the OFAC add.csv of
-2026-06-02 (roster described in ``fixtures/README.md``), ``tests/data/ofac/consolidated_2025-12-19``
-and ``tests/data/ofac/tiny_fixture_2025-05-16``. Remarks items were split on "; " outside parentheses,
-with an "alt. " prefix dropped:
+no data file at test time. Sources, in the data directory (``TRACKER_DATA_DIR``):
+``ofac/sdn_2021-06-29`` (sdn, add, sdn_comments), ``ofac/sdn_2024-07-02/sdn.csv``,
+``ofac/sdn_2025-12-24_partial/add.csv``, the OFAC add.csv of 2026-06-02 (roster described in
+``fixtures/README.md``), ``ofac/consolidated_2025-12-19`` and ``ofac/tiny_fixture_2025-05-16``.
+Remarks items were split on "; " outside parentheses, with an "alt. " prefix dropped:
 
 - address countries: the Country column of every add.csv / cons_add.csv;
 - nationalities and citizenships: the value of ``nationality X`` and ``citizen X``;

@@ -14,11 +14,12 @@ from designations import services
 from designations.models import AbuseCategory, Alias, Citation, Designation, Designee
 from importers.models import ImportRun
 from importers.services import import_run_create, import_run_execute
+from tests.datafiles import data_path, requires_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [requires_data, pytest.mark.django_db]
 
 ROOT = Path(__file__).parent.parent.parent
-SDN_2024 = ROOT / "fixtures" / "ofac" / "sdn_2024-07-02" / "sdn.csv"
+SDN_2024 = data_path("ofac", "sdn_2024-07-02", "sdn.csv")
 SEED = importlib.import_module("designations.migrations.0004_abuse_categories_and_roles")
 
 

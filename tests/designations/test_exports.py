@@ -7,7 +7,6 @@ import datetime
 import io
 import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -19,11 +18,12 @@ from designations.models import Designation, DesignationEvent, Designee
 from importers.models import ImportRun
 from importers.services import import_run_create, import_run_execute
 from importers.sources import get_adapter
+from tests.datafiles import requires_data, selection
 from tests.factories import DesignationEventFactory, DesignationFactory, ImportRunFactory, SourceDocumentFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [requires_data, pytest.mark.django_db]
 
-SELECTION = Path(__file__).parent.parent / "data" / "ofac" / "sdn_2024-07-02_selection"
+SELECTION = selection("sdn_2024-07-02_selection")
 FTM = reverse("designations-api:export-ftm")
 LISTS = {
     "authorities": reverse("programs-api:authority-list"),

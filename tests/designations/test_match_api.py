@@ -27,10 +27,11 @@ from designations.models import Designee
 from importers.models import ImportRun
 from importers.services import import_run_create, import_run_execute
 from importers.sources import get_adapter
+from tests.datafiles import data_path, requires_data, selection
 
 ROOT = Path(__file__).resolve().parents[2]
-SELECTION = ROOT / "tests" / "data" / "ofac" / "sdn_2024-07-02_selection"
-EXTRAS_2025 = ROOT / "fixtures" / "ofac" / "sdn_2025-12-24"
+SELECTION = selection("sdn_2024-07-02_selection")
+EXTRAS_2025 = data_path("ofac", "sdn_2025-12-24_partial")
 URL = "/api/match/"
 
 
@@ -73,7 +74,7 @@ def _match_route_and_no_throttle(settings):
     cache.clear()
 
 
-pytestmark = pytest.mark.usefixtures("selection", "db")
+pytestmark = [requires_data, pytest.mark.usefixtures("selection", "db")]
 
 
 def test_route_is_named_match():

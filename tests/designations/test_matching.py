@@ -20,10 +20,11 @@ from designations import matching
 from designations.models import Alias, Designee
 from importers.models import ImportRun
 from importers.services import import_run_create, import_run_execute
+from tests.datafiles import data_path, requires_data
 
 ROOT = Path(__file__).resolve().parents[2]
-SDN_2024 = ROOT / "fixtures" / "ofac" / "sdn_2024-07-02"
-EXTRAS_2025 = ROOT / "fixtures" / "ofac" / "sdn_2025-12-24"
+SDN_2024 = data_path("ofac", "sdn_2024-07-02")
+EXTRAS_2025 = data_path("ofac", "sdn_2025-12-24_partial")
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,7 @@ def sdn_2024(django_db_setup, django_db_blocker):
             matching.reset_index()
 
 
-pytestmark = pytest.mark.usefixtures("sdn_2024", "db")
+pytestmark = [requires_data, pytest.mark.usefixtures("sdn_2024", "db")]
 
 
 def entries(results: list[matching.MatchResult]) -> list[int | None]:

@@ -7,9 +7,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.datafiles import requires_data, selection
 from tests.factories import DesigneeFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [requires_data, pytest.mark.django_db]
 
 
 @pytest.fixture
@@ -100,7 +101,6 @@ def test_warming_is_off_without_a_page_cache(settings):
 
 
 def test_a_successful_import_task_queues_the_warming(reference_data, monkeypatch, settings):
-    from pathlib import Path
 
     from designations import tasks as page_tasks
     from importers.services import import_run_create
@@ -110,7 +110,6 @@ def test_a_successful_import_task_queues_the_warming(reference_data, monkeypatch
     queued = []
     monkeypatch.setattr(page_tasks.warm_pages, "delay", lambda *args, **kwargs: queued.append(args))
     monkeypatch.setattr(type(get_adapter("ofac-sdn")), "min_records", 5)
-    selection = Path(__file__).resolve().parents[1] / "data" / "ofac" / "sdn_2024-07-02_selection"
-    run = import_run_create(source="ofac-sdn", path=[str(selection)])
+    run = import_run_create(source="ofac-sdn", path=[str(selection("sdn_2024-07-02_selection"))])
     assert run_import.apply(args=[run.pk]).get() == "succeeded"
     assert queued == [()]

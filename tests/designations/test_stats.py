@@ -20,12 +20,15 @@ from designations.models import Designation, DesigneeCountry
 from designations.stats import StatsError, designation_stats
 from importers.models import ImportRun
 from importers.services import import_run_create, import_run_execute
+from tests.datafiles import data_path, requires_data
 from tests.factories import DesignationFactory, DesigneeCountryFactory, DesigneeFactory, ProgramFactory
 
+pytestmark = requires_data
+
 ROOT = Path(__file__).parent.parent.parent
-SDN_2024 = ROOT / "fixtures" / "ofac" / "sdn_2024-07-02"
-EXTRAS_2025 = ROOT / "fixtures" / "ofac" / "sdn_2025-12-24"
-HISTORY = ROOT / "fixtures" / "ofac" / "history" / "sdn_presence_intervals_2021-05-22_2024-07-02.csv"
+SDN_2024 = data_path("ofac", "sdn_2024-07-02")
+EXTRAS_2025 = data_path("ofac", "sdn_2025-12-24_partial")
+HISTORY = data_path("ofac", "history", "sdn_presence_intervals_2021-05-22_2024-07-02.csv")
 STATS = reverse("designations-api:stats")
 
 

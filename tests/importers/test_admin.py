@@ -14,10 +14,11 @@ from django.urls import reverse
 
 import importers.services
 from importers.models import ImportRun
+from tests.datafiles import data_path, requires_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [requires_data, pytest.mark.django_db]
 
-SDN_CSV = Path(__file__).resolve().parents[2] / "fixtures" / "ofac" / "sdn_2024-07-02" / "sdn.csv"
+SDN_CSV = data_path("ofac", "sdn_2024-07-02", "sdn.csv")
 
 
 def make_run(**fields) -> ImportRun:

@@ -7,7 +7,6 @@ import hashlib
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 import requests
@@ -18,8 +17,11 @@ from importers.models import ImportRun
 from importers.services import import_run_create, import_run_execute
 from importers.sources import get_adapter
 from importers.sources.base import FetchError
+from tests.datafiles import data_path, requires_data
 
-TINY = Path(__file__).parent.parent / "data" / "ofac" / "tiny_fixture_2025-05-16"
+pytestmark = requires_data
+
+TINY = data_path("ofac", "tiny_fixture_2025-05-16")
 
 
 class _Handler(BaseHTTPRequestHandler):

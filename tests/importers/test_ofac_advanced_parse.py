@@ -1,6 +1,6 @@
 """SDN_ADVANCED.XML parsing, on the real hand-cut excerpts of the 2024-03-06 file.
 
-The excerpts (``tests/data/ofac/sdn_advanced_excerpts_2024-03/``) are sections without a root, and
+The excerpts (``$TRACKER_DATA_DIR/ofac/sdn_advanced_excerpts_2024-03/``) are sections without a root, and
 their look-up tables were cut short by the person who cut them: ``latestdp.xml`` uses
 PartySubTypeID 4 and FeatureTypeID 8 that ``minified_ReferenceValueSets.xml`` no longer lists, and
 AEROCARIBBEAN's Location 25 is not in ``minified_Locations.xml``. ``assemble()`` joins the sections
@@ -13,7 +13,6 @@ show) and Location 25 rebuilt from its CSV row (``36,25,-0- ,"Havana","Cuba",-0-
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -21,8 +20,11 @@ from lxml import etree
 from importers.records import AddressRecord, CountryRoleRecord, RelationshipRecord
 from importers.sources import get_adapter
 from importers.sources.base import SourceError
+from tests.datafiles import data_path, requires_data
 
-EXCERPTS = Path(__file__).parent.parent / "data" / "ofac" / "sdn_advanced_excerpts_2024-03"
+pytestmark = requires_data
+
+EXCERPTS = data_path("ofac", "sdn_advanced_excerpts_2024-03")
 NS = "http://www.un.org/sanctions/1.0"
 
 # (table, ID, attributes, text): rows of the full file's ReferenceValueSets the excerpt lacks.

@@ -10,11 +10,14 @@ import pytest
 
 from importers.sources import get_adapter
 from importers.sources.base import SourceError
+from tests.datafiles import data_bytes, data_path, requires_data
+
+pytestmark = requires_data
 
 ROOT = Path(__file__).parent.parent.parent
-INTERVALS = ROOT / "fixtures" / "ofac" / "history" / "sdn_presence_intervals_2021-05-22_2024-07-02.csv"
-SDN_2021 = ROOT / "tests" / "data" / "ofac" / "sdn_2021-06-29" / "sdn.csv"
-SDN_2024 = ROOT / "fixtures" / "ofac" / "sdn_2024-07-02" / "sdn.csv"
+INTERVALS = data_path("ofac", "history", "sdn_presence_intervals_2021-05-22_2024-07-02.csv")
+SDN_2021 = data_path("ofac", "sdn_2021-06-29", "sdn.csv")
+SDN_2024 = data_path("ofac", "sdn_2024-07-02", "sdn.csv")
 D = datetime.date
 
 
@@ -29,7 +32,7 @@ def history():
 
 def interval_lines(count: int) -> list[bytes]:
     """The header and the first ``count`` rows of the real interval file."""
-    return INTERVALS.read_bytes().splitlines(keepends=True)[: count + 1]
+    return (data_bytes(*INTERVALS.parts[-3:]).splitlines(keepends=True) or [b""])[: count + 1]
 
 
 def test_adapter_is_a_history_not_a_snapshot():
@@ -135,7 +138,7 @@ def test_row_whose_first_absent_is_before_last_seen_is_skipped():
         ({INTERVALS.name: b""}, "empty"),
         ({INTERVALS.name: interval_lines(0)[0]}, "no intervals"),
         ({}, "no input files"),
-        ({"snapshots/sdn.csv": SDN_2021.read_bytes()}, "cannot date"),
+        ({"snapshots/sdn.csv": data_bytes("ofac", "sdn_2021-06-29", "sdn.csv")}, "cannot date"),
     ],
     ids=["empty-file", "header-only", "empty-bundle", "undated-snapshot"],
 )

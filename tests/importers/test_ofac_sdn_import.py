@@ -14,12 +14,15 @@ from designations.models import Designation, DesignationEvent, Designee
 from importers.models import ImportRun
 from importers.services import import_run_create, import_run_execute
 from importers.upsert import ImportSafetyError
+from tests.datafiles import data_path, requires_data
+
+pytestmark = requires_data
 
 ROOT = Path(__file__).parent.parent.parent
-SDN_2024 = ROOT / "fixtures" / "ofac" / "sdn_2024-07-02"
-EXTRAS_2025 = ROOT / "fixtures" / "ofac" / "sdn_2025-12-24"
-HISTORY = ROOT / "fixtures" / "ofac" / "history" / "sdn_presence_intervals_2021-05-22_2024-07-02.csv"
-SDN_2021 = ROOT / "tests" / "data" / "ofac" / "sdn_2021-06-29"
+SDN_2024 = data_path("ofac", "sdn_2024-07-02")
+EXTRAS_2025 = data_path("ofac", "sdn_2025-12-24_partial")
+HISTORY = data_path("ofac", "history", "sdn_presence_intervals_2021-05-22_2024-07-02.csv")
+SDN_2021 = data_path("ofac", "sdn_2021-06-29")
 
 
 def _import(source, paths, as_of=None, **kwargs):
@@ -120,7 +123,7 @@ def test_history_backfill_dates_designations_and_the_api_filters_on_them(referen
 
 @pytest.mark.parametrize("source", ["ofac-consolidated"])
 def test_real_consolidated_list_imports_with_its_tags(reference_data, source):
-    cons = ROOT / "tests" / "data" / "ofac" / "consolidated_2025-12-19"
+    cons = data_path("ofac", "consolidated_2025-12-19")
     run = _import(source, [cons], as_of=datetime.date(2025, 12, 19))
 
     assert run.created == 442

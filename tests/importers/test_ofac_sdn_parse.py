@@ -20,14 +20,17 @@ from importers.records import AddressRecord, AliasRecord, CountryRoleRecord, Des
 from importers.sources import get_adapter
 from importers.sources.base import SourceError
 from importers.sources.ofac_sdn import OfacConsolidatedSource, OfacSdnCsvSource, sdn_csv_rows, split_programs
+from tests.datafiles import data_path, requires_data, selection
+
+pytestmark = requires_data
 
 ROOT = Path(__file__).resolve().parents[2]
-D24 = ROOT / "fixtures" / "ofac" / "sdn_2024-07-02"
-D25 = ROOT / "fixtures" / "ofac" / "sdn_2025-12-24"
-D21 = ROOT / "tests" / "data" / "ofac" / "sdn_2021-06-29"
-CONS = ROOT / "tests" / "data" / "ofac" / "consolidated_2025-12-19"
-SELECTION = ROOT / "tests" / "data" / "ofac" / "sdn_2024-07-02_selection" / "sdn.csv"
-TINY = ROOT / "tests" / "data" / "ofac" / "tiny_fixture_2025-05-16"
+D24 = data_path("ofac", "sdn_2024-07-02")
+D25 = data_path("ofac", "sdn_2025-12-24_partial")
+D21 = data_path("ofac", "sdn_2021-06-29")
+CONS = data_path("ofac", "consolidated_2025-12-19")
+SELECTION = selection("sdn_2024-07-02_selection") / "sdn.csv"
+TINY = data_path("ofac", "tiny_fixture_2025-05-16")
 
 
 def _bundle(directory: Path, names: tuple[str, ...]) -> dict[str, bytes]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from pathlib import Path
 
 import pytest
 
@@ -13,9 +12,12 @@ from importers.records import AddressRecord, AliasRecord, BirthDateRecord
 from importers.sources import get_adapter
 from importers.sources.base import SourceError
 from importers.sources.ofac_xml import parse_birth_date, parse_list_date
+from tests.datafiles import data_bytes, data_path, requires_data
 
-DATA = Path(__file__).parent.parent / "data" / "ofac"
-HEAD = (DATA / "sdn_xml_head_2014-05-30" / "sdn.xml").read_bytes()
+pytestmark = requires_data
+
+DATA = data_path("ofac")
+HEAD = data_bytes("ofac", "sdn_xml_head_2014-05-30", "sdn.xml")
 TEMPURI_ROOT = b'<sdnList xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns="http://tempuri.org/sdnList.xsd">'
 SLS_NS = b"https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/XML"
 

@@ -1,13 +1,12 @@
 """The remarks grammar, on remarks and items copied verbatim from OFAC's 2024-07-02 sdn.csv.
 
 Each test names the entry (ent_num) its text comes from; the trimmed file
-``tests/data/ofac/sdn_2024-07-02_selection/sdn.csv`` holds those rows.
+``tests/data/selections/sdn_2024-07-02_selection.txt/sdn.csv`` holds those rows.
 """
 
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 import pytest
 
@@ -21,9 +20,11 @@ from importers.records import (
 )
 from importers.remarks import RemarksResult, parse_birth_date, parse_item, parse_remarks, split_items
 from importers.sources.ofac_sdn import sdn_csv_rows, value
+from tests.datafiles import data_path, requires_data
+
+pytestmark = requires_data
 
 D = datetime.date
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 # ent_num 26093
 AL_QAHTANI = "DOB 07 Jul 1978; POB Riyadh, Saudi Arabia; nationality Saudi Arabia; Gender Male; Passport D079021."
@@ -467,7 +468,7 @@ def _bucket_count(result: RemarksResult) -> int:
 
 
 def test_every_item_of_the_2024_list_lands_in_exactly_one_place():
-    data = (FIXTURES / "ofac" / "sdn_2024-07-02" / "sdn.csv").read_bytes()
+    data = data_path("ofac", "sdn_2024-07-02", "sdn.csv").read_bytes()
     kinds = {"": "entity", "individual": "individual", "vessel": "vessel", "aircraft": "aircraft"}
     seen = 0
     for row in sdn_csv_rows(data, "sdn.csv"):

@@ -15,9 +15,12 @@ from importers.services import ImportRefused, import_run_create, import_run_exec
 from importers.sources import get_adapter
 from importers.sources.base import SourceError
 from importers.upsert import ImportSafetyError
+from tests.datafiles import data_path, requires_data
 
-DATA = Path(__file__).parent.parent / "data" / "ofac"
-FIXTURES = Path(__file__).parent.parent.parent / "fixtures" / "ofac"
+pytestmark = requires_data
+
+DATA = data_path("ofac")
+FIXTURES = data_path("ofac")
 TINY = DATA / "tiny_fixture_2025-05-16"
 SDN_2021 = DATA / "sdn_2021-06-29"
 

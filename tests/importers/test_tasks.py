@@ -18,9 +18,12 @@ from importers.models import ImportRun
 from importers.services import import_run_enqueue
 from importers.sources import get_adapter
 from importers.tasks import run_import, run_scheduled_import
+from tests.datafiles import data_path, requires_data
+
+pytestmark = requires_data
 
 ROOT = Path(__file__).parent.parent.parent
-DATA = ROOT / "tests" / "data" / "ofac"
+DATA = data_path("ofac")
 
 
 @pytest.fixture

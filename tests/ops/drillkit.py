@@ -24,6 +24,8 @@ from pathlib import Path
 
 import psycopg2
 
+from tests.datafiles import data_path
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 PYTHON = sys.executable
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
@@ -39,8 +41,8 @@ def _local_cluster() -> str:
 
 PG_CLUSTER = _local_cluster()
 
-SDN_2021 = ROOT / "tests" / "data" / "ofac" / "sdn_2021-06-29"
-SDN_2024 = ROOT / "fixtures" / "ofac" / "sdn_2024-07-02"
+SDN_2021 = data_path("ofac", "sdn_2021-06-29")
+SDN_2024 = data_path("ofac", "sdn_2024-07-02")
 
 
 # --------------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-SETTINGS_SOURCES = (ROOT / "tracker" / "settings.py", ROOT / "tracker" / "env.py")
+SETTINGS_SOURCES = tuple(ROOT / "tracker" / name for name in ("settings.py", "env.py", "datadir.py"))
 ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 

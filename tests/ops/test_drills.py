@@ -1,7 +1,7 @@
 """Fault drills on the real services: PostgreSQL, Redis and Celery worker processes (``make drills``).
 
 Each drill starts from a copy of one base database (reference data and the real SDN list of 29 June
-2021), imports the real list of 2 July 2024 (``fixtures/ofac/``: 15,443 entries, which creates, updates
+2021), imports the real list of 2 July 2024 (``$TRACKER_DATA_DIR/ofac/``: 15,443 entries, which creates, updates
 and delists thousands of rows) through a worker, breaks something on the way, and checks that:
 
 * the run ends in a clear recorded state (succeeded, or failed with a message saying why);

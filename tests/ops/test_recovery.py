@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import json
 import logging
-from pathlib import Path
 
 import psycopg2
 import pytest
@@ -22,10 +21,13 @@ from importers import services
 from importers.models import ImportRun
 from importers.services import ImportRefused, import_run_create, import_run_enqueue, import_run_execute
 from importers.sources import get_adapter
+from tests.datafiles import data_path, requires_data
 from tests.ops.test_logs import _Collect
 from tracker.logs import JsonFormatter
 
-DATA = Path(__file__).parent.parent / "data" / "ofac"
+pytestmark = requires_data
+
+DATA = data_path("ofac")
 TINY = DATA / "tiny_fixture_2025-05-16"
 AS_OF = datetime.date(2025, 5, 16)
 

@@ -13,11 +13,14 @@ from django.core.management import call_command
 
 from designations.models import Country, CountryName
 from programs.models import Authority, AuthorityEvent, Program
+from tests.datafiles import data_path, requires_data
+
+pytestmark = requires_data
 
 ROOT = Path(__file__).resolve().parents[2]
-SDN_2024 = ROOT / "fixtures" / "ofac" / "sdn_2024-07-02" / "sdn.csv"
-CONS_PRIM = ROOT / "tests" / "data" / "ofac" / "consolidated_2025-12-19" / "cons_prim.csv"
-INTERVALS = ROOT / "fixtures" / "ofac" / "history" / "sdn_presence_intervals_2021-05-22_2024-07-02.csv"
+SDN_2024 = data_path("ofac", "sdn_2024-07-02", "sdn.csv")
+CONS_PRIM = data_path("ofac", "consolidated_2025-12-19", "cons_prim.csv")
+INTERVALS = data_path("ofac", "history", "sdn_presence_intervals_2021-05-22_2024-07-02.csv")
 HISTORY_START = datetime.date(2021, 5, 22)
 HISTORY_END = datetime.date(2024, 7, 2)
 

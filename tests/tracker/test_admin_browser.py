@@ -16,12 +16,13 @@ from designations.models import Designee
 from designations.services import roles_sync
 from importers.models import ImportRun
 from importers.services import import_run_create, import_run_execute
+from tests.datafiles import data_path, requires_data
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [requires_data, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).parent.parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-SDN_2024 = ROOT / "fixtures" / "ofac" / "sdn_2024-07-02"
+SDN_2024 = data_path("ofac", "sdn_2024-07-02")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import io
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission, User
@@ -18,11 +17,12 @@ from designations.models import Designation
 from importers.models import ImportRun
 from importers.services import import_run_create, import_run_execute
 from importers.sources import get_adapter
+from tests.datafiles import requires_data, selection
 from tracker import settings as tracker_settings
 
-pytestmark = pytest.mark.django_db
+pytestmark = [requires_data, pytest.mark.django_db]
 
-SELECTION = Path(__file__).parent.parent / "data" / "ofac" / "sdn_2024-07-02_selection"
+SELECTION = selection("sdn_2024-07-02_selection")
 DESIGNATIONS = reverse("designations-api:designation-list")
 DESIGNEES = reverse("designations-api:designee-list")
 COLLECTIONS = (

@@ -7,7 +7,6 @@ without editing this file.
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -25,11 +24,12 @@ from designations.models import Designee
 from importers.models import ImportRun
 from importers.services import import_run_create, import_run_execute
 from importers.sources import get_adapter
+from tests.datafiles import requires_data, selection
 from tracker.api import StrictQueryParamsMixin, exception_handler
 
-pytestmark = pytest.mark.django_db
+pytestmark = [requires_data, pytest.mark.django_db]
 
-SELECTION = Path(__file__).parent.parent / "data" / "ofac" / "sdn_2024-07-02_selection"
+SELECTION = selection("sdn_2024-07-02_selection")
 DESIGNATIONS = reverse("designations-api:designation-list")
 
 # Raw, already percent-encoded query values: SQL, a 10,000-character value, invalid UTF-8, a NUL byte,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -17,11 +16,12 @@ from designations.models import Designation, Designee
 from importers.models import ImportRun
 from importers.services import import_run_create, import_run_execute
 from importers.sources import get_adapter
+from tests.datafiles import requires_data, selection
 from tracker.api import LAST_MODIFIED_CACHE_KEY, ConditionalGetMiddleware, data_last_modified
 
-pytestmark = pytest.mark.django_db
+pytestmark = [requires_data, pytest.mark.django_db]
 
-SELECTION = Path(__file__).parent.parent / "data" / "ofac" / "sdn_2024-07-02_selection"
+SELECTION = selection("sdn_2024-07-02_selection")
 DESIGNATIONS = reverse("designations-api:designation-list")
 GLOMAG = {"program": "GLOMAG"}
 

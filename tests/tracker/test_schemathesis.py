@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import json
-from pathlib import Path
 
 import pytest
 import schemathesis
@@ -23,9 +22,12 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from importers.models import ImportRun
 from importers.services import import_run_create, import_run_execute
 from importers.sources import get_adapter
+from tests.datafiles import requires_data, selection
 from tracker.wsgi import application
 
-SELECTION = Path(__file__).parent.parent / "data" / "ofac" / "sdn_2024-07-02_selection"
+pytestmark = requires_data
+
+SELECTION = selection("sdn_2024-07-02_selection")
 MAX_EXAMPLES = 20
 
 # Related objects that may be missing: they must be documented as nullable.

@@ -1,30 +1,64 @@
-"""``manage.py seed``: fill an empty tracker with the real OFAC data bundled in ``fixtures/``."""
+"""``manage.py seed``: fill an empty tracker with real OFAC data.
+
+With a data directory (``TRACKER_DATA_DIR``, by default ``../shared/data`` beside the checkout) the seed
+imports the real files it holds; without one it downloads OFAC's current SDN list instead, and says so.
+"""
 
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from importers.models import ImportRun
 
-OFAC = settings.BASE_DIR / "fixtures" / "ofac"
-SDN_SNAPSHOT = OFAC / "sdn_2024-07-02"
-SDN_EXTRAS = OFAC / "sdn_2025-12-24"
-HISTORY = OFAC / "history" / "sdn_presence_intervals_2021-05-22_2024-07-02.csv"
 SNAPSHOT_DATE = datetime.date(2024, 7, 2)
 ANNOUNCEMENTS = settings.BASE_DIR / "fixtures" / "announcements"
+
+# What the seed reads from the data directory (see its ofac/PROVENANCE.md): the list of 2 July 2024 with the
+# aliases, addresses and remark spill-overs of the December 2025 files for the same entries, then the
+# 2021-2024 list history for listing and delisting dates.
+SDN_SNAPSHOT = ("ofac", "sdn_2024-07-02")
+SDN_EXTRAS = ("ofac", "sdn_2025-12-24_partial")
+HISTORY = ("ofac", "history", "sdn_presence_intervals_2021-05-22_2024-07-02.csv")
+
+
+def seed_steps(data_dir: Path | None) -> list[tuple[str, list[str], datetime.date | None]]:
+    """The imports of a seed, in order: (source, paths, as-of date); no paths means download."""
+    if data_dir is not None:
+        files = [data_dir.joinpath(*parts) for parts in (SDN_SNAPSHOT, SDN_EXTRAS, HISTORY)]
+        missing = [str(path) for path in files if not path.exists()]
+        if missing:
+            raise CommandError(
+                f"The data directory {data_dir} lacks {', '.join(missing)}. Point TRACKER_DATA_DIR at a complete "
+                "copy, or unset it (and move ../shared/data away) to download OFAC's current list instead."
+            )
+        lists = [
+            ("ofac-sdn", [str(files[0]), str(files[1])], SNAPSHOT_DATE),
+            ("ofac-history", [str(files[2])], None),
+        ]
+    else:
+        lists = [("ofac-sdn", [], None)]
+    # Announcements date the listings they made and give their reasons (reconstructed pages:
+    # fixtures/README.md).
+    pages = [
+        ("ofac-recent-actions", [str(ANNOUNCEMENTS / "ofac")], None),
+        ("treasury-press", [str(ANNOUNCEMENTS / "treasury")], None),
+        ("state-press", [str(ANNOUNCEMENTS / "state")], None),
+    ]
+    return lists + pages
 
 
 class Command(BaseCommand):
     help = (
-        "Seed the tracker on first start: reference data, the real OFAC SDN list of 2 July 2024 (with the "
-        "aliases, addresses and remark spill-overs of the December 2025 files for the same entries), then the "
-        "2021-2024 list history for listing and delisting dates, then the announcements of "
-        "fixtures/announcements. Does nothing for a source already imported; "
-        "`make run` calls it."
+        "Seed the tracker on first start: reference data, then real OFAC data. With a data directory "
+        "(TRACKER_DATA_DIR, default ../shared/data) the SDN list of 2 July 2024 (with the December 2025 aliases, "
+        "addresses and remark spill-overs of the same entries) and the 2021-2024 list history; without one, "
+        "OFAC's current SDN list downloaded from treasury.gov. Then the announcements of fixtures/announcements. "
+        "Does nothing for a source already imported; `make run` calls it."
     )
 
     def add_arguments(self, parser):
@@ -38,15 +72,8 @@ class Command(BaseCommand):
         # Run `manage.py load_reference_data` to refresh it from fixtures/ deliberately.
         if force or not Country.objects.exists():
             call_command("load_reference_data", verbosity=verbosity)
-        steps = [
-            ("ofac-sdn", [str(SDN_SNAPSHOT), str(SDN_EXTRAS)], SNAPSHOT_DATE),
-            ("ofac-history", [str(HISTORY)], None),
-            # Announcements date the listings they made and give their reasons (reconstructed pages:
-            # fixtures/announcements/README.md).
-            ("ofac-recent-actions", [str(ANNOUNCEMENTS / "ofac")], None),
-            ("treasury-press", [str(ANNOUNCEMENTS / "treasury")], None),
-            ("state-press", [str(ANNOUNCEMENTS / "state")], None),
-        ]
+        data_dir = settings.TRACKER_DATA_DIR
+        steps = seed_steps(data_dir)
         for source, paths, as_of in steps:
             done = ImportRun.objects.filter(
                 source=source, status__in=[ImportRun.Status.SUCCEEDED, ImportRun.Status.UNCHANGED]
@@ -54,9 +81,24 @@ class Command(BaseCommand):
             if done and not force:
                 self.stdout.write(f"{source}: already imported, skipped.")
                 continue
-            args = [source, "--path", *paths, "--trigger", ImportRun.Trigger.SEED]
+            if not paths:
+                self.stdout.write(
+                    f"{source}: no data directory (TRACKER_DATA_DIR unset and no ../shared/data): downloading "
+                    f"OFAC's current list from {settings.IMPORT_SOURCE_URLS[source]} ..."
+                )
+            args = [source, "--trigger", ImportRun.Trigger.SEED]
+            if paths:
+                args += ["--path", *paths]
             if as_of:
                 args += ["--as-of", as_of.isoformat()]
             if verbosity < 2:
                 args.append("--no-progress")
-            call_command("import_source", *args, stdout=self.stdout, verbosity=verbosity)
+            try:
+                call_command("import_source", *args, stdout=self.stdout, verbosity=verbosity)
+            except CommandError as exc:
+                if paths:
+                    raise
+                raise CommandError(
+                    f"Could not download OFAC's list ({exc}). The seed needs either the internet or a data "
+                    "directory of real files: set TRACKER_DATA_DIR (see README, 'Data')."
+                ) from exc
