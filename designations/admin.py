@@ -9,12 +9,13 @@ whatever the page size.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -50,6 +51,33 @@ REVIEW_FIELDS = ("review_state", "reviewed_at", "reviewed_by")
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 # Inline formset prefix (the reverse accessor) -> the collection name locks use.
 INLINE_COLLECTIONS = {"relationships_from": "relationships"} | {name: name for name in CHILD_COLLECTIONS}
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's admin, where a record or version id that is malformed or missing is a 404.
+
+    simple-history hands the URL's ``object_id`` and version id to the ORM as they come, so a version id
+    of ``abc`` raised ``ValueError`` (a 500); a missing version was already a 404 there. The revert view
+    of ``DesigneeAdmin`` checks its ids the same way.
+    """
+
+    def check_history_ids(self, object_id: str, version_id: str | int | None = None) -> None:
+        """``Http404`` unless ``object_id`` (and ``version_id``) are values the primary keys can hold."""
+        history_model = getattr(self.model, self.model._meta.simple_history_manager_attribute).model
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+            if version_id is not None:
+                history_model._meta.pk.to_python(version_id)
+        except ValidationError:
+            raise Http404("No such record or version.") from None
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.check_history_ids(object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.check_history_ids(object_id, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ReviewQueueFilter(admin.SimpleListFilter):
@@ -300,7 +328,7 @@ class DesigneeForm(EditConflictFormMixin, LockedFieldsFormMixin, forms.ModelForm
 
 
 @admin.register(Designee)
-class DesigneeAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
+class DesigneeAdmin(ReviewActionsMixin, HistoryAdmin):
     form = DesigneeForm
     list_display = (
         "name",
@@ -466,10 +494,14 @@ class DesigneeAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
     def revert_view(self, request, object_id, history_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        designee = get_object_or_404(Designee, pk=object_id)
+        self.check_history_ids(object_id, history_id)
+        designee = get_object_or_404(Designee, pk=unquote(object_id))
         if not self.has_change_permission(request, designee):
             raise PermissionDenied
-        services.designee_revert(designee=designee, history_id=history_id, user=request.user)
+        try:
+            services.designee_revert(designee=designee, history_id=history_id, user=request.user)
+        except Designee.history.model.DoesNotExist:
+            raise Http404(f"{designee} has no version #{history_id}.") from None
         self.message_user(request, f"{designee} reverted to version #{history_id}.", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:designations_designee_history", args=[designee.pk]))
 
@@ -567,7 +599,7 @@ class DesignationForm(EditConflictFormMixin, forms.ModelForm):
 
 
 @admin.register(Designation)
-class DesignationAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
+class DesignationAdmin(ReviewActionsMixin, HistoryAdmin):
     form = DesignationForm
     list_display = (
         "designee",
@@ -639,7 +671,7 @@ class DesignationAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(AbuseCategory)
-class AbuseCategoryAdmin(SimpleHistoryAdmin):
+class AbuseCategoryAdmin(HistoryAdmin):
     """The controlled vocabulary of conduct: administrators maintain it, editors pick from it."""
 
     list_display = ("name", "code", "designation_count")
@@ -655,7 +687,7 @@ class AbuseCategoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(HistoryAdmin):
     list_display = ("title", "published_on", "url", "content_type", "object_id", "field")
     list_filter = ("content_type",)
     search_fields = ("title", "url", "note")

@@ -10,6 +10,15 @@ their names are part of the API). Dates and datetimes are ISO 8601 (datetimes in
 are ``true`` / ``false``; a missing value is empty; a cell holding several values (aliases, countries, source
 documents) separates them with ``|``, which no well-formed URL contains.
 
+Spreadsheets run a cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return before
+one) as a formula, and names, remarks and titles come from sources and editors. So every text cell that
+starts with one of these, with their full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20), or with spaces before
+one, gets a single quote in front (``'=HYPERLINK(...)``, ``'-0-``), as OWASP's CSV injection guidance advises
+(``csv_text``). The rule goes by the value's type, not its look: numbers (ids, entry numbers, counts in
+``stats.csv``) are written as they are, a negative one included, while text that merely looks like a number
+(``-0-``, ``-5`` in a text column) is quoted. A reader that needs the original text drops a leading ``'``
+when the character after it is one of those above.
+
 FollowTheMoney
 --------------
 ``ftm_entities(designees)`` yields one FtM entity (``{"id", "schema", "properties"}`` with lists of
@@ -36,6 +45,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import decimal
 import io
 import json
 import re
@@ -70,20 +80,45 @@ ROWS_PER_WRITE = 500
 # --------------------------------------------------------------------------------------------------
 
 
+# A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection"), as is one with
+# spaces before it; full-width forms included, which some spreadsheets read as their ASCII twins.
+FORMULA_TRIGGERS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+
+
+def csv_text(text: str) -> str:
+    """``text`` made safe to open in a spreadsheet: a leading ``'`` when it would start a formula."""
+    if text[:1] in FORMULA_TRIGGERS or text.lstrip()[:1] in FORMULA_TRIGGERS:
+        return f"'{text}"
+    return text
+
+
 def csv_value(value: Any) -> str:
-    """One cell: ISO 8601 dates, ``true``/``false``, ``|``-joined lists, empty for None."""
+    """One cell: ISO 8601 dates, ``true``/``false``, ``|``-joined lists, empty for None, numbers as they are,
+    and text through ``csv_text``. Every CSV the tracker writes reads its cells from here."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int | float | decimal.Decimal):
+        return str(value)
     if isinstance(value, datetime.datetime):
         return value.isoformat().replace("+00:00", "Z")
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, list | tuple):
-        return MULTI_SEPARATOR.join(csv_value(item) for item in value)
+        # Only the start of a cell counts: the joined text is checked, not each value.
+        return csv_text(MULTI_SEPARATOR.join(_plain_value(item) for item in value))
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return csv_text(str(value))
+
+
+def _plain_value(value: Any) -> str:
+    """One value of a multi-valued cell, before the cell as a whole goes through ``csv_text``."""
+    if isinstance(value, list | tuple):
+        return MULTI_SEPARATOR.join(_plain_value(item) for item in value)
+    if value is None or isinstance(value, bool | int | float | decimal.Decimal | datetime.date | dict):
+        return csv_value(value)
     return str(value)
 
 

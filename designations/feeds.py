@@ -2,6 +2,13 @@
 
 Each entry is one listing, relisting or delisting event, dated by when it happened on the list, and links
 to the designee's page. Feeds are linked from the country and program pages (``<link rel="alternate">``).
+
+Names come from sources and editors, so nothing in a feed is markup of ours. Atom (RFC 4287, section 3.1)
+says how to read each text: ``<title>`` and ``<subtitle>`` carry no ``type`` and are plain text, which the
+feed generator only XML-escapes; ``<summary type="html">`` is HTML, so ``item_description`` HTML-escapes
+the plain text of ``item_summary`` first (``html_summary``), and a reader that unescapes the XML reads
+text again, never an element (``X <img onerror=...>`` reaches its HTML as ``X &lt;img onerror=...&gt;``).
+The changes feed of the API does the same.
 """
 
 from __future__ import annotations
@@ -13,11 +20,21 @@ from django.db.models import F, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from designations.models import Country, Designation, DesignationEvent
 from programs.models import Program
 
 CHANGE_EVENTS = (DesignationEvent.Kind.LISTED, DesignationEvent.Kind.RELISTED, DesignationEvent.Kind.DELISTED)
+
+
+def html_summary(text: str) -> str:
+    """Plain ``text`` as the content of an Atom ``type="html"`` element: HTML-escaped, once.
+
+    ``escape`` escapes even a string marked safe, so no value can slip through as markup; the feed
+    generator then XML-escapes the result, which a reader undoes before reading the HTML.
+    """
+    return escape(text)
 
 
 class DesignationChangesFeed(Feed):
@@ -37,10 +54,16 @@ class DesignationChangesFeed(Feed):
         )
 
     def item_title(self, item: DesignationEvent) -> str:
+        """Plain text (Atom's default ``type="text"``): XML-escaped by the generator, nothing more."""
         designation = item.designation
         return f"{item.get_kind_display()}: {designation.designee.name} ({designation.program.code})"
 
     def item_description(self, item: DesignationEvent) -> str:
+        """The ``<summary type="html">``: the summary's text, HTML-escaped."""
+        return html_summary(self.item_summary(item))
+
+    def item_summary(self, item: DesignationEvent) -> str:
+        """What the entry says, as plain text."""
         designation = item.designation
         parts = [
             f"{designation.designee.name} ({designation.designee.get_kind_display().lower()}) "

@@ -3,6 +3,12 @@
 Timelines and breakdowns come from ``designations.stats.designation_stats`` (the same aggregates the API
 serves); lists use ``DesignationFilterSet``, so a page's filters mean what the API's do. Every page costs
 a fixed number of queries whatever the data size; tests pin them.
+
+Query parameters get the API's checks (``ParameterChecksMixin``): a ``page`` that is not a page number
+is a plain 400 naming it; a filter, ``as_of`` or id a page cannot use (not a date, beyond a 64-bit
+integer, no such program) gives the page with the message next to its field, answered 400. Nothing a
+client sends reaches the database as a value it cannot hold. The CSV download of the designations list
+is the API's own export (``csv_url``), so its cells go through ``designations.exports.csv_value`` too.
 """
 
 from __future__ import annotations
@@ -16,14 +22,17 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.cache import cache
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
+from rest_framework.exceptions import ValidationError
 
 from designations.filtersets import CountryFilterSet, DesignationFilterSet
 from designations.models import (
@@ -35,6 +44,7 @@ from designations.models import (
     Identifier,
 )
 from programs.models import Authority, Program
+from tracker.api import MAX_INTEGER, MAX_OFFSET, _check_bounded_int
 
 PAGE_SIZE = 50
 # Events that start or end a designation: what timelines, recent changes and feeds show.
@@ -107,7 +117,7 @@ def parse_as_of(request) -> tuple[datetime.date | None, str]:
     except ValueError:
         day = None
     if day is None:
-        return None, f'"{raw}" is not a date (use YYYY-MM-DD); showing the current state.'
+        return None, f'as_of: "{raw}" is not a date (use YYYY-MM-DD); showing the current state.'
     return day, ""
 
 
@@ -157,7 +167,62 @@ INTEGER_FILTERS = ("designee_id", "program_id", "authority_id")
 
 def _is_bounded_id(value: str) -> bool:
     value = value.strip()
-    return not value or (value.isascii() and value.isdigit() and int(value) < 2**63)
+    return not value or (value.isascii() and value.isdigit() and int(value) <= MAX_INTEGER)
+
+
+def check_page_parameter(request, name: str = "page") -> None:
+    """``ValidationError`` naming ``name`` unless it is absent, empty, ``last`` or a page number the API's
+    ``offset`` would also take (1 to ``MAX_OFFSET``)."""
+    if request.GET.get(name) not in (None, "", "last"):
+        _check_bounded_int(request.GET, name, 1, MAX_OFFSET)
+
+
+def parameter_errors(context: dict) -> bool:
+    """Whether a page's context holds a query parameter the page could not use."""
+    filterset = context.get("filterset")
+    return bool(context.get("as_of_error")) or bool(filterset is not None and filterset.is_bound and filterset.errors)
+
+
+def summarise_filter_errors(filterset) -> None:
+    """Name each filter the page could not use at the top of its form, as ``name: message``.
+
+    A page's form shows only some of the filters its query string may hold (``program_id`` never), so a
+    message next to its field alone could go unseen.
+    """
+    if filterset is None or not filterset.is_bound:
+        return
+    form = filterset.form
+    lines = [f"{name}: {' '.join(messages)}" for name, messages in form.errors.items() if name != NON_FIELD_ERRORS]
+    for line in lines:
+        form.add_error(None, line)
+
+
+def bad_parameter_response(error: ValidationError) -> HttpResponseBadRequest:
+    """A plain 400 naming each parameter, as ``parameter: message`` lines (the value is not echoed)."""
+    lines = [f"{name}: {' '.join(str(message) for message in messages)}" for name, messages in error.detail.items()]
+    return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+class ParameterChecksMixin:
+    """The API's parameter checks on a page (see the module docstring).
+
+    1. ``page`` is checked before anything runs: a bad one is a plain 400 naming it (a page past the
+       last one is still Django's 404 on lists, the last page on detail pages).
+    2. The page renders; when its filters or ``as_of`` hold a value it could not use, the answer is 400,
+       with the message next to the field, and the response cache keeps only 200s.
+    """
+
+    def get(self, request, *args, **kwargs):
+        try:
+            check_page_parameter(request)
+        except ValidationError as error:
+            return bad_parameter_response(error)
+        response = super().get(request, *args, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        if parameter_errors(context):
+            summarise_filter_errors(context.get("filterset"))
+            response.status_code = 400
+        return response
 
 
 def designation_filterset(request, queryset: QuerySet) -> DesignationFilterSet:
@@ -404,7 +469,7 @@ class CountryListView(ListView):
         return context
 
 
-class CountryDetailView(DetailView):
+class CountryDetailView(ParameterChecksMixin, DetailView):
     """A country: counts by program and authority, the timeline, the designees tied to it (filterable,
     paginated), related countries, and the programs and authorities aimed at it.
 
@@ -571,7 +636,7 @@ class DesigneeDetailView(DetailView):
 # Designations list -----------------------------------------------------------------------------------
 
 
-class DesignationListView(FilterView):
+class DesignationListView(ParameterChecksMixin, FilterView):
     """Every designation, filtered by any filter of the API, with a CSV download of exactly the same rows.
 
     ``?as_of=YYYY-MM-DD`` shows what was in force that day. With ``HX-Request`` only the table is rendered.

@@ -7,9 +7,8 @@ Every change is kept in the record's history (who, when, what), viewable and rev
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count, Q
-from simple_history.admin import SimpleHistoryAdmin
 
-from designations.admin import CitationInline
+from designations.admin import CitationInline, HistoryAdmin
 from programs.models import Authority, AuthorityEvent, Program
 
 # Official URLs typed without a scheme are https (the default from Django 6.0 on).
@@ -24,7 +23,7 @@ class AuthorityEventInline(admin.TabularInline):
 
 
 @admin.register(Authority)
-class AuthorityAdmin(SimpleHistoryAdmin):
+class AuthorityAdmin(HistoryAdmin):
     list_display = (
         "code",
         "name",
@@ -60,7 +59,7 @@ class AuthorityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AuthorityEvent)
-class AuthorityEventAdmin(SimpleHistoryAdmin):
+class AuthorityEventAdmin(HistoryAdmin):
     list_display = ("authority", "kind", "occurred_on", "verified")
     list_filter = ("kind", "verified")
     search_fields = ("authority__code", "authority__name", "authority__short_name", "description")
@@ -72,7 +71,7 @@ class AuthorityEventAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(SimpleHistoryAdmin):
+class ProgramAdmin(HistoryAdmin):
     list_display = (
         "code",
         "name",

@@ -2,7 +2,8 @@
 
 A program or authority page shows its legal basis and lifecycle, the timeline of listings and
 delistings, the breakdown by country and the designations under it (filterable, paginated); with
-``?as_of=YYYY-MM-DD`` the counts and the list show what was in force that day.
+``?as_of=YYYY-MM-DD`` the counts and the list show what was in force that day. Query parameters get the
+API's checks (``designations.views.ParameterChecksMixin``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from designations.models import Country, Designation
 from designations.views import (
     PAGE_SIZE,
     PageStats,
+    ParameterChecksMixin,
     breakdown,
     designation_filterset,
     in_force,
@@ -86,7 +88,7 @@ class DesignationsPageMixin:
         return context
 
 
-class ProgramListView(ListView):
+class ProgramListView(ParameterChecksMixin, ListView):
     """Every program, human-rights programs first, with its active designation count."""
 
     template_name = "programs/program_list.html"
@@ -101,7 +103,7 @@ class ProgramListView(ListView):
         )
 
 
-class ProgramDetailView(DesignationsPageMixin, DetailView):
+class ProgramDetailView(ParameterChecksMixin, DesignationsPageMixin, DetailView):
     """A program: its authorities and their lifecycle, the countries it targets, its renames, the
     timeline, the breakdown by country and its designations."""
 
@@ -133,7 +135,7 @@ class ProgramDetailView(DesignationsPageMixin, DetailView):
         return context
 
 
-class AuthorityListView(ListView):
+class AuthorityListView(ParameterChecksMixin, ListView):
     """Every authority with its status and the number of programs under it."""
 
     template_name = "programs/authority_list.html"
@@ -146,7 +148,7 @@ class AuthorityListView(ListView):
         )
 
 
-class AuthorityDetailView(DesignationsPageMixin, DetailView):
+class AuthorityDetailView(ParameterChecksMixin, DesignationsPageMixin, DetailView):
     """An authority: its lifecycle, what it implements, its programs, the timeline, the breakdown by
     country and the designations under it.
 

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "designations",
     "importers",
     "announcements",
+    # The deployment's system checks (tracker/checks.py); no models.
+    "tracker",
 ]
 
 MIDDLEWARE = [
@@ -154,12 +156,25 @@ STORAGES = {
 
 # --------------------------------------------------------------------------------------------------
 # Cache: local memory by default, Redis when REDIS_CACHE_URL is set
+# API throttles and sign-in limits count in this cache, so production needs one every web process shares:
+# `check --deploy` refuses a per-process one while DEBUG is off (tracker.E001, tracker/checks.py).
 # --------------------------------------------------------------------------------------------------
 REDIS_CACHE_URL = env_str("REDIS_CACHE_URL")
 if REDIS_CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --------------------------------------------------------------------------------------------------
+# Sessions: the admin's and the browsable API's sign-in
+# https://docs.djangoproject.com/en/5.2/topics/http/sessions/#browser-length-sessions-vs-persistent-sessions
+# --------------------------------------------------------------------------------------------------
+# A sign-in ends after DJANGO_SESSION_COOKIE_AGE seconds (8 hours, a working day, instead of Django's two
+# weeks), and by default when the browser closes; the server forgets the session at the same age either way.
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 8 * 60 * 60)
+if SESSION_COOKIE_AGE < 60:
+    raise ImproperlyConfigured(f"DJANGO_SESSION_COOKIE_AGE must be at least 60 seconds, not {SESSION_COOKIE_AGE}.")
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 
 # --------------------------------------------------------------------------------------------------
 # Security: HTTPS, cookies, response headers, Content-Security-Policy, sign-in limits

@@ -1,4 +1,9 @@
-"""API representation of announcements, their mentions and the reconciliation report."""
+"""API representation of announcements, their mentions and the reconciliation report.
+
+A mention's decision is public: its ``status``, the designee it was tied to and ``decided_at``. Who decided
+is never shown, and the editor's ``note`` (the reasoning behind a decision, which may name sources or
+doubts) only to editors: staff users and holders of ``announcements.change_mention``.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,23 @@ from rest_framework import serializers
 from announcements.models import Announcement, AnnouncementVersion, Mention
 from designations.models import Designation
 
+# Mention fields shown only to editors (``sees_internal_notes``).
+EDITOR_ONLY_FIELDS = ("note",)
+
+
+def sees_internal_notes(request) -> bool:
+    """Whether the signed-in user of ``request`` (a DRF or Django request, or None) may read editors' notes."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_staff or user.has_perm("announcements.change_mention")
+
 
 class MentionSerializer(serializers.ModelSerializer):
-    """One party an announcement names, and how it was tied to a designee."""
+    """One party an announcement names, and how it was tied to a designee.
+
+    ``note`` is left out of the answer unless the request's user is an editor (``sees_internal_notes``).
+    """
 
     url = serializers.HyperlinkedIdentityField(view_name="announcements-api:mention-detail")
     announcement = serializers.HyperlinkedRelatedField(
@@ -49,6 +68,19 @@ class MentionSerializer(serializers.ModelSerializer):
             "decided_at",
             "note",
         )
+        extra_kwargs = {
+            "note": {
+                "help_text": "The deciding editor's internal note: present only for editors (staff users and "
+                "holders of the change-mention permission)."
+            }
+        }
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not sees_internal_notes(self.context.get("request")):
+            for name in EDITOR_ONLY_FIELDS:
+                data.pop(name, None)
+        return data
 
 
 class AnnouncementVersionSerializer(serializers.ModelSerializer):

@@ -1,12 +1,15 @@
 """API endpoints of announcements, the mention review queue and the reconciliation report.
 
 Reading is open like the rest of the API. Deciding a mention (``POST /api/mentions/{id}/decide/``)
-needs a signed-in user with ``announcements.review_mention`` (the Editors group).
+needs a signed-in user with ``announcements.review_mention`` (the Editors group). Editors' notes on
+decisions are shown to editors only (``announcements.api.serializers.sees_internal_notes``): their answers
+bypass the response cache and are marked private, so no cache hands them to anyone else.
 """
 
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, status, viewsets
@@ -21,6 +24,7 @@ from announcements.api.serializers import (
     MentionDecisionSerializer,
     MentionSerializer,
     ReconciliationDesignationSerializer,
+    sees_internal_notes,
 )
 from announcements.filtersets import AnnouncementFilterSet, MentionFilterSet
 from announcements.models import Announcement, Mention
@@ -38,7 +42,23 @@ class CanReviewMentions(permissions.BasePermission):
         )
 
 
-class AnnouncementViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
+class EditorNotesMixin:
+    """Answers that hold editors' notes (an editor's request) are never cached, here or downstream."""
+
+    def _response_cache_key(self, request):
+        if sees_internal_notes(request):
+            return None
+        return super()._response_cache_key(request)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if sees_internal_notes(request):
+            patch_cache_control(response, private=True, no_cache=True)
+            patch_vary_headers(response, ("Cookie", "Authorization"))
+        return response
+
+
+class AnnouncementViewSet(EditorNotesMixin, CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     """OFAC Recent Actions notices, Treasury press releases and State statements, newest first.
 
     The detail adds the page's recorded versions and every party it names (its mentions).
@@ -60,8 +80,11 @@ class AnnouncementViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
         return queryset
 
 
-class MentionViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
+class MentionViewSet(EditorNotesMixin, CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     """Parties named by announcements. `?status=review` is the editors' review queue.
+
+    Public: each decision (`status`, the linked `designee`, `decided_at`). Editors only (staff users and
+    holders of the change-mention permission): the decision's `note`. Who decided is not shown.
 
     `POST /api/mentions/{id}/decide/` with `{"decision": "accept" | "create" | "reject", "designee": id,
     "note": "..."}` decides one (editors only): accept links it to the given designee or the best
@@ -115,7 +138,7 @@ SECTIONS = ("announced_not_listed", "announced_unmatched", "listed_not_announced
     ],
     responses={200: OpenApiTypes.OBJECT},
 )
-class ReconciliationView(generics.GenericAPIView):
+class ReconciliationView(EditorNotesMixin, generics.GenericAPIView):
     """What the announcements and the lists disagree on.
 
     * `announced_not_listed`: designations only announcements vouch for (no list import holds them);

@@ -22,6 +22,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import filters, generics, renderers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
@@ -35,6 +36,7 @@ from designations.api.serializers import (
     SourceDocumentSerializer,
     StatsRowSerializer,
 )
+from designations.feeds import html_summary
 from designations.filtersets import (
     CountryFilterSet,
     DesignationEventFilterSet,
@@ -44,7 +46,14 @@ from designations.filtersets import (
 )
 from designations.models import Country, Designation, DesignationEvent, Designee, SourceDocument
 from designations.stats import GROUPS, StatsError, designation_stats
-from tracker.api import StrictQueryParamsMixin
+from tracker.api import (
+    MAX_INTEGER,
+    StrictQueryParamsMixin,
+    _check_integer_range,
+    _filterset_parameter_names,
+    _integer_filter_names,
+    check_unknown_query_parameters,
+)
 from tracker.response_cache import CachedReadMixin
 
 # --------------------------------------------------------------------------------------------------
@@ -231,12 +240,16 @@ def parse_changed_since(value: str | None) -> datetime.datetime:
 
 
 def parse_after_id(value: str | None) -> int | None:
+    """The ``after_id`` cursor; ``ValidationError`` naming it when it is not an id a 64-bit column can hold."""
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ValidationError({"after_id": [f"Not an integer: {value!r}."]}) from None
+    if abs(number) > MAX_INTEGER:
+        raise ValidationError({"after_id": [f"Must be a number from {-MAX_INTEGER} to {MAX_INTEGER}."]})
+    return number
 
 
 def format_cursor_time(moment: datetime.datetime) -> str:
@@ -391,9 +404,25 @@ class ChangesView(CsvExportMixin, generics.ListAPIView):
         return filter_changed_since(super().filter_queryset(queryset), self.request.query_params)
 
 
+# What the Atom feed reads: the filters of /api/changes/ and its cursor, nothing else.
+FEED_PARAMETERS = frozenset({*_filterset_parameter_names(DesignationEventFilterSet), "changed_since", "after_id"})
+
+
+def check_feed_parameters(request) -> None:
+    """The API's own checks on a plain Django view: unknown parameters and ids beyond 64 bits are refused,
+    each a ``ValidationError`` naming the parameter (the filters and the cursor check the rest)."""
+    check_unknown_query_parameters(Request(request), set(FEED_PARAMETERS))
+    _check_integer_range(request.GET, _integer_filter_names(DesignationEventFilterSet))
+    parse_after_id(request.GET.get("after_id"))  # read only with changed_since, checked always
+
+
 class ChangesFeed(Feed):
     """The latest 100 changes as an Atom feed, with the filters of ``/api/changes/`` (``changed_since`` is
-    optional here)."""
+    optional here).
+
+    A bad parameter is a 400 in the API's shape (``{"program_id": ["..."]}``). Titles are plain text and
+    summaries escaped HTML, as in ``designations.feeds``.
+    """
 
     feed_type = Atom1Feed
     title = "Sanctions designation tracker: changes"
@@ -409,6 +438,7 @@ class ChangesFeed(Feed):
 
     def get_object(self, request, *args, **kwargs):
         """The latest events matching the request's filters (not yet run); ``ValidationError`` on a bad value."""
+        check_feed_parameters(request)
         filterset = DesignationEventFilterSet(request.GET, queryset=changes_queryset())
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
@@ -428,6 +458,10 @@ class ChangesFeed(Feed):
         return f"{item.get_kind_display()}: {designation.designee.name} [{designation.program.code}]"
 
     def item_description(self, item: DesignationEvent) -> str:
+        return html_summary(self.item_summary(item))
+
+    def item_summary(self, item: DesignationEvent) -> str:
+        """What changed, as plain text (field values as recorded, whatever they contain)."""
         parts = [f"{item.get_kind_display()} {item.occurred_on or ''}".strip()]
         if item.precision:
             parts.append(f"precision: {item.get_precision_display()}")

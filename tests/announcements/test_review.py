@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
+from rest_framework.test import APIClient
 
 from announcements.models import Mention
 from designations.models import Designation, DesignationEvent, Designee
@@ -87,6 +88,52 @@ def test_bad_decisions_are_400_with_the_field_named(api_client, queued):
     assert bad.status_code == 400 and "decision" in bad.json()
     missing = api_client.post(url, {"decision": "accept", "designee": 10**9}, format="json")
     assert missing.status_code == 400 and "designee" in missing.json()
+
+
+NOTE = "Not our KARAEU: the notice's annex gives another birth date (checked with the Minsk desk)."
+
+
+def _rejected_with_a_note(mention: Mention) -> None:
+    editor = APIClient()
+    editor.force_authenticate(_user("editor", "Editors"))
+    response = editor.post(f"/api/mentions/{mention.pk}/decide/", {"decision": "reject", "note": NOTE}, format="json")
+    assert response.status_code == 200, response.content
+
+
+def test_a_decision_is_public_but_its_note_is_for_editors_only(queued):
+    _rejected_with_a_note(queued)
+    url = f"/api/mentions/{queued.pk}/"
+    readers = {"anonymous": None, "signed-in user": User.objects.create_user("reader", password="pw")}
+    readers |= {"viewer (staff)": _user("viewer", "Viewers"), "editor": _user("editor2", "Editors")}
+
+    seen = {}
+    for label, user in readers.items():
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        seen[label] = client.get(url).json()
+
+    public = seen["anonymous"]
+    assert public["status"] == "rejected" and public["decided_at"] and public["designee"] is None
+    assert "note" not in public and "decided_by" not in public
+    assert "note" not in seen["signed-in user"]
+    assert seen["viewer (staff)"]["note"] == seen["editor"]["note"] == NOTE
+    announcement = APIClient().get(public["announcement"]).json()
+    assert [mention for mention in announcement["mentions"] if "note" in mention] == []
+
+
+def test_an_editors_answer_is_never_served_to_anyone_else_from_a_cache(queued, settings):
+    settings.API_RESPONSE_CACHE_SECONDS = 300
+    _rejected_with_a_note(queued)
+    editor = APIClient()
+    editor.force_authenticate(_user("editor2", "Editors"))
+
+    for url in (f"/api/mentions/{queued.pk}/", "/api/mentions/?status=rejected"):
+        mine = editor.get(url)
+        theirs = APIClient().get(url)
+
+        assert NOTE in mine.content.decode() and "private" in mine["Cache-Control"]
+        assert theirs.status_code == 200 and NOTE not in theirs.content.decode()
 
 
 def test_reconciliation_counts_and_sections(api_client, listed, tmp_path):

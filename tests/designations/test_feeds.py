@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from html.parser import HTMLParser
 from xml.etree import ElementTree
 
 import pytest
@@ -101,3 +102,36 @@ def test_feed_queries_are_pinned(client, django_assert_num_queries, world):
         response = client.get("/countries/CN/feed/")
 
     assert len(entries(response)) == 50
+
+
+class _HtmlText(HTMLParser):
+    """What a feed reader shows of an HTML summary: its elements and its text."""
+
+    def __init__(self, fragment: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[str] = []
+        self.text = ""
+        self.feed(fragment)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append(tag)
+
+    def handle_data(self, data):
+        self.text += data
+
+
+def test_entry_text_reaches_a_reader_exactly_as_written(client, world):
+    # Markup and entity-like text, as a source or an editor may write them: escaped once for each layer
+    # (HTML, then XML), so a reader unescaping both gets the name back, neither more nor less.
+    name = "CHEN & SONS <b>&lt;LTD&gt;</b>"
+    Designee.objects.filter(pk=world["chen"].pk).update(name=name)
+
+    response = client.get(reverse("designations:country_feed", kwargs={"code": "CN"}))
+
+    entry = ElementTree.fromstring(response.content).find(f"{ATOM}entry")
+    summary = entry.find(f"{ATOM}summary")
+    shown = _HtmlText(summary.text)
+    assert entry.findtext(f"{ATOM}title") == f"Listed: {name} (GLOMAG)"
+    assert (summary.get("type"), shown.elements) == ("html", [])
+    assert shown.text == f"{name} (individual) listed under GLOMAG on 31 Jul 2020."

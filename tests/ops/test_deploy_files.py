@@ -172,6 +172,40 @@ def test_web_runs_gunicorn_with_workers_from_the_environment_and_a_health_check(
     assert "/healthz" in " ".join(web["healthcheck"]["test"])
 
 
+def _gunicorn_option(command: str, option: str) -> str:
+    """The value given to ``option`` in a gunicorn command line."""
+    words = command.replace("\\\n", " ").split()
+    assert option in words, f"{option} missing from: {command}"
+    return words[words.index(option) + 1].strip("\"'")
+
+
+def test_gunicorn_has_a_control_socket_of_its_own_per_instance(compose):
+    from gunicorn.config import KNOWN_SETTINGS
+
+    # The option's real name in the pinned gunicorn (its default path is shared by every gunicorn of a user).
+    option = next(setting for setting in KNOWN_SETTINGS if setting.name == "control_socket")
+    assert "--control-socket" in option.cli
+    web = compose["services"]["web"]
+    command = web["command"] if isinstance(web["command"], str) else " ".join(web["command"])
+
+    path = _gunicorn_option(command, "--control-socket")
+
+    assert path.startswith("/") and path != option.default
+    assert "$${HOSTNAME}" in path  # the container's own name: one socket per web container
+    mounted = [volume.split(":")[1] for volume in web.get("volumes", [])]
+    assert not any(path.startswith(mount.rstrip("/") + "/") for mount in mounted)  # not on a shared volume
+
+
+def test_the_systemd_unit_gives_gunicorn_its_own_control_socket():
+    unit = (ROOT / "docs" / "deploy.md").read_text().split("# /etc/systemd/system/tracker-web.service")[1]
+    unit = unit.split("```")[0]
+
+    path = _gunicorn_option(unit, "--control-socket")
+
+    assert "RuntimeDirectory=tracker-web" in unit
+    assert path == "/run/tracker-web/gunicorn.ctl"
+
+
 def test_services_share_one_definition_and_the_env_file(compose):
     for name in ("migrate", "web", "worker", "beat"):
         service = compose["services"][name]

@@ -6,9 +6,11 @@ The settings are read once per process, so each configuration is loaded in a chi
 from __future__ import annotations
 
 import pytest
-from django.test import Client
+from django.core.checks import Error
+from django.test import Client, override_settings
 
 from tests.security._subprocess import PRODUCTION_ENV, environment, manage, read_settings, strong_secret_key
+from tracker.checks import check_shared_cache
 
 SECURITY_SETTINGS = [
     "DEBUG",
@@ -27,11 +29,16 @@ SECURITY_SETTINGS = [
     "CSRF_TRUSTED_ORIGINS",
     "SECURE_CSP",
     "SECURE_CSP_REPORT_ONLY",
+    "SESSION_COOKIE_AGE",
+    "SESSION_EXPIRE_AT_BROWSER_CLOSE",
 ]
+# A production environment has a cache every web process shares (the check does not connect to it).
+SHARED_CACHE = {"REDIS_CACHE_URL": "redis://127.0.0.1:6379/1"}
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 def production(**overrides: str) -> dict[str, str]:
-    return environment(**{**PRODUCTION_ENV, "DJANGO_SECRET_KEY": strong_secret_key(), **overrides})
+    return environment(**{**PRODUCTION_ENV, **SHARED_CACHE, "DJANGO_SECRET_KEY": strong_secret_key(), **overrides})
 
 
 def test_check_deploy_reports_nothing_with_the_production_environment():
@@ -40,6 +47,46 @@ def test_check_deploy_reports_nothing_with_the_production_environment():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
     assert "WARNING" not in result.stderr
+
+
+def test_check_deploy_fails_without_a_shared_cache():
+    env = production()
+    del env["REDIS_CACHE_URL"]
+
+    result = manage("check", "--deploy", env=env)
+
+    assert result.returncode == 1
+    assert "tracker.E001" in result.stderr
+    assert "REDIS_CACHE_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "backend, debug, failing",
+    [
+        ("django.core.cache.backends.locmem.LocMemCache", False, True),
+        ("django.core.cache.backends.dummy.DummyCache", False, True),
+        ("django.core.cache.backends.filebased.FileBasedCache", False, True),
+        ("django.core.cache.backends.redis.RedisCache", False, False),
+        ("django.core.cache.backends.db.DatabaseCache", False, False),
+        ("django.core.cache.backends.locmem.LocMemCache", True, False),
+    ],
+)
+def test_the_shared_cache_check_refuses_per_process_caches_in_production(backend, debug, failing):
+    with override_settings(DEBUG=debug, CACHES={"default": {"BACKEND": backend, "LOCATION": "tracker-check"}}):
+        messages = check_shared_cache()
+
+    assert [(type(message), message.id) for message in messages] == ([(Error, "tracker.E001")] if failing else [])
+
+
+def test_the_shared_cache_check_runs_only_with_deploy():
+    from django.core import checks
+
+    with override_settings(DEBUG=False, CACHES=LOCMEM):
+        ordinary = checks.run_checks(tags=[checks.Tags.caches])
+        deploy = checks.run_checks(tags=[checks.Tags.caches], include_deployment_checks=True)
+
+    assert "tracker.E001" not in [message.id for message in ordinary]
+    assert "tracker.E001" in [message.id for message in deploy]
 
 
 @pytest.mark.parametrize(
@@ -85,6 +132,19 @@ def test_production_defaults_are_https_only_with_strict_headers():
     assert values["SECURE_CSP"]["script-src"] == ["'self'"]
     assert values["SECURE_CSP"]["frame-ancestors"] == ["'none'"]
     assert values["SECURE_CSP_REPORT_ONLY"] == {}
+
+
+def test_a_sign_in_lasts_eight_hours_and_ends_with_the_browser():
+    default = read_settings(SECURITY_SETTINGS, production())
+    configured = read_settings(
+        SECURITY_SETTINGS,
+        production(DJANGO_SESSION_COOKIE_AGE="3600", DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE="false"),
+    )
+
+    assert (default["SESSION_COOKIE_AGE"], default["SESSION_EXPIRE_AT_BROWSER_CLOSE"]) == (8 * 60 * 60, True)
+    assert (configured["SESSION_COOKIE_AGE"], configured["SESSION_EXPIRE_AT_BROWSER_CLOSE"]) == (3600, False)
+    with pytest.raises(RuntimeError, match="DJANGO_SESSION_COOKIE_AGE must be at least 60 seconds"):
+        read_settings(SECURITY_SETTINGS, production(DJANGO_SESSION_COOKIE_AGE="0"))
 
 
 def test_https_settings_follow_the_environment():
@@ -203,3 +263,14 @@ def test_session_and_csrf_cookies_are_secure_and_the_session_cookie_is_http_only
     assert form.cookies["csrftoken"]["secure"] is True
     assert signed_in.cookies["sessionid"]["secure"] is True
     assert signed_in.cookies["sessionid"]["httponly"] is True
+
+
+@pytest.mark.django_db
+def test_an_admin_session_expires_after_eight_hours_not_two_weeks(client, django_user_model):
+    django_user_model.objects.create_user("ada", password="a long passphrase", is_staff=True)
+
+    signed_in = client.post("/admin/login/", {"username": "ada", "password": "a long passphrase"})
+
+    assert signed_in.status_code == 302
+    assert client.session.get_expiry_age() == 8 * 60 * 60
+    assert signed_in.cookies["sessionid"]["max-age"] == ""  # a browser-session cookie: gone when it closes

@@ -96,3 +96,60 @@ def test_database_url_and_broker_switch_to_postgresql_and_a_real_queue():
         )
     )
     assert result.stdout.split() == ["False", "django.db.backends.postgresql", "False"]
+
+
+# --- the local environment file (.env.local, written by `make run`) ---------------------------------------
+def _settings_in_child(tmp_path, env_file_text: str | None, **env: str) -> dict:
+    """``DEBUG`` and the data directory as a new process reads them, with ``TRACKER_ENV_FILE`` at a file."""
+    from tests.security._subprocess import environment, read_settings
+
+    values = dict(env)
+    if env_file_text is not None:
+        path = tmp_path / "local.env"
+        path.write_text(env_file_text)
+        values["TRACKER_ENV_FILE"] = str(path)
+    return read_settings(["DEBUG", "SECRET_KEY"], environment(**values))
+
+
+def test_a_new_shell_after_make_run_gets_debug_from_the_local_file(tmp_path):
+    """Without it, `manage.py createsuperuser` in a new shell fails: DJANGO_SECRET_KEY is not set."""
+    assert _settings_in_child(tmp_path, "# written by make run\nDJANGO_DEBUG=true\n")["DEBUG"] is True
+    with pytest.raises(RuntimeError, match="DJANGO_SECRET_KEY is not set"):
+        _settings_in_child(tmp_path, None, TRACKER_ENV_FILE="")
+
+
+def test_the_environment_wins_over_the_local_file(tmp_path):
+    values = _settings_in_child(
+        tmp_path,
+        "DJANGO_DEBUG=true\nDJANGO_SECRET_KEY='from-the-file'\n",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="x" * 60,
+    )
+    assert values == {"DEBUG": False, "SECRET_KEY": "x" * 60}
+
+
+def test_a_line_that_is_not_name_equals_value_is_an_error_naming_the_line(tmp_path):
+    from tracker.env import read_env_file
+
+    path = tmp_path / "local.env"
+    path.write_text('A=1\n\n# fine\nexport B="two words"\nnot a setting\n')
+    with pytest.raises(ImproperlyConfigured, match=r"local.env line 5: expected NAME=value"):
+        read_env_file(path)
+    path.write_text("A=1\nexport B=\"two words\"\nC='3'\n")
+    assert read_env_file(path) == {"A": "1", "B": "two words", "C": "3"}
+
+
+def test_check_deploy_warns_when_the_local_file_was_read(tmp_path):
+    from tests.security._subprocess import PRODUCTION_ENV, environment, manage, strong_secret_key
+
+    path = tmp_path / "local.env"
+    path.write_text("DJANGO_SECURE_HSTS_SECONDS=31536000\n")
+    env = environment(
+        **PRODUCTION_ENV,
+        REDIS_CACHE_URL="redis://127.0.0.1:6379/1",
+        DJANGO_SECRET_KEY=strong_secret_key(),
+        TRACKER_ENV_FILE=str(path),
+    )
+    result = manage("check", "--deploy", env=env)
+    assert "tracker.W002" in result.stderr + result.stdout
+    assert str(path) in result.stderr + result.stdout
