@@ -72,7 +72,7 @@ def main() -> int:
     index = matching.get_index()
     print(
         f"index build (first call, including the version query): {time.perf_counter() - started:.2f} s wall, "
-        f"{time.process_time() - cpu:.2f} s CPU; {len(index.names):,} names, {len(index.postings):,} keys; "
+        f"{time.process_time() - cpu:.2f} s CPU; {len(index.names):,} names, {len(index.key_words):,} keys; "
         f"peak RSS +{(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024:.0f} MB"
     )
 

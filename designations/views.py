@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
@@ -742,9 +743,14 @@ class SearchView(TemplateView):
         return context
 
     def name_matches(self, query: str) -> list:
-        from designations.matching import match_names
+        """Names resembling the query, with the screening API's caps: too many words, or past the cost or time
+        budget, gives no name matches (the page still shows identifier, country and program matches)."""
+        from designations import matching
 
+        if matching.token_count(query) > settings.MATCH_MAX_TOKENS_PER_NAME:
+            return []
+        budget = matching.ScreeningBudget(units=settings.MATCH_COST_BUDGET, seconds=settings.MATCH_TIME_BUDGET_SECONDS)
         try:
-            return match_names(query, limit=self.limit)
-        except ValueError:  # nothing to screen in the query (punctuation or control characters only)
+            return matching.match_names(query, limit=self.limit, budget=budget)
+        except (ValueError, matching.ScreeningBudgetExceeded):  # nothing to screen, or too dear to screen
             return []

@@ -260,6 +260,21 @@ def _throttle_rate(name: str, default: str) -> str | None:
 # Counts live in the default cache, which is Redis in production, so every web worker shares them.
 API_ANON_RATE = _throttle_rate("API_ANON_RATE", "120/min")
 API_USER_RATE = _throttle_rate("API_USER_RATE", "1200/min")
+# Name screening (/api/match/) is also throttled by size: each name screened counts one, so a batch of 100
+# counts 100 (designations.api.match.ScreeningRateThrottle), per client address or per user.
+API_MATCH_ANON_RATE = _throttle_rate("API_MATCH_ANON_RATE", "600/min")
+API_MATCH_USER_RATE = _throttle_rate("API_MATCH_USER_RATE", "6000/min")
+# What one screening request may ask for: no threshold below MATCH_MIN_THRESHOLD (under it nearly every list name
+# sharing a common word with the query matches), at most MATCH_MAX_TOKENS_PER_NAME words in a name (the longest
+# list name has 26) and MATCH_MAX_TOKENS_PER_BATCH in a batch (100 names of 10 words, the list's 99th percentile;
+# its names average 3.4). A request that goes past MATCH_COST_BUDGET cost units (designations.matching.ScreeningCost,
+# about a microsecond of matching each: an ordinary batch of 100 names costs about 130,000) or
+# MATCH_TIME_BUDGET_SECONDS stops there and is answered 413, well before a web worker's timeout (gunicorn's is 30 s).
+MATCH_MIN_THRESHOLD = env_float("MATCH_MIN_THRESHOLD", 0.5)
+MATCH_MAX_TOKENS_PER_NAME = env_int("MATCH_MAX_TOKENS_PER_NAME", 30)
+MATCH_MAX_TOKENS_PER_BATCH = env_int("MATCH_MAX_TOKENS_PER_BATCH", 1000)
+MATCH_COST_BUDGET = env_int("MATCH_COST_BUDGET", 2_000_000)
+MATCH_TIME_BUDGET_SECONDS = env_float("MATCH_TIME_BUDGET_SECONDS", 5.0)
 # Proxies in front of the tracker that append to X-Forwarded-For: 0 trusts only the socket's address.
 API_NUM_PROXIES = env_int("API_NUM_PROXIES", 1 if env_bool("DJANGO_BEHIND_PROXY", default=False) else 0)
 # Whose newest updated_at is the API's Last-Modified (tracker.api.ConditionalGetMiddleware).
@@ -299,7 +314,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["tracker.api.ReadOnlyOrModelPermissions"],
     "DEFAULT_THROTTLE_CLASSES": ["tracker.api.AnonRateThrottle", "tracker.api.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE, "user": API_USER_RATE},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": API_ANON_RATE,
+        "user": API_USER_RATE,
+        "match_anon": API_MATCH_ANON_RATE,
+        "match_user": API_MATCH_USER_RATE,
+    },
     "NUM_PROXIES": API_NUM_PROXIES,
     "DEFAULT_FILTER_BACKENDS": [
         # First: an unknown parameter is refused before any filter runs.

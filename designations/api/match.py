@@ -3,18 +3,29 @@
 Both are reads: anyone may call them, the POST included (it changes nothing, and takes a JSON body
 only because a batch does not fit a query string). DRF's session authentication checks CSRF only for
 a signed-in session; an anonymous or token client posts without a CSRF token.
+
+What a request may cost is bounded before and while it runs (``tracker/settings.py`` has the limits):
+
+1. Before: ``threshold`` no lower than ``MATCH_MIN_THRESHOLD``, at most ``MATCH_MAX_TOKENS_PER_NAME``
+   words in a name and ``MATCH_MAX_TOKENS_PER_BATCH`` in a batch (a 400 naming the field).
+2. While: the matcher counts what it does (``matching.ScreeningCost``) against ``MATCH_COST_BUDGET``
+   cost units and ``MATCH_TIME_BUDGET_SECONDS``, as it goes; a request that goes past either stops and
+   is answered 413 (``screening_budget_exceeded``).
+3. Over time: ``ScreeningRateThrottle`` counts names, not requests (a 429).
 """
 
 from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.utils.http import http_date
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
-from rest_framework import serializers
+from rest_framework import exceptions, serializers, status, throttling
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from designations import matching
@@ -22,6 +33,8 @@ from designations.models import Designee
 from tracker.api import StrictQueryParametersFilter
 
 MAX_QUERIES = 100
+RESULT_UNITS = 20  # cost units of one result answered (its explanation, its URL, its JSON)
+_ID_MARK = 918273645546372819  # an id no designee has, to reverse a designee's URL once per request
 
 
 class MatchQuerySerializer(serializers.Serializer):
@@ -48,6 +61,12 @@ class MatchQuerySerializer(serializers.Serializer):
     def validate_name(self, value: str) -> str:
         if not matching.searchable(value):
             raise serializers.ValidationError("The name has no letters or digits to match on.")
+        words, most = matching.token_count(value), settings.MATCH_MAX_TOKENS_PER_NAME
+        if words > most:
+            raise serializers.ValidationError(
+                f"The name has {words} words to compare; a name may have at most {most} "
+                "(particles such as al-, bin or van not counted)."
+            )
         return value
 
     def validate_birth_date(self, value: str) -> str:
@@ -64,19 +83,39 @@ class MatchQuerySerializer(serializers.Serializer):
         return value.upper()
 
 
-class MatchOptionsSerializer(serializers.Serializer):
-    threshold = serializers.FloatField(
-        min_value=0.0,
+def _threshold_field() -> serializers.FloatField:
+    """``threshold``, from ``MATCH_MIN_THRESHOLD`` as configured now (the schema shows the same floor)."""
+    floor = settings.MATCH_MIN_THRESHOLD
+    return serializers.FloatField(
+        min_value=floor,
         max_value=1.0,
         default=matching.DEFAULT_THRESHOLD,
-        help_text="Lowest score returned, 0 to 1.",
+        help_text=(
+            f"Lowest score returned, {floor:g} to 1. Lower thresholds are refused: below {floor:g} nearly every "
+            "list name sharing a common word with the query would match."
+        ),
+        error_messages={
+            "min_value": (
+                "Ensure this value is greater than or equal to {min_value}: below it nearly every list name "
+                "sharing a common word with the query matches."
+            )
+        },
     )
+
+
+class MatchOptionsSerializer(serializers.Serializer):
+    threshold = _threshold_field()
     limit = serializers.IntegerField(
         min_value=1,
         max_value=matching.MAX_LIMIT,
         default=matching.DEFAULT_LIMIT,
         help_text="Most designees returned per name, 1 to 100.",
     )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["threshold"] = _threshold_field()
+        return fields
 
 
 class MatchParametersSerializer(MatchQuerySerializer, MatchOptionsSerializer):
@@ -87,8 +126,23 @@ class MatchBatchSerializer(MatchOptionsSerializer):
     """The body of ``POST /api/match/``: up to 100 names, screened with one threshold and limit."""
 
     queries = serializers.ListField(
-        child=MatchQuerySerializer(), min_length=1, max_length=MAX_QUERIES, help_text="Up to 100 names to screen."
+        child=MatchQuerySerializer(),
+        min_length=1,
+        max_length=MAX_QUERIES,
+        help_text=(
+            f"Up to {MAX_QUERIES} names to screen, with at most {settings.MATCH_MAX_TOKENS_PER_BATCH} words in all."
+        ),
     )
+
+    def validate_queries(self, value: list[dict]) -> list[dict]:
+        words = sum(matching.token_count(query["name"]) for query in value)
+        most = settings.MATCH_MAX_TOKENS_PER_BATCH
+        if words > most:
+            raise serializers.ValidationError(
+                f"The batch has {words} words to compare in all; a batch may have at most {most}. "
+                "Send it in smaller batches."
+            )
+        return value
 
 
 class MatchExplanationSerializer(serializers.Serializer):
@@ -184,15 +238,126 @@ _BATCH_ERRORS = {
 }
 
 
+_BUDGET_EXCEEDED = {
+    "type": "object",
+    "description": "The request would cost more than one request may; nothing was answered.",
+    "properties": {
+        "detail": {"type": "string"},
+        "code": {"type": "string", "enum": ["screening_budget_exceeded"]},
+        "limit": {
+            "type": "string",
+            "enum": ["cost", "time"],
+            "description": "`cost`: MATCH_COST_BUDGET cost units; `time`: MATCH_TIME_BUDGET_SECONDS.",
+        },
+        "names_screened": {"type": "integer", "description": "Names begun when the budget ran out."},
+        "cost_units": {"type": "integer", "description": "Cost units counted by then."},
+    },
+    "required": ["detail", "code", "limit"],
+}
+_BUDGET_RESPONSE = OpenApiResponse(
+    response=_BUDGET_EXCEEDED,
+    description=(
+        "The screening went past the cost units (`MATCH_COST_BUDGET`) or seconds (`MATCH_TIME_BUDGET_SECONDS`) "
+        "one request may use, and stopped: send fewer or shorter names, a higher `threshold` or a lower `limit`."
+    ),
+    examples=[
+        OpenApiExample(
+            "Over budget",
+            value={
+                "detail": (
+                    "Screening stopped at name 37 of 100: the request went past the 2000000 cost units one "
+                    "request may use. Send fewer or shorter names, a higher threshold or a lower limit."
+                ),
+                "code": "screening_budget_exceeded",
+                "limit": "cost",
+                "names_screened": 37,
+                "cost_units": 2000012,
+            },
+        )
+    ],
+)
+_COSTS = (
+    " A name may have at most `MATCH_MAX_TOKENS_PER_NAME` words to compare and `threshold` may not go below "
+    "`MATCH_MIN_THRESHOLD` (a 400 naming the field). Screening that goes past the cost or time one request may "
+    "use stops and is answered 413. Each name screened counts one against `API_MATCH_ANON_RATE` (per client "
+    "address) or `API_MATCH_USER_RATE` (per user) names a minute, on top of the request rates (a 429)."
+)
+
+
 def _query_fields(data: dict) -> dict[str, str]:
     return {key: data.get(key) or "" for key in ("name", "birth_date", "country", "kind")}
+
+
+class ScreeningRateThrottle(throttling.BaseThrottle):
+    """Names screened per minute (or per the rate's period), per user or per client address.
+
+    Screening costs by the name, so a batch of N names counts N and a ``GET`` counts one. The rates are
+    ``DEFAULT_THROTTLE_RATES["match_user"]`` and ``["match_anon"]`` (``API_MATCH_USER_RATE``,
+    ``API_MATCH_ANON_RATE``), read at each request; ``None`` turns the throttle off. A request this throttle
+    refuses counts nothing: a smaller batch, or a single name, still passes while the rate allows it. A batch
+    counts at most ``MAX_QUERIES`` (more is refused anyway). The history is kept in the default cache as
+    ``(time, names)`` pairs, newest first, like DRF's own throttles.
+    """
+
+    scope = "match"
+    cache = throttling.SimpleRateThrottle.cache
+    timer = throttling.SimpleRateThrottle.timer
+    parse_rate = throttling.SimpleRateThrottle.parse_rate
+
+    def allow_request(self, request, view) -> bool:
+        signed_in = bool(request.user and request.user.is_authenticated)
+        scope = "match_user" if signed_in else "match_anon"
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope)
+        if rate is None:
+            return True
+        allowed, period = self.parse_rate(rate)
+        names = view.screening_weight(request)
+        key = f"throttle_{scope}_{request.user.pk if signed_in else self.get_ident(request)}"
+        now = self.timer()
+        history = [(at, count) for at, count in self.cache.get(key, []) if at > now - period]
+        used = sum(count for _, count in history)
+        if used + names > allowed:
+            raise exceptions.Throttled(
+                wait=self._wait(history, used + names - allowed, now, period),
+                detail=(
+                    f"This request screens {names} name{'s' if names != 1 else ''}; "
+                    f"{max(0, allowed - used)} of the {allowed} names allowed per {rate.split('/')[1]} remain."
+                    + (" Send smaller batches." if names > allowed else "")
+                ),
+            )
+        history.insert(0, (now, names))
+        self.cache.set(key, history, period)
+        return True
+
+    @staticmethod
+    def _wait(history: list[tuple[float, int]], excess: int, now: float, period: int) -> float:
+        """Seconds until enough of the oldest names have left the window (the whole period when never)."""
+        for at, count in reversed(history):
+            excess -= count
+            if excess <= 0:
+                return max(1.0, at + period - now)
+        return float(period)
 
 
 class MatchView(APIView):
     """Screen names against every designee's name and aliases (strong and weak)."""
 
     permission_classes = (AllowAny,)
+    throttle_classes = (*api_settings.DEFAULT_THROTTLE_CLASSES, ScreeningRateThrottle)
     extra_query_params = ("name", "birth_date", "country", "kind", "threshold", "limit")
+
+    def check_throttles(self, request):
+        """The first throttle to refuse answers (so the names of a request refused anyway are not counted)."""
+        for throttle in self.get_throttles():
+            if not throttle.allow_request(request, self):
+                self.throttled(request, throttle.wait())
+
+    def screening_weight(self, request) -> int:
+        """The names a request asks to screen, for ``ScreeningRateThrottle``: one for a ``GET``."""
+        if request.method != "POST":
+            return 1
+        queries = request.data.get("queries") if isinstance(request.data, dict) else None
+        return min(len(queries), MAX_QUERIES) if isinstance(queries, list) and queries else 1
 
     @extend_schema(
         operation_id="match_retrieve",
@@ -201,10 +366,10 @@ class MatchView(APIView):
             "Ranks designees whose primary name or alias resembles `name`, regardless of word order, "
             "transliteration (Cyrillic, Arabic, Chinese), diacritics, particles (al-, bin, van...) and "
             "spelling variants. Weak aliases score lower. `birth_date`, `country` and `kind` raise the "
-            "score when they agree and lower it when they disagree. Each result explains its score."
+            "score when they agree and lower it when they disagree. Each result explains its score." + _COSTS
         ),
         parameters=[MatchParametersSerializer],
-        responses={200: MatchResponseSerializer},
+        responses={200: MatchResponseSerializer, 413: _BUDGET_RESPONSE},
         examples=[
             OpenApiExample(
                 "A name from a press release",
@@ -220,7 +385,11 @@ class MatchView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         index = matching.get_index()
-        response = Response(self._answer(request, index, [_query_fields(data)], data["threshold"], data["limit"])[0])
+        try:
+            answers = self._answer(request, index, [_query_fields(data)], data["threshold"], data["limit"])
+        except matching.ScreeningBudgetExceeded as exc:
+            return _over_budget(exc, 1)
+        response = Response(answers[0])
         # The answer is as new as the index it came from (rebuilt whenever the data changes). Saying so
         # spares the conditional-GET middleware its own, costlier, look-up over the tables.
         response.headers["Last-Modified"] = http_date(index.built_at)
@@ -231,12 +400,21 @@ class MatchView(APIView):
         summary="Screen up to 100 names",
         description=(
             "The same screening as `GET /api/match/` for a batch of names, with one `threshold` and "
-            "`limit`. A read: no authentication or CSRF token needed."
+            "`limit`. A read: no authentication or CSRF token needed. A batch may have at most "
+            "`MATCH_MAX_TOKENS_PER_BATCH` words to compare in all, and counts one per name against the "
+            "names-per-minute rate." + _COSTS
         ),
         request=MatchBatchSerializer,
         responses={
             200: MatchBatchResponseSerializer,
-            400: OpenApiResponse(response=_BATCH_ERRORS, description="A parameter or a query of the batch is invalid."),
+            400: OpenApiResponse(
+                response=_BATCH_ERRORS,
+                description=(
+                    "A parameter or a query of the batch is invalid: among others a `threshold` below the floor, "
+                    "a name with too many words (under `queries`, by position) or a batch with too many words."
+                ),
+            ),
+            413: _BUDGET_RESPONSE,
         },
         examples=[
             OpenApiExample(
@@ -265,14 +443,31 @@ class MatchView(APIView):
         data = serializer.validated_data
         queries = [_query_fields(query) for query in data["queries"]]
         index = matching.get_index()
-        return Response({"responses": self._answer(request, index, queries, data["threshold"], data["limit"])})
+        try:
+            answers = self._answer(request, index, queries, data["threshold"], data["limit"])
+        except matching.ScreeningBudgetExceeded as exc:
+            return _over_budget(exc, len(queries))
+        return Response({"responses": answers})
 
     def _answer(
         self, request, index: matching.NameIndex, queries: list[dict[str, str]], threshold: float, limit: int
     ) -> list[dict]:
         """Each query with its ranked designees. The designees' kind, entry number and programs come from
         the index, so a request costs one database query (``get_index`` checking the data version).
+
+        The whole request shares one budget (``MATCH_COST_BUDGET``, ``MATCH_TIME_BUDGET_SECONDS``): the
+        matcher charges it as it works, and the results answered count too. Raises
+        ``matching.ScreeningBudgetExceeded`` once it is spent.
         """
+        budget = matching.ScreeningBudget(units=settings.MATCH_COST_BUDGET, seconds=settings.MATCH_TIME_BUDGET_SECONDS)
+        # A designee's URL: reversed once, its id put in place for each result.
+        head, tail = reverse("designations-api:designee-detail", kwargs={"pk": _ID_MARK}, request=request).split(
+            str(_ID_MARK)
+        )
+
+        def url_of(designee_id: int) -> str:
+            return f"{head}{designee_id}{tail}"
+
         answers = []
         for query in queries:
             results = index.search(
@@ -282,15 +477,17 @@ class MatchView(APIView):
                 kind=query["kind"] or None,
                 threshold=threshold,
                 limit=limit,
+                budget=budget,
             )
-            answers.append({"query": query, "results": [self._result(request, index, r) for r in results]})
+            budget.charge(RESULT_UNITS * len(results))
+            answers.append({"query": query, "results": [self._result(index, r, url_of) for r in results]})
         return answers
 
-    def _result(self, request, index: matching.NameIndex, result: matching.MatchResult) -> dict:
+    def _result(self, index: matching.NameIndex, result: matching.MatchResult, url_of) -> dict:
         facts = index.designees[result.designee_id]
         return {
             "id": result.designee_id,
-            "url": reverse("designations-api:designee-detail", kwargs={"pk": result.designee_id}, request=request),
+            "url": url_of(result.designee_id),
             "name": result.name,
             "kind": facts.kind,
             "entry_number": facts.entry_number,
@@ -300,3 +497,24 @@ class MatchView(APIView):
             "matched_field": result.matched_field,
             "explanation": result.explanation,
         }
+
+
+def _over_budget(exc: matching.ScreeningBudgetExceeded, names: int) -> Response:
+    """413, saying which budget ran out and how far the screening got."""
+    if exc.limit == "time":
+        spent = f"the {settings.MATCH_TIME_BUDGET_SECONDS:g} seconds one request may take"
+    else:
+        spent = f"the {settings.MATCH_COST_BUDGET} cost units one request may use"
+    return Response(
+        {
+            "detail": (
+                f"Screening stopped at name {exc.cost.names} of {names}: the request went past {spent}. "
+                "Send fewer or shorter names, a higher threshold or a lower limit."
+            ),
+            "code": "screening_budget_exceeded",
+            "limit": exc.limit,
+            "names_screened": exc.cost.names,
+            "cost_units": exc.cost.units,
+        },
+        status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    )

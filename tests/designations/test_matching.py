@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import random
 from pathlib import Path
 
 import pytest
@@ -312,3 +313,111 @@ def test_every_labelled_entry_number_is_on_the_2024_list():
     expected = {row["expected_entry_number"] for row in rows if row["expected_entry_number"]}
     assert len(rows) >= 50 and len(expected) >= 40
     assert expected <= on_list
+
+
+# --- What screening costs -------------------------------------------------------------------------
+# Asserted in the matcher's own cost units (``matching.ScreeningCost``), never in seconds.
+
+COMMON_WORDS = "co ltd llc company trading limited corporation inc group international holding".split()
+ORDINARY_NAMES = [
+    "Saud al-Qahtani",
+    "Carrie Lam",
+    "Kadyrov Ramzan",
+    "Bashar Assad",
+    "Aliaksandr Lukashenka",
+    "Yevgeny Prigozhin",
+    "SONGWON SHIPPING AND MANAGEMENT",
+    "DPRK NAMGANG TRADING COMPANY",
+    "OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU TEKHNOLOGIYA",
+    "JOINT STOCK COMPANY BYSTROBANK",
+    "Muhammad Ali",
+    "Jean Dupont",
+    "Maria Garcia",
+    "Acme Widgets Limited",
+    "سعود القحطاني",
+    "Кадыров Рамзан",
+    "陈全国",
+]
+
+
+def hostile_names(count: int, words: int) -> list[str]:
+    rng = random.Random(words)
+    return [" ".join([*(rng.choice(COMMON_WORDS) for _ in range(words - 1)), str(n)]) for n in range(count)]
+
+
+@pytest.mark.parametrize(("threshold", "limit"), [(0.5, 100), (0.7, 100), (0.5, 3), (0.7, 3)])
+def test_the_bound_never_leaves_out_a_name_that_would_be_answered(monkeypatch, threshold, limit):
+    queries = [{"name": name} for name in [*ORDINARY_NAMES, "Muhamad Ali Hasan", "Abdulaziz Alhawsawi"]]
+    queries += [{"name": name, "country": "RU", "kind": "entity"} for name in hostile_names(3, 10)]
+    queries += [{"name": "Ali Hassan", "birth_date": "1970", "country": "LB"}]
+    bounded = matching.match_many(queries, threshold=threshold, limit=limit)
+
+    monkeypatch.setattr(matching._Bounds, "reaches", lambda self, candidate, cutoff: True)  # score them all
+    everything = matching.match_many(queries, threshold=threshold, limit=limit)
+
+    assert bounded == everything
+    assert sum(map(len, everything)) > len(queries)  # enough answers for the comparison to mean something
+
+
+def test_the_bound_spares_scoring_most_candidates():
+    budget = matching.ScreeningBudget()
+
+    matching.match_many([{"name": name} for name in ORDINARY_NAMES], budget=budget)
+
+    assert budget.cost.names == len(ORDINARY_NAMES)
+    assert budget.cost.examined > 500
+    # Most scored are near the threshold anyway ("Muhammad Ali", a Russian company's legal form).
+    assert budget.cost.scored < budget.cost.examined / 4
+
+
+def test_an_ordinary_batch_costs_a_small_share_of_the_default_budget(settings):
+    budget = matching.ScreeningBudget(units=settings.MATCH_COST_BUDGET)
+
+    results = matching.match_many([{"name": name} for name in ORDINARY_NAMES * 6], budget=budget)
+
+    assert budget.cost.names == 6 * len(ORDINARY_NAMES) == len(results)
+    assert budget.cost.units < settings.MATCH_COST_BUDGET / 4  # 102 names; about a sixth, here
+
+
+def test_common_company_words_do_not_make_every_name_a_candidate():
+    company = matching.get_index().word_counts["company"] + matching.get_index().word_counts["limited"]
+    budget = matching.ScreeningBudget()
+
+    results = matching.match_names(hostile_names(1, 30)[0], threshold=0.5, limit=100, budget=budget)
+
+    assert company > 4_000  # names holding "company" or "limited"
+    assert budget.cost.examined <= 1_000  # ten candidates per result asked for, at most
+    assert budget.cost.scored < 100
+    assert results == []
+
+
+def test_the_dearest_batch_the_caps_allow_stops_at_the_default_budget(settings):
+    # 100 names of 10 common company words (1000 words, the batch cap), at the floor and the largest limit.
+    budget = matching.ScreeningBudget(units=settings.MATCH_COST_BUDGET)
+    queries = [{"name": name} for name in hostile_names(100, settings.MATCH_MAX_TOKENS_PER_BATCH // 100)]
+
+    with pytest.raises(matching.ScreeningBudgetExceeded) as stopped:
+        matching.match_many(queries, threshold=settings.MATCH_MIN_THRESHOLD, limit=100, budget=budget)
+
+    assert stopped.value.limit == "cost"
+    assert stopped.value.cost is budget.cost
+    assert 0 < budget.cost.names < 100
+    assert settings.MATCH_COST_BUDGET < budget.cost.units < settings.MATCH_COST_BUDGET * 1.05
+
+
+def test_the_time_budget_is_checked_between_candidates():
+    budget = matching.ScreeningBudget(seconds=0)
+
+    with pytest.raises(matching.ScreeningBudgetExceeded) as stopped:
+        matching.match_many([{"name": "Carrie Lam"}, {"name": "Muhammad Ali"}], budget=budget)
+
+    assert stopped.value.limit == "time"
+    assert budget.cost.names == 1 and budget.cost.examined == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [("Saud al-Qahtani", 2), ("Mohammed bin Salman", 2), ("AL-QAHTANI, Saud", 2), ("陈全国", 2), ("A. B. Smith", 3)],
+)
+def test_token_count_is_the_words_the_matcher_compares(name, words):
+    assert matching.token_count(name) == words
