@@ -5,17 +5,25 @@
 decides each mention:
 
 1. **Candidates**, strongest evidence first: an identifier of the entry (passport, national ID...)
-   held by exactly one designee; a designee an earlier announcement created for the same name; a
-   designee whose name or an alias is the mention's name exactly; then the name screening matcher
-   (``designations.matching``, the one ``/api/match/`` uses) on the name and every variant the text
-   gives ("Kareau (Karaeu)").
-2. **Decision** (``choose``). The best candidate is linked automatically when it scores at least
-   ``AUTO_LINK_SCORE`` and no other designee comes within ``AUTO_LINK_MARGIN`` of it (when several
-   do, the one designated under what the announcement concerns wins if it is the only one), or at
-   least ``CONTEXT_LINK_SCORE`` when it is the only candidate designated under what the announcement
-   concerns. Two equal candidates under the same program are never linked automatically. Nothing
-   above the matcher's threshold: a notice entry in list format, or a 7031(c) designation, becomes a
-   designee of its own (``created``); anything else waits for an editor (``review``).
+   held by exactly one designee; the designee of another mention of the same page whose short form
+   the mention's name is ("Rakipi" for "Aqif Rakipi"); a designee an earlier announcement created for
+   the same name; a designee whose name or an alias is the mention's name exactly; then the name
+   screening matcher (``designations.matching``, the one ``/api/match/`` uses) on the name and every
+   variant the text gives ("Kareau (Karaeu)"), without the short form in brackets and with company
+   forms written both ways ("A71 Limited Liability Company", "A71 LLC"). A relative designated with
+   an official is never linked to the official.
+2. **Decision** (``choose``). A candidate designated under what the announcement concerns (its
+   program, or an authority it cites) on a date the announcement's day fits is *in context*; when it
+   is the only one in context scoring at least ``CONTEXT_LINK_SCORE`` it is linked, even when another
+   designee's name scores higher (the release's program and date say more than a few letters).
+   Otherwise the best candidate is linked when it scores at least ``AUTO_LINK_SCORE`` and no other
+   designee comes within ``AUTO_LINK_MARGIN`` of it (when several do, the one designated under what
+   the announcement concerns wins if it is the only one). Two equal candidates under the same program
+   are never linked automatically. Nothing above the matcher's threshold: a notice entry in list
+   format, or a 7031(c) or section 353 designation, becomes a designee of its own (``created``; a
+   relative with a "family member of" link to the official); anything else waits for an editor
+   (``review``). A name the parser was not sure designates anyone (``mentioned``) is linked only when
+   in context, and is otherwise left to an editor when the list has candidates for it.
 3. **Effects** (``_apply``), idempotent: a listing dates the designation to the announcement's day
    (a notice beats a snapshot bracket; dates an editor locked stay), a delisting ends it on that day,
    an amendment records an event, and a reason or legal basis the text gives is stored on the
@@ -51,9 +59,10 @@ from designations.models import (
     DesignationEvent,
     Designee,
     Identifier,
+    Relationship,
     SourceDocument,
 )
-from importers.records import CountryRoleRecord, DesigneeRecord
+from importers.records import CountryRoleRecord, DesigneeRecord, RelationshipRecord
 from programs.models import Agency, Program
 
 logger = logging.getLogger(__name__)
@@ -250,12 +259,85 @@ def _identifier_candidates(mention: Mention) -> list[Candidate]:
     return [Candidate(pk, name, 1.0, value, "identifier") for pk, name, value in rows if len(ids) == 1][:1]
 
 
+# Company forms written out and abbreviated: the list writes "LLC" where a release writes "Limited
+# Liability Company", and the other way round.
+_COMPANY_FORMS = (
+    ("Limited Liability Company", "LLC"),
+    ("Joint Stock Company", "JSC"),
+    ("Public Joint Stock Company", "PJSC"),
+    ("Open Joint Stock Company", "OJSC"),
+    ("Closed Joint Stock Company", "CJSC"),
+    ("Company Limited", "Co., Ltd."),
+    ("Limited", "Ltd"),
+    ("Corporation", "Corp"),
+    ("Incorporated", "Inc"),
+)
+
+
 def _names_of(mention: Mention) -> list[str]:
+    """The spellings to look the mention up by: its name without the short form or nickname the text
+    put beside it ("Aqif Rakipi (Rakipi)" -> "Aqif Rakipi"), its variants and aliases, and each with
+    its company form written the other way."""
     names = [mention.name, *mention.name_variants]
     for alias in mention.record.get("aliases", []):
         if alias.get("name"):
             names.append(alias["name"])
-    return list(dict.fromkeys(n.strip() for n in names if n and n.strip()))
+    cleaned = []
+    for name in names:
+        name = _without_short_form(name or "")
+        cleaned.append(name)
+        for long, short in _COMPANY_FORMS:
+            pattern = re.compile(rf"\b{re.escape(long)}\b", re.IGNORECASE)
+            if pattern.search(name):
+                cleaned.append(" ".join(pattern.sub(short, name).split()))
+                break
+            if re.search(rf"(?<!\w){re.escape(short)}(?!\w)", name, re.IGNORECASE):
+                cleaned.append(re.sub(rf"(?<!\w){re.escape(short)}(?!\w)", long, name, flags=re.IGNORECASE))
+                break
+    short_forms = {entry_key(n) for n in mention.name_variants if len(n.split()) == 1 and n in mention.name}
+    return [n for n in dict.fromkeys(n.strip() for n in cleaned if n and n.strip()) if entry_key(n) not in short_forms]
+
+
+def _without_short_form(name: str) -> str:
+    """A name without the short form or nickname the text put beside it: "Aqif Rakipi (Rakipi)"."""
+    return " ".join(re.sub(r'\s*\([^()]*\)\s*$|\s*"[^"]*"\s*(?=\S)', " ", name).split())
+
+
+def family_head(mention: Mention) -> Mention | None:
+    """The official a relative was designated with: the mention of the same page listing this name
+    among its ``family_members``."""
+    if mention.action != Mention.Action.VISA_DESIGNATION:
+        return None
+    heads = [
+        other
+        for other in mention.announcement.mentions.filter(
+            action=Mention.Action.VISA_DESIGNATION, in_current_version=True
+        )
+        if other.pk != mention.pk and mention.name in (other.family_members or [])
+    ]
+    return heads[0] if len(heads) == 1 else None
+
+
+def _short_form_candidates(mention: Mention) -> list[Candidate]:
+    """The designee of the one other mention of the page whose short form this mention's name is."""
+    words = mention.name.split()
+    if not 1 <= len(words) <= 2 or mention.record:
+        return []
+    folded = [w.casefold() for w in words]
+    owners = []
+    for other in mention.announcement.mentions.exclude(pk=mention.pk).filter(in_current_version=True):
+        full = _without_short_form(other.name).split()
+        short = re.search(r"\(([^()]*)\)\s*$", other.name)
+        if len(full) > len(words) and (
+            [w.casefold() for w in full[-len(words) :]] == folded
+            or mention.name in (other.name_variants or [])
+            or (short is not None and short.group(1).strip(' "').casefold() == mention.name.casefold())
+        ):
+            owners.append(other)
+    if len(owners) != 1 or owners[0].designee_id is None:
+        return []
+    owner = owners[0]
+    return [Candidate(owner.designee_id, owner.designee.name, 1.0, owner.name, "short form")]
 
 
 def _country_code(text: str) -> str | None:
@@ -268,16 +350,18 @@ def candidates_for(mention: Mention) -> list[Candidate]:
     """Designees the mention may name, best first (see the module docstring for the order)."""
     from designations.matching import match_many
 
-    found = _identifier_candidates(mention)
+    found = _identifier_candidates(mention) or _short_form_candidates(mention)
     if found:
         return found
+    head = family_head(mention)
+    excluded = {head.designee_id} if head is not None and head.designee_id else set()
     source = mention.announcement.source
     own = Designee.objects.filter(
         source__in=ANNOUNCEMENT_SOURCES, source_uid=entry_key(mention.name), merged_into__isnull=True
     )
     if source in LIST_ENTRY_SOURCES or mention.action == Mention.Action.VISA_DESIGNATION:
         own = own.filter(source=source)
-    found = [Candidate(d.pk, d.name, 1.0, d.name, "announcement") for d in own[:2]]
+    found = [Candidate(d.pk, d.name, 1.0, d.name, "announcement") for d in own[:2] if d.pk not in excluded]
     if len(found) == 1:
         return found
 
@@ -304,50 +388,88 @@ def candidates_for(mention: Mention) -> list[Candidate]:
             known = scores.get(root)
             if known is None or result.score > known.score:
                 scores[root] = Candidate(root, result.name, result.score, result.matched_name, "matcher")
-    return sorted(scores.values(), key=lambda c: (-c.score, c.designee_id))[:CANDIDATE_LIMIT]
+    ranked = sorted(
+        (c for c in scores.values() if c.designee_id not in excluded), key=lambda c: (-c.score, c.designee_id)
+    )
+    return ranked[:CANDIDATE_LIMIT]
 
 
 def _program_codes(mention: Mention) -> list[str]:
+    """The programs a mention speaks of: its own (a section 353 listing: ``SECTION-353``), a State visa
+    designation's 7031(c) program, or the announcement's list tags."""
     if mention.action == Mention.Action.VISA_DESIGNATION:
-        return [VISA_PROGRAM]
+        return list(mention.programs or [VISA_PROGRAM])
     return list(dict.fromkeys(mention.programs or mention.announcement.programs or []))
 
 
-def in_context(mention: Mention, designee_ids: list[int]) -> set[int]:
-    """The designees among ``designee_ids`` designated under what the announcement concerns.
-
-    Its OFAC tags (notices), or the legal bases it cites (press releases, statements), matched against
-    each designation's program, its authority, and its program's authorities.
-    """
+def _context_rows(mention: Mention, designee_ids: list[int]) -> list[tuple]:
+    """Designations of ``designee_ids`` under what the announcement concerns: its OFAC tags (notices) or
+    the legal bases it cites (press releases, statements), matched against each designation's program,
+    its authority, and its program's authorities."""
     codes = _program_codes(mention)
     cited = authority_codes([mention.legal_basis, *mention.announcement.authorities])
     if not codes and not cited:
-        return set()
+        return []
     condition = Q(program__code__in=codes) if codes else Q(pk__in=[])
     if cited:
         condition |= Q(authority__code__in=cited) | Q(program__authorities__code__in=cited)
-    return set(
-        Designation.objects.filter(condition, designee_id__in=designee_ids).values_list("designee_id", flat=True)
+    return list(
+        Designation.objects.filter(condition, designee_id__in=designee_ids)
+        .values_list("designee_id", "listed_on", "listed_precision", "listed_earliest")
+        .distinct()
     )
+
+
+def in_context(mention: Mention, designee_ids: list[int]) -> set[int]:
+    """The designees among ``designee_ids`` designated under what the announcement concerns."""
+    return {row[0] for row in _context_rows(mention, designee_ids)}
+
+
+def in_dated_context(mention: Mention, designee_ids: list[int]) -> set[int]:
+    """Of those, the designees whose designation the announcement's day fits (a listing dated to that
+    day, or a bracket holding it): the release's program and date together."""
+    day = mention.announcement.document.published_on
+    return {
+        designee_id
+        for designee_id, on, precision, earliest in _context_rows(mention, designee_ids)
+        if day is None or _fits(on, precision, earliest, day)
+    }
 
 
 def choose(mention: Mention, candidates: list[Candidate]) -> Candidate | None:
     """The candidate to link automatically, or None when an editor must decide.
 
-    * An identifier, or a designee an earlier announcement created under this name: linked.
+    * An identifier, the owner of a short form on the same page, or a designee an earlier
+      announcement created under this name: linked.
+    * The context rule: the only candidate scoring at least ``CONTEXT_LINK_SCORE`` that is designated
+      under what the announcement concerns on a date its day fits (``in_dated_context``) is linked,
+      even over a higher-scoring designee outside that context (a release's "A71 Limited Liability
+      Company" for the one company of its program and day, not another "... Limited Liability
+      Company" of the list) - unless that other one carries the name exactly.
     * Otherwise the best candidate, when no other comes within ``AUTO_LINK_MARGIN`` of it, or when it
       is the only one of those designated under what the announcement concerns (``in_context``), and
       it scores at least ``AUTO_LINK_SCORE``; or at least ``CONTEXT_LINK_SCORE`` when it is in context
       and no other candidate in context comes near it (a press release's "Mohammed Alzahrani" for the
       list's "ALZAHRANI, Mohammed Saad H.", the one such GloMag designee).
+    * A name the parser was not sure designates anyone (``mentioned``) is linked only in context.
     """
     if not candidates:
         return None
     top = candidates[0]
-    if top.via in ("identifier", "announcement") and top.score >= 1.0:
+    if top.via in ("identifier", "announcement", "short form") and top.score >= 1.0:
         return top
+    ids = [c.designee_id for c in candidates]
+    dated = in_dated_context(mention, ids)
+    strong = [c for c in candidates if c.designee_id in dated and c.score >= CONTEXT_LINK_SCORE]
+    if len(strong) == 1:
+        chosen = strong[0]
+        exact_stranger = any(c.score >= 0.99 and c.designee_id not in dated for c in candidates)
+        if not exact_stranger:
+            return chosen
+    if mention.action == Mention.Action.MENTIONED:
+        return None
     near = [c for c in candidates if c.score >= top.score - AUTO_LINK_MARGIN]
-    context = in_context(mention, [c.designee_id for c in candidates])
+    context = in_context(mention, ids)
     if len(near) > 1:
         near = [c for c in near if c.designee_id in context]
         if len(near) != 1:
@@ -395,6 +517,13 @@ def mention_resolve(mention: Mention, *, import_run=None) -> Mention:
         _apply(mention, import_run=import_run)
     elif not candidates and _may_create(mention):
         _create_designee(mention, import_run=import_run)
+    elif not candidates and mention.action == Mention.Action.MENTIONED:
+        # Named without a designation the parser could read, and nobody on the list carries the name.
+        mention.status = Mention.Status.REJECTED
+        mention.designee = None
+        mention.score = None
+        mention.note = mention.note or "Named without a clear designation; no listed party carries the name."
+        mention.save()
     else:
         mention.status = Mention.Status.REVIEW
         mention.designee = None
@@ -418,6 +547,11 @@ def _record_for(mention: Mention) -> DesigneeRecord:
             legal_basis=mention.legal_basis or base.legal_basis,
         )
     countries = (CountryRoleRecord(mention.country, "other"),) if mention.country else ()
+    head = family_head(mention)
+    relationships = ()
+    if head is not None:
+        to_name = head.designee.name if head.designee_id else head.name
+        relationships = (RelationshipRecord(to_name=to_name, kind=Relationship.Kind.FAMILY),)
     return DesigneeRecord(
         source_uid=key,
         kind=mention.kind or "individual",
@@ -425,6 +559,7 @@ def _record_for(mention: Mention) -> DesigneeRecord:
         programs=codes,
         title=mention.position,
         countries=countries,
+        relationships=relationships,
         listed_on=document.published_on,
         legal_basis=mention.legal_basis,
     )
@@ -484,6 +619,12 @@ def _create_designee(mention: Mention, *, import_run=None, user: AbstractBaseUse
         agency=agency,
     )
     designee = Designee.objects.get(source=announcement.source, source_uid=record.source_uid)
+    head = family_head(mention)
+    if head is not None and head.designee_id:
+        # The official may be a designee of another list (the list import resolves names within its own).
+        Relationship.objects.filter(
+            from_designee=designee, kind=Relationship.Kind.FAMILY, to_designee__isnull=True
+        ).update(to_designee_id=head.designee_id)
     mention.status = Mention.Status.CREATED
     mention.designee = designee
     mention.score = None

@@ -8,7 +8,13 @@ differs from a list is how pages arrive and how they are written:
   stops at the first index page that holds a page already recorded (only what is new since the last
   run is fetched) or after ``max_index_pages``.
 * ``local_files`` reads a folder of saved pages (``import_source ofac-recent-actions --path DIR``):
-  every ``*.html`` file in it, except saved index pages (``index*.html``, ``*_pageN.html``).
+  every ``*.html`` file in it (and ``*.txt``, statements saved as their text), except saved index
+  pages (``index*.html``, ``*_pageN.html``). The folder's ``pages.csv`` gives each page's URL, and may
+  give its ``title`` and ``date`` for pages saved without them (a Treasury release saved as its
+  ``<article>`` has no title; a statement's text may carry no date).
+* The index walk follows the sites' "next page" links (``announcements.parsers.html.NEXT_PAGE_SELECTORS``:
+  the U.S. Web Design System pager of OFAC's and Treasury's indexes carries no ``rel="next"``); an
+  index read by a fallback selector is reported in the run's warnings.
 * ``parse`` parses every page purely; a page with no structure the parser knows fails the whole run
   with an error naming the page, rather than importing nothing from it silently.
 * ``upsert`` records pages oldest first (a delisting notice after its listing) and resolves their
@@ -20,6 +26,7 @@ from __future__ import annotations
 import csv
 import datetime
 import hashlib
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -35,8 +42,11 @@ from importers.records import ParsedSource
 from importers.sources import register
 from importers.sources.base import RawBundle, SourceAdapter, SourceError
 
+logger = logging.getLogger(__name__)
+
 # Saved index pages in a folder of pages: ``index.html``, ``index-2.html``, ``press-releases_page1.html``.
 INDEX_PAGE = re.compile(r"^index\b|_page\d+$", re.IGNORECASE)
+PAGE_SUFFIXES = (".html", ".htm", ".txt")
 
 
 # Words in a notice's title that announce changes to the lists.
@@ -76,7 +86,14 @@ class AnnouncementSource(SourceAdapter):
     max_index_pages: ClassVar[int] = 10
     max_page_bytes: ClassVar[int] = 5 * 1024 * 1024
 
-    def parse_page(self, content: bytes, url: str) -> ParsedAnnouncement:
+    def __init__(self) -> None:
+        super().__init__()
+        self.page_hints: dict[str, dict] = {}  # page name -> title and date a folder's pages.csv gives
+        self.index_warnings: list[str] = []  # fallbacks used while walking the index
+
+    def parse_page(
+        self, content: bytes, url: str, *, title: str = "", published_on: datetime.date | None = None
+    ) -> ParsedAnnouncement:
         raise NotImplementedError
 
     def parse_index(self, content: bytes, url: str) -> IndexPage:
@@ -93,16 +110,26 @@ class AnnouncementSource(SourceAdapter):
         ``pages.csv`` (columns ``file`` and ``url``, paths relative to the folder) records where each
         saved page was published; without it a page's URL comes from its canonical link or its name.
         """
-        urls = {}
+        rows: dict[str, dict] = {}
         manifest = folder / "pages.csv"
         if manifest.is_file():
             with manifest.open(encoding="utf-8", newline="") as handle:
-                urls = {row["file"]: row["url"] for row in csv.DictReader(handle) if row.get("file") and row.get("url")}
+                rows = {row["file"]: row for row in csv.DictReader(handle) if row.get("file") and row.get("url")}
         files = []
         for child in sorted(folder.rglob("*")):
-            if child.is_file() and child.suffix.lower() in (".html", ".htm") and not INDEX_PAGE.search(child.stem):
+            if child.is_file() and child.suffix.lower() in PAGE_SUFFIXES and not INDEX_PAGE.search(child.stem):
                 relative = child.relative_to(folder).as_posix()
-                files.append((urls.get(relative, child.name), child))
+                row = rows.get(relative, {})
+                name = row.get("url") or child.name
+                files.append((name, child))
+                hints = {"title": (row.get("title") or "").strip()}
+                if date := (row.get("date") or row.get("published_on") or "").strip():
+                    try:
+                        hints["published_on"] = datetime.date.fromisoformat(date)
+                    except ValueError as exc:
+                        message = f"{manifest}: {relative} has a date that is not YYYY-MM-DD: {date!r}"
+                        raise SourceError(message) from exc
+                self.page_hints[name] = hints
         return files
 
     def page_url(self, name: str, content: bytes) -> str:
@@ -122,6 +149,9 @@ class AnnouncementSource(SourceAdapter):
         for _ in range(self.max_index_pages):
             fetched = fetch_file(url, name="index")
             index = self.parse_index(fetched.content or b"", url)
+            for warning in index.warnings:
+                logger.warning("%s index: %s", self.slug, warning)
+            self.index_warnings += index.warnings
             fresh = [item for item in index.items if item.url not in known and item.url not in bundle]
             for item in fresh:
                 page = fetch_file(item.url, name=item.url)
@@ -138,12 +168,12 @@ class AnnouncementSource(SourceAdapter):
         from importers.services import kept_raw_path
 
         records: list[PageRecord] = []
-        warnings: list[str] = []
+        warnings: list[str] = list(self.index_warnings)
         for name in sorted(raw):
             content = raw[name]
             url = self.page_url(name, content)
             try:
-                parsed = self.parse_page(content, url)
+                parsed = self.parse_page(content, url, **self.page_hints.get(name, {}))
             except AnnouncementParseError as exc:
                 if self.announces_list_changes(content):
                     raise SourceError(f"{name}: {exc} Nothing from this run was written.") from exc
@@ -208,7 +238,9 @@ class OfacRecentActionsSource(AnnouncementSource):
         title = node.text(strip=True) if node is not None else ""
         return not title or bool(LIST_CHANGE_TITLE.search(title))
 
-    def parse_page(self, content: bytes, url: str) -> ParsedAnnouncement:
+    def parse_page(
+        self, content: bytes, url: str, *, title: str = "", published_on: datetime.date | None = None
+    ) -> ParsedAnnouncement:
         from announcements.parsers.recent_actions import parse_notice
 
         return parse_notice(content, url)
@@ -227,10 +259,12 @@ class TreasuryPressSource(AnnouncementSource):
     index_url = "https://ofac.treasury.gov/press-releases"
     page_url_prefix = "https://home.treasury.gov/news/press-releases/"
 
-    def parse_page(self, content: bytes, url: str) -> ParsedAnnouncement:
+    def parse_page(
+        self, content: bytes, url: str, *, title: str = "", published_on: datetime.date | None = None
+    ) -> ParsedAnnouncement:
         from announcements.parsers.treasury import parse_release
 
-        return parse_release(content, url)
+        return parse_release(content, url, title=title, published_on=published_on)
 
     def parse_index(self, content: bytes, url: str) -> IndexPage:
         from announcements.parsers.treasury import parse_index
@@ -246,10 +280,12 @@ class StatePressSource(AnnouncementSource):
     index_url = "https://www.state.gov/press-releases/"
     page_url_prefix = "https://www.state.gov/"
 
-    def parse_page(self, content: bytes, url: str) -> ParsedAnnouncement:
+    def parse_page(
+        self, content: bytes, url: str, *, title: str = "", published_on: datetime.date | None = None
+    ) -> ParsedAnnouncement:
         from announcements.parsers.state import parse_statement
 
-        return parse_statement(content, url)
+        return parse_statement(content, url, title=title, published_on=published_on)
 
     def parse_index(self, content: bytes, url: str) -> IndexPage:
         from announcements.parsers.state import parse_index

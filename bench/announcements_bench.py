@@ -1,4 +1,4 @@
-"""Announcement benchmark: parse time per page, and the matcher on press-release name variants.
+"""Announcement benchmark: parse time per page, the parsers on real pages, and the matcher on name variants.
 
 (a) Every page listed in ``tests/data/announcements/pages.csv`` is parsed ``--repeat`` times by its
 parser (OFAC notice or index, Treasury release or index, State statement or index); the median time
@@ -15,6 +15,12 @@ designee and a false negative when nothing comes back; a query expected to match
 positive when anything comes back. Precision is TP / (TP + FP), recall TP / (queries with an expected
 entry). Every miss is printed.
 
+(c) Every real page of the data directory's ``announcements/real/`` (Treasury releases of 2018-2025
+saved as their ``<article>``, State statements saved as text; ``tests/announcements/real_pages.py``
+says how they are read and scored) is parsed and its designated names compared with the hand-read
+``truth.tsv``: found, missed and extra names, recall and precision per kind and year. Part (c) needs
+no database; without a data directory it is skipped.
+
 Part (b) runs on a database filled by ``manage.py seed`` (the database comes from the environment,
 as for the site)::
 
@@ -22,7 +28,7 @@ as for the site)::
     SQLITE_PATH=/tmp/tracker.sqlite3 DJANGO_DEBUG=true .venv/bin/python manage.py seed
     SQLITE_PATH=/tmp/tracker.sqlite3 DJANGO_DEBUG=true .venv/bin/python bench/announcements_bench.py
 
-``--parse-only`` skips part (b).
+``--parse-only`` skips part (b); ``--real-only`` runs part (c) alone.
 """
 
 from __future__ import annotations
@@ -88,6 +94,33 @@ def bench_parsing(repeat: int) -> None:
     print(f"all {len(pages)} pages: median {statistics.median(medians):.2f} ms, max {max(medians):.2f} ms\n")
 
 
+def bench_real_pages() -> None:
+    from tests.announcements.real_pages import scores_by_group
+    from tracker.datadir import data_dir
+
+    folder = data_dir()
+    folder = folder / "announcements" / "real" if folder is not None else None
+    if folder is None or not (folder / "truth.tsv").is_file():
+        print("real pages: skipped (no data directory with announcements/real/)\n")
+        return
+    print(f"real pages ({folder}): designated names against truth.tsv")
+    print(
+        f"{'kind':<16} {'year':>4} {'pages':>5} {'found':>5} {'missed':>6} {'extra':>5} {'recall':>7} {'precision':>9}"
+    )
+    groups = scores_by_group(folder)
+    for (kind, year), score in groups.items():
+        print(
+            f"{kind:<16} {year:>4} {score.pages:>5} {score.tp:>5} {score.fn:>6} {score.fp:>5} "
+            f"{score.recall:>7.3f} {score.precision:>9.3f}"
+        )
+    for score in groups.values():
+        for name in score.misses:
+            print(f"MISSED {name}")
+        for name in score.extras:
+            print(f"EXTRA  {name}")
+    print()
+
+
 def bench_matching() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
     import django
@@ -139,11 +172,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=21, help="Parses per page (the median is shown).")
     parser.add_argument("--parse-only", action="store_true", help="Time the parsers only; no database.")
+    parser.add_argument("--real-only", action="store_true", help="Score the real pages only; no database.")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}\n")
-    bench_parsing(args.repeat)
-    if not args.parse_only:
+    if not args.real_only:
+        bench_parsing(args.repeat)
+    bench_real_pages()
+    if not args.parse_only and not args.real_only:
         bench_matching()
     return 0
 

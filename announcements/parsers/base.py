@@ -31,6 +31,7 @@ class ParsedEntry:
     """One person, entity, vessel or aircraft an announcement names, and what it does to them.
 
     ``raw`` is the text the entry was read from, verbatim (an entry line, a bullet, a sentence).
+    ``programs`` overrides the announcement's for this entry (a section 353 listing: ``SECTION-353``).
     ``record`` is set for entries in OFAC's list format (Recent Actions), parsed with the SDN remarks
     grammar; for updates ``old_record`` is the entry before the change. ``error`` is non-empty when the
     entry could not be parsed: such entries are kept (and flagged) rather than dropped.
@@ -49,7 +50,9 @@ class ParsedEntry:
     reason: str = ""
     legal_basis: str = ""  # e.g. "E.O. 13894 Section 2(a)(i)(A)"
     family_covered: bool = False  # 7031(c): immediate family members designated too
-    family_members: tuple[str, ...] = ()
+    family_members: tuple[str, ...] = ()  # relatives designated by name with this person
+    family_of: str = ""  # for a relative designated by name: the official's name, as in their entry
+    relationship: str = ""  # the relative's relation to that official as written ("husband", "adult children")
     section: str = ""  # the heading the entry was under, verbatim
     error: str = ""
 

@@ -106,10 +106,24 @@ _VESSEL_FLAG = re.compile(r"^(?P<main>.*?)\s*\bflag(?:\s*\((?P<owner>[^()]+)\))?
 _TONNAGE = re.compile(r"(?P<value>[\d][\d,.]*)\s?(?P<unit>DWT|GRT)\b")
 _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2015\u2212\ufe58\ufe63\uff0d"})
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'", "\u201a": "'"})
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 
 
 class EntryLineError(ValueError):
     """An entry line is not in OFAC's list format; the message says what is missing."""
+
+
+def normalise_chars(text: str) -> str:
+    """``normalise_text`` without touching the spacing: the same character mappings, nothing collapsed.
+
+    Also drops invisible characters (soft hyphens, zero-width spaces and joiners, byte-order marks):
+    Treasury's releases carry soft hyphens inside long names.
+    """
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = re.sub(r"\s*\u2014\s*", " - ", text)
+    return text.translate(_DASHES).translate(_QUOTES)
 
 
 def normalise_text(text: str) -> str:
@@ -118,13 +132,10 @@ def normalise_text(text: str) -> str:
     Unicode is put in NFC form; no-break and other spaces become one space; the em dash becomes
     `` - `` (the CSV writes "Additional Sanctions Information - Subject to Secondary Sanctions" where
     the printed list has "Information—Subject"); en dashes, minus signs and non-breaking hyphens
-    become ``-``; curly quotes become straight ones. Letters of other scripts are kept.
+    become ``-``; curly quotes become straight ones; invisible characters are dropped. Letters of
+    other scripts are kept.
     """
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
-        text = re.sub(r"\s*\u2014\s*", " - ", text)
-        text = text.translate(_DASHES).translate(_QUOTES)
-    return " ".join(text.split())
+    return " ".join(normalise_chars(text).split())
 
 
 def split_update(text: str) -> tuple[str, str]:

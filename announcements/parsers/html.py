@@ -9,6 +9,7 @@ the site is known to use; the others are fallbacks for a changed layout, and usi
 from __future__ import annotations
 
 import datetime
+import html as html_lib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from announcements.parsers.base import AnnouncementParseError
-from announcements.parsers.entry import normalise_text
+from announcements.parsers.entry import normalise_chars, normalise_text
 
 BLOCK_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "td", "th"})
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -25,8 +26,10 @@ _BLOCK_SELECTOR = ", ".join(sorted(BLOCK_TAGS))
 SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "nav", "header", "footer", "form", "button"})
 
 _US_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+# Month names in any case: the State text of 20 Dec 2021 prints its date "DECEMBER 20, 2021".
 _LONG_DATE = re.compile(
-    r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\s+(\d{1,2}),\s*(\d{4})\b"
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\s+(\d{1,2}),\s*(\d{4})\b",
+    re.IGNORECASE,
 )
 _MONTHS = {
     name: number
@@ -37,22 +40,52 @@ _MONTHS = {
 }
 
 
-def parse_html(html: bytes | str, url: str) -> LexborHTMLParser:
-    """Decode and parse a page. UTF-8 first (the three sites serve UTF-8), then Windows-1252.
+def decode(content: bytes | str, url: str) -> str:
+    """The page as text: UTF-8 first (the three sites serve UTF-8), then Windows-1252.
 
     An empty page is an ``AnnouncementParseError`` naming the URL.
     """
-    if isinstance(html, bytes):
-        if not html.strip():
-            raise AnnouncementParseError(f"{url}: the page is empty")
+    if isinstance(content, bytes):
         try:
-            text = html.decode("utf-8")
+            text = content.decode("utf-8")
         except UnicodeDecodeError:
-            text = html.decode("cp1252", errors="replace")
+            text = content.decode("cp1252", errors="replace")
     else:
-        text = html
+        text = content
     if not text.strip():
         raise AnnouncementParseError(f"{url}: the page is empty")
+    return text
+
+
+_MARKUP = re.compile(r"<(?:!doctype|html|head|body|article|main|div|p|h[1-6]|ul|li|span|section|table)\b", re.I)
+
+
+def is_markup(text: str) -> bool:
+    """Whether a saved page is HTML (any common element) rather than the plain text of a statement."""
+    return bool(_MARKUP.search(text[:20000]))
+
+
+def text_to_html(text: str) -> str:
+    """A plain-text statement as HTML: the first line as ``h1``, each further paragraph as ``p``.
+
+    Paragraphs are separated by blank lines (a page's text as copied from a browser); a text without
+    blank lines has one paragraph per line.
+    """
+    text = text.replace("\r\n", "\n").strip()
+    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+    if len(paragraphs) == 1:
+        paragraphs = [p for p in text.split("\n") if p.strip()]
+    title, *body = paragraphs
+    parts = [f"<h1>{html_lib.escape(' '.join(title.split()))}</h1>"]
+    parts += [f"<p>{html_lib.escape(' '.join(p.split()))}</p>" for p in body]
+    return "<html><body><article>" + "".join(parts) + "</article></body></html>"
+
+
+def parse_html(html: bytes | str, url: str) -> LexborHTMLParser:
+    """Decode and parse a page (``decode``); a plain-text page is parsed as ``text_to_html`` makes it."""
+    text = decode(html, url)
+    if not is_markup(text):
+        text = text_to_html(text)
     return LexborHTMLParser(text)
 
 
@@ -155,6 +188,123 @@ def bold_runs(node: LexborNode) -> list[str]:
     return [text for b in node.css("strong, b") if (text := text_of(b))]
 
 
+# --- lines with their bold runs ----------------------------------------------------------------------
+
+_BOLD_TAGS = frozenset({"b", "strong"})
+_ON, _OFF = "\x01", "\x02"  # marks around bold text while a line is assembled (never in page text)
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One line of a page's body, with where its bold runs are.
+
+    A line is a block element (paragraph, heading, list item, cell) or the part of one between two
+    ``<br>``: the releases of 2019 put a whole body in one paragraph, its sub-headings as bold lines
+    between ``<br><br>`` (``sm853``). ``text`` has the ASCII punctuation and single spaces of
+    ``normalise_text``; ``bold`` holds ``(start, end)`` offsets into it. ``heading`` is true for a
+    heading element and for a line that is bold throughout.
+    """
+
+    text: str
+    bold: tuple[tuple[int, int], ...]
+    tag: str
+    heading: bool
+    block: int
+
+    def bold_texts(self) -> list[str]:
+        return [self.text[start:end] for start, end in self.bold]
+
+
+def text_units(root: LexborNode) -> list[Unit]:
+    """The lines of ``root``'s block elements in document order (see ``Unit``); empty lines left out."""
+    units: list[Unit] = []
+    for index, node in enumerate(blocks(root)):
+        for marked in _marked_lines(node):
+            text, spans = _unmark(marked)
+            if not text:
+                continue
+            heading = node.tag in HEADING_TAGS or _wholly_bold(text, spans)
+            units.append(Unit(text=text, bold=spans, tag=node.tag, heading=heading, block=index))
+    return units
+
+
+def _marked_lines(node: LexborNode) -> list[str]:
+    """The element's text cut at ``<br>``, bold text between ``_ON`` and ``_OFF`` marks."""
+    lines: list[str] = []
+    current: list[str] = []
+    depth = 0
+
+    def walk(parent: LexborNode) -> None:
+        nonlocal depth
+        for child in parent.iter(include_text=True):
+            tag = child.tag
+            if tag == "-text":
+                current.append(child.text(deep=False))
+            elif tag == "br":
+                # A break inside bold text closes the run on this line and reopens it on the next.
+                lines.append("".join(current) + (_OFF if depth else ""))
+                current.clear()
+                if depth:
+                    current.append(_ON)
+            elif tag in ("-comment", *SKIPPED_TAGS):
+                continue
+            elif tag in _BOLD_TAGS:
+                if not depth:
+                    current.append(_ON)
+                depth += 1
+                walk(child)
+                depth -= 1
+                if not depth:
+                    current.append(_OFF)
+            else:
+                walk(child)
+
+    walk(node)
+    lines.append("".join(current))
+    return lines
+
+
+def _unmark(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Normalise a marked line (``normalise_chars``, single spaces) and turn its marks into offsets."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    for char in normalise_chars(marked):
+        if char == _ON:
+            start = len(out)
+        elif char == _OFF:
+            if start is not None:
+                spans.append((start, len(out)))
+            start = None
+        elif char.isspace():
+            if out and out[-1] != " ":
+                out.append(" ")
+        else:
+            out.append(char)
+    text = "".join(out).rstrip()
+    trimmed = []
+    for begin, end in spans:
+        end = min(end, len(text))
+        while begin < end and text[begin] == " ":
+            begin += 1
+        while end > begin and text[end - 1] == " ":
+            end -= 1
+        if begin < end:
+            trimmed.append((begin, end))
+    return text, tuple(trimmed)
+
+
+def _wholly_bold(text: str, spans: tuple[tuple[int, int], ...]) -> bool:
+    """Every letter of the line is inside a bold run (a bold line used as a sub-heading)."""
+    if not spans:
+        return False
+    inside = [False] * len(text)
+    for start, end in spans:
+        inside[start:end] = [True] * (end - start)
+    letters = [flag for char, flag in zip(text, inside, strict=True) if char.isalnum()]
+    return bool(letters) and all(letters)
+
+
 # --- dates ------------------------------------------------------------------------------------------
 
 
@@ -175,7 +325,8 @@ def date_from_text(text: str) -> datetime.date | None:
     if match := _US_DATE.search(text):
         candidates.append((match.start(), (int(match.group(3)), int(match.group(1)), int(match.group(2)))))
     if match := _LONG_DATE.search(text):
-        candidates.append((match.start(), (int(match.group(3)), _MONTHS[match.group(1)], int(match.group(2)))))
+        month = _MONTHS[match.group(1).capitalize()]
+        candidates.append((match.start(), (int(match.group(3)), month, int(match.group(2)))))
     for _position, (year, month, day) in sorted(candidates):
         try:
             return datetime.date(year, month, day)
@@ -191,9 +342,22 @@ def absolute(url: str, href: str) -> str:
     return urljoin(url, href.strip())
 
 
+# The "next page" link of an index, most specific first: the U.S. Web Design System pager that OFAC's
+# and Treasury's indexes use (``a.usa-pagination__next-page`` in ``li.usa-pagination__item--next``;
+# the link carries no ``rel="next"``), the ``rel="next"`` link, Drupal's classic pager, WordPress's.
+NEXT_PAGE_SELECTORS = (
+    "a.usa-pagination__next-page",
+    "li.usa-pagination__item--next a",
+    'a[rel="next"]',
+    "li.pager__item--next a",
+    "a.next.page-numbers",
+    "a.next",
+)
+
+
 def next_page_url(tree: LexborHTMLParser, url: str) -> str:
-    """The "next page" link of an index page (Drupal pager or WordPress pagination), absolute; "" if none."""
-    for selector in ('a[rel="next"]', "li.pager__item--next a", "a.next.page-numbers", "a.next"):
+    """The "next page" link of an index page (``NEXT_PAGE_SELECTORS``), absolute; "" if none."""
+    for selector in NEXT_PAGE_SELECTORS:
         node = tree.css_first(selector)
         if node is not None and (href := node.attributes.get("href")):
             return absolute(url, href)
@@ -215,6 +379,7 @@ ACTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Countering America's Adversaries Through Sanctions Act|\bCAATSA\b", "CAATSA"),
         (r"Foreign Narcotics Kingpin Designation Act|Kingpin Act", "Kingpin Act"),
         (r"Section 7031\(c\)", "Section 7031(c)"),
+        (r"Section 353\b|Northern Triangle Enhanced Engagement Act", "Section 353"),
     )
 )
 _EO = r"(?:Executive Order|E\.\s?O\.?)\s*(?:\((?:E\.\s?O\.?)\)\s*)?(?:No\.\s*)?(?P<eo>1\d{4})"
@@ -267,19 +432,38 @@ def acts_in(text: str) -> list[str]:
 
 
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]?(?P<gap>\s+)(?=[\"'\u201c\u2018(]?[A-Z])")
-_ABBREVIATIONS = ("U.S.", "E.O.", "Mr.", "Ms.", "Mrs.", "Dr.", "No.", "St.", "Gen.", "Col.", "Lt.", "Jr.", "Sr.")
+_ABBREVIATIONS = (
+    *("U.S.", "E.O.", "Mr.", "Ms.", "Mrs.", "Dr.", "No.", "St.", "Gen.", "Col.", "Lt.", "Jr.", "Sr."),
+    # Company forms end names in mid-sentence: "Gomei Air Services Co., Ltd. is a Mahan Air GSA".
+    *("Co.", "Ltd.", "Inc.", "Corp.", "Pte.", "Pvt.", "Pty.", "Bhd.", "Ltda.", "Cia."),
+)
+# A piece ending in initials ("U.K.", "S.A. de C.V.", "I.C.I.C.") has not ended its sentence.
+_INITIALS = re.compile(r"(?:^|[\s(])(?:[A-Za-z]\.){1,}$")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Where the sentences of running text start and end, not cutting after abbreviations or initials."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        piece = text[start : match.start("gap")]
+        if piece.endswith(_ABBREVIATIONS) or _INITIALS.search(piece):
+            continue
+        spans.append((start, match.start("gap")))
+        start = match.end("gap")
+    spans.append((start, len(text)))
+    result = []
+    for begin, end in spans:
+        while begin < end and text[begin].isspace():
+            begin += 1
+        while end > begin and text[end - 1].isspace():
+            end -= 1
+        if begin < end:
+            result.append((begin, end))
+    return result
 
 
 def sentences(text: str) -> list[str]:
     """Cut running text into sentences, not after "U.S.", "E.O." and similar abbreviations."""
     text = text.strip()
-    result: list[str] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        piece = text[start : match.start("gap")]
-        if piece.endswith(_ABBREVIATIONS):
-            continue
-        result.append(piece.strip())
-        start = match.end("gap")
-    result.append(text[start:].strip())
-    return [sentence for sentence in result if sentence]
+    return [text[start:end] for start, end in sentence_spans(text)]

@@ -79,6 +79,8 @@ def variants_after(name: str, text: str) -> tuple[str, ...]:
     if not match:
         return ()
     inner = match.group("inner").strip()
+    if re.match(r"^(?:IMO|MMSI|tail|MSN|registration)\b", inner, re.IGNORECASE) or not re.search(r"[A-Za-z]", inner):
+        return ()  # an identifier, not a spelling: "KOHANA (IMO: 9254082)"
     words = [w.casefold() for w in _WORD.findall(name)]
     if inner.casefold() in words or inner.casefold().removeprefix("al-") in [w.removeprefix("al-") for w in words]:
         return ()

@@ -1,21 +1,25 @@
 """OFAC "Recent Actions" notices and their index, parsed purely (bytes in, ``ParsedAnnouncement`` out).
 
 Page layout relied on (OFAC's Drupal site, as documented in the project's data-format notes, section 6;
-``https://ofac.treasury.gov/recent-actions/20120613``):
+``https://ofac.treasury.gov/recent-actions/20120613``), with the class names two independent scrapers
+of the live site read (OpenSanctions' OFAC crawlers take the title from ``span.treas-page-title``):
 
-* the title in ``h1`` (``h1.page-title``);
+* the title in ``h1.uswds-page-title`` (its text in ``span.treas-page-title``); older copies have
+  ``h1.page-title``;
 * the label **Release Date** with the date as ``MM/DD/YYYY``, in the Drupal field
   ``field--name-field-release-date`` (a ``time`` element with a ``datetime`` attribute);
-* the body in the field labelled **Recent Actions Body** (``field--name-field-recent-actions-body``);
+* the body in ``div.field--name-field-body``; older copies label it **Recent Actions Body**
+  (``field--name-field-recent-actions-body``);
 * in the body, section headers ("The following individuals have been added to OFAC's SDN List:") in a
   heading, a bold paragraph or a plain paragraph, each followed by entries in OFAC's printed list
   format, one paragraph per entry or several in one paragraph separated by ``<br>`` (sometimes each in
   an ``<a>`` without ``href``, as a parser of the 10 Jan 2025 notice reports);
 * non-SDN sections ("Sectorial Sanctions Identifications List Update") between them.
 
-Each of these is looked up by its Drupal class first and by label text or a generic element second;
-a fallback is reported as a warning. A page without any SDN section, or with SDN sections but no
-entry under them, is an ``AnnouncementParseError``: a changed layout must fail the run loudly.
+Each of these is looked up by the live site's class first, then by older classes, label text or a
+generic element; every fallback is reported in a warning that names the selector used. A page
+without any SDN section, or with SDN sections but no entry under them, is an
+``AnnouncementParseError``: a changed layout must fail the run loudly.
 """
 
 from __future__ import annotations
@@ -54,9 +58,10 @@ SOURCE = "ofac-recent-actions"
 KIND = "recent_action"
 AGENCY = "ofac"
 
-TITLE_SELECTORS = ("h1.page-title", "h1")
+TITLE_SELECTORS = ("h1.uswds-page-title", "span.treas-page-title", "h1.page-title", "h1")
 DATE_SELECTORS = (".field--name-field-release-date time[datetime]", ".field--name-field-release-date")
 BODY_SELECTORS = (
+    "div.field--name-field-body",
     ".field--name-field-recent-actions-body .field__item",
     ".field--name-field-recent-actions-body",
     "article",
@@ -205,7 +210,7 @@ def _title(tree: LexborHTMLParser, url: str, warnings: list[str]) -> str:
     found = find_first(tree, TITLE_SELECTORS)
     if found is not None:
         if found.by_fallback:
-            warnings.append(f"{url}: title found by {found.selector!r}, not by the expected h1.page-title")
+            warnings.append(f"{url}: title found by {found.selector!r}, not by the expected {TITLE_SELECTORS[0]}")
         return text_of(found.node)
     title_tag = tree.css_first("title")
     if title_tag is not None and (text := text_of(title_tag).split(" | ")[0].strip()):
@@ -240,11 +245,13 @@ def _body(tree: LexborHTMLParser, url: str, warnings: list[str]) -> LexborNode:
     found = find_first(tree, BODY_SELECTORS)
     if found is None:
         raise AnnouncementParseError(f"{url}: no notice body found")
-    if found.index > 1:
+    if found.index > 2:
         warnings.append(
-            f"{url}: notice body found by {found.selector!r}; "
-            "the 'Recent Actions Body' field is missing (layout changed?)"
+            f"{url}: notice body found by {found.selector!r}; no {BODY_SELECTORS[0]}, and the "
+            "'Recent Actions Body' field is missing (layout changed?)"
         )
+    elif found.by_fallback:
+        warnings.append(f"{url}: notice body found by {found.selector!r}, not by the expected {BODY_SELECTORS[0]}")
     return found.node
 
 

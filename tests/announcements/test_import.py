@@ -1,6 +1,6 @@
 """Announcements imported end to end: dated designations, reasons, 7031(c) designees, the review queue.
 
-The list is a real extract (``tests/data/announcements/sdn_2024-07-02_named``: every 2024 entry the
+The list is a real extract (``tests/data/selections/sdn_2024-07-02_named.txt``: every 2024 entry the
 reconstructed pages name, and the individuals sharing their family names); the pages are the
 reconstructed ones of ``tests/data/announcements`` (see its PROVENANCE.md).
 """

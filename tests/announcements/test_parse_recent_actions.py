@@ -314,3 +314,19 @@ def test_index_without_views_rows_falls_back_to_notice_links_and_says_so():
 def test_index_without_notices_fails():
     with pytest.raises(AnnouncementParseError, match="no notices listed"):
         parse_index(b"<html><body><main><p>Nothing here</p></main></body></html>", BASE)
+
+
+def test_the_live_sites_classes_come_first_and_an_older_layout_is_read_with_a_warning_per_fallback():
+    """Two scrapers of the live site read ``div.field--name-field-body`` and ``h1.uswds-page-title``;
+    a copy with the older classes parses the same, saying which selector it fell back on."""
+    html = (PAGES / "20201002.html").read_bytes()
+    assert b"field--name-field-body" in html and b"uswds-page-title" in html
+    older = html.replace(b"field--name-field-body", b"field--name-field-recent-actions-body").replace(
+        b'<h1 class="uswds-page-title"><span class="treas-page-title">', b'<h1 class="page-title"><span>'
+    )
+    current, drifted = (parse_notice(page, f"{BASE}/20201002") for page in (html, older))
+    assert current.warnings == []
+    assert [e.name for e in drifted.entries] == [e.name for e in current.entries]
+    assert drifted.title == current.title
+    assert any("'h1.page-title', not by the expected h1.uswds-page-title" in w for w in drifted.warnings)
+    assert any("not by the expected div.field--name-field-body" in w for w in drifted.warnings)

@@ -182,3 +182,118 @@ def test_index_lists_statements_with_dates_and_the_next_page():
     ]
     assert page.items[-1].url == "https://www.state.gov/syria-caesar-act-designations/"
     assert page.next_url == "https://www.state.gov/press-releases/page/2/"
+
+
+# --- statements as their text, in each wording of 2018-2026 (invented parties, the statements' shapes) ------
+
+
+def _text(body: str, url: str = "https://ro.usembassy.gov/designation/", **kwargs):
+    return parse_statement(body.encode(), url, **kwargs)
+
+
+def test_a_statement_saved_as_text_gives_its_title_the_callers_date_and_the_relatives_it_names():
+    """The shape of the 2022 statements on Paraguay's former president: "The United States is designating
+    former <country> President <name> for ..."; "The Department is also designating <surname>'s adult
+    children A, B, and C"."""
+    statement = _text(
+        "Designation of Former Ruritanian President Jan Novak\n\n"
+        "The United States is designating former Ruritanian President Jan Marek Novak Horak for his involvement "
+        "in significant corruption. He obstructed an investigation.\n\n"
+        "This public designation is made under Section 7031(c) of the Department of State, Foreign Operations, "
+        "and Related Programs Appropriations Act, 2022. The Department is also designating Novak's adult "
+        "children Petr Novak Lis, Eva Novak Lis, and Ana Sofia Novak Lis.",
+        published_on=datetime.date(2022, 7, 22),
+    )
+    assert statement.title == "Designation of Former Ruritanian President Jan Novak"
+    assert statement.published_on == datetime.date(2022, 7, 22)
+    assert any("given with it" in warning for warning in statement.warnings)
+    official, *children = statement.entries
+    assert (official.name, official.position) == ("Jan Marek Novak Horak", "former Ruritanian President")
+    assert official.reason == "for his involvement in significant corruption."
+    assert official.family_members == ("Petr Novak Lis", "Eva Novak Lis", "Ana Sofia Novak Lis")
+    assert [(c.name, c.family_of, c.relationship, c.action) for c in children] == [
+        (name, "Jan Marek Novak Horak", "adult children", Action.VISA_DESIGNATION)
+        for name in ("Petr Novak Lis", "Eva Novak Lis", "Ana Sofia Novak Lis")
+    ]
+    with pytest.raises(AnnouncementParseError, match="no publication date"):
+        _text("Title\n\nThe United States is designating Jan Novak for his involvement in corruption. Section 7031(c).")
+
+
+def test_the_wordings_of_7031c_designations_since_2019():
+    """ "is announcing the public designation of X, due to ..."; "The Department has designated X, <office>,
+    for ..." in bullets (December 2019); "I am also designating his wife, X, and his daughters Y and Z"
+    (July 2020); two officials each with an apposition in one sentence; a title with "of <country>"."""
+    statement = _text(
+        "Public Designations\n\nDECEMBER 10, 2019\n\n"
+        "The Department of State is announcing the public designation of former Ruritanian Minister Ivan "
+        "Petrov Lazar, due to his involvement in significant corruption. I am also designating his wife, Mila "
+        "Lazar, and his daughters Ana Lazar and Vera Lazar.\n\n"
+        "The Department has designated Omar Saleh Haddad, former Consul General of Ruritania in Freedonia, for "
+        "his involvement in gross violations of human rights. Haddad was previously designated on November 15, "
+        "2018 under E.O. 13818.\n\n"
+        "The Department is publicly designating Jane Roe Smith, a former minister of Ruritania, and John Doe "
+        "Brown, a former judge in Freedonia, for their involvement in significant corruption.\n\n"
+        "The United States is designating Attorney General of Guatemala Rosa Maria Lopez de Vega (\u201cLopez\u201d) "
+        "due to her involvement in significant corruption. The Department is also designating Lopez\u2019s husband "
+        "Carlos Vega de Leon.\n\n"
+        "These designations are made under Section 7031(c) of the Department of State, Foreign Operations, and "
+        "Related Programs Appropriations Act, 2019."
+    )
+    assert statement.published_on == datetime.date(2019, 12, 10)
+    entries = {entry.name: entry for entry in statement.entries}
+    assert list(entries) == [
+        "Ivan Petrov Lazar",
+        "Mila Lazar",
+        "Ana Lazar",
+        "Vera Lazar",
+        "Omar Saleh Haddad",
+        "Jane Roe Smith",
+        "John Doe Brown",
+        "Rosa Maria Lopez de Vega",
+        "Carlos Vega de Leon",
+    ]
+    assert entries["Ivan Petrov Lazar"].reason == "due to his involvement in significant corruption."
+    assert entries["Ivan Petrov Lazar"].family_members == ("Mila Lazar", "Ana Lazar", "Vera Lazar")
+    assert (entries["Mila Lazar"].relationship, entries["Vera Lazar"].relationship) == ("wife", "daughters")
+    assert entries["Omar Saleh Haddad"].position == "former Consul General of Ruritania"
+    assert entries["Jane Roe Smith"].position == "former minister of Ruritania"
+    assert (entries["John Doe Brown"].position, entries["John Doe Brown"].country) == ("former judge", "Freedonia")
+    lopez = entries["Rosa Maria Lopez de Vega"]
+    assert (lopez.position, lopez.country, lopez.name_variants) == ("Attorney General", "Guatemala", ("Lopez",))
+    assert entries["Carlos Vega de Leon"].family_of == "Rosa Maria Lopez de Vega"
+
+
+def test_a_section_353_list_is_its_own_program_and_a_statement_announcing_it_names_no_one():
+    listing = _text(
+        "Section 353 Corrupt and Undemocratic Actors Report\n\n"
+        "Persons reported under Section 353(b) of the United States-Northern Triangle Enhanced Engagement Act.\n\n"
+        "El Salvador\n\n"
+        "Ana Gomez Ruiz, a former minister, engaged in significant corruption by diverting public funds.\n\n"
+        "Nicaragua\n\n"
+        "Jorge Luis Mena: Judge Jorge Luis Mena undermined democratic processes or institutions.",
+        published_on=datetime.date(2023, 7, 19),
+    )
+    assert listing.programs == ("SECTION-353",)
+    assert [(e.name, e.country, e.programs, e.action) for e in listing.entries] == [
+        ("Ana Gomez Ruiz", "El Salvador", ("SECTION-353",), Action.VISA_DESIGNATION),
+        ("Jorge Luis Mena", "Nicaragua", ("SECTION-353",), Action.VISA_DESIGNATION),
+    ]
+    assert listing.entries[0].legal_basis.startswith("Section 353(b)")
+    announcing = _text(
+        "Transmission of the Section 353 Report\n\nToday the Secretary transmitted the Section 353 Corrupt and "
+        "Undemocratic Actors report to Congress, identifying 39 individuals.",
+        published_on=datetime.date(2023, 7, 19),
+    )
+    assert announcing.entries == [] and announcing.programs == ("SECTION-353",)
+    assert any("no person is named" in warning for warning in announcing.warnings)
+
+
+def test_a_hong_kong_autonomy_act_statement_without_names_identifies_no_one():
+    statement = _text(
+        "Hong Kong Autonomy Act Report to Congress\n\nDECEMBER 20, 2021\n\n"
+        "The United States is concerned by efforts to undermine democratic institutions in Hong Kong. Today's "
+        "report to Congress under the Hong Kong Autonomy Act identifies five officials whose actions have "
+        "reduced Hong Kong's autonomy."
+    )
+    assert statement.entries == []
+    assert statement.published_on == datetime.date(2021, 12, 20)
