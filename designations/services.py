@@ -463,7 +463,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "historicalauthority": ("view",),
             "historicalauthorityevent": ("view",),
         },
-        "importers": {"importrun": ("view", "add")},
+        "importers": {"importrun": ("view", "add", "review")},
         "announcements": {
             "announcement": ("view",),
             "announcementversion": ("view",),

@@ -1,8 +1,10 @@
 """Admin for import runs: a read-only record of every import, from which editors start imports.
 
 Editors start an import now (from the source's URL or an uploaded file), re-parse a run's kept raw
-file, and accept or dismiss the changes an import skipped because a field was locked. Imports go
-through Celery (``import_run_enqueue``); the run's page refreshes itself until the run has finished.
+file, accept or dismiss the changes an import skipped because a field was locked, and confirm or reject
+a run held for review because it would delist many designations (permission
+``importers.review_importrun``). Imports go through Celery (``import_run_enqueue``); the run's page
+refreshes itself until the run has finished.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.db import transaction
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -55,6 +58,13 @@ class StartImportForm(forms.Form):
     )
     as_of = forms.DateField(required=False, help_text="The date the data describes (YYYY-MM-DD); default: today.")
     dry_run = forms.BooleanField(required=False, help_text="Parse and compare, but write nothing.")
+    allow_missing_end_marker = forms.BooleanField(
+        required=False,
+        label="The files lack the end marker",
+        help_text="Only if you checked that the files are whole: OFAC's CSV files end with a 0x1A byte, and one "
+        "without it may have been cut at a line end (a list cut short delists everyone after the cut). "
+        "Without this, such files are refused.",
+    )
 
     def clean_files(self):
         from designations.services import MAX_UPLOAD_BYTES
@@ -103,16 +113,35 @@ class ImportRunAdmin(admin.ModelAdmin):
     search_fields = ("source", "=raw_sha256", "error", "task_id")
     date_hierarchy = "created_at"
     show_full_result_count = False
-    actions = ("run_again", "reparse")
+    actions = ("run_again", "reparse", "confirm_and_publish", "reject")
     readonly_fields = (
         "duration_display",
         "warnings_pretty",
         "stats_pretty",
         "skipped_changes_pretty",
         "raw_file_display",
+        "review_display",
+        "review_buttons",
     )
     fieldsets = (
-        (None, {"fields": ("source", "status", "trigger", "started_by", "path", "as_of", "dry_run", "task_id")}),
+        (
+            None,
+            {
+                "fields": (
+                    "source",
+                    "status",
+                    "trigger",
+                    "started_by",
+                    "path",
+                    "as_of",
+                    "dry_run",
+                    "allow_missing_end_marker",
+                    "approve_delistings",
+                    "task_id",
+                )
+            },
+        ),
+        ("Review", {"fields": ("review_display",)}),
         ("Timing", {"fields": ("created_at", "started_at", "finished_at", "duration_display")}),
         (
             "Counts",
@@ -136,6 +165,44 @@ class ImportRunAdmin(admin.ModelAdmin):
     def has_run_permission(self, request):
         """Starting a run creates one, so it takes the model's add permission."""
         return request.user.has_perm("importers.add_importrun")
+
+    def has_review_permission(self, request):
+        """Confirming a held run publishes its delistings: it takes its own permission."""
+        return request.user.has_perm("importers.review_importrun")
+
+    def get_fieldsets(self, request, obj=None):
+        """The Review section shows a held run's plan to all, and its buttons to those who may decide."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.status == ImportRun.Status.NEEDS_REVIEW and self.has_review_permission(request):
+            fieldsets = tuple(
+                (name, {**options, "fields": (*options["fields"], "review_buttons")} if name == "Review" else options)
+                for name, options in fieldsets
+            )
+        return fieldsets
+
+    @admin.action(description="Confirm and publish (runs held for review)", permissions=("review",))
+    def confirm_and_publish(self, request, queryset):
+        from importers.services import import_run_confirm
+
+        for run in queryset.order_by("pk"):
+            try:
+                new_run = import_run_confirm(run=run, user=request.user)
+            except ValidationError as exc:  # not held (any more), or its raw file is gone: say so and go on
+                self.message_user(request, f"{run}: not confirmed: {' '.join(exc.messages)}", messages.ERROR)
+                continue
+            self.message_user(request, f"{run}: confirmed; {new_run} publishes it.", messages.SUCCESS)
+
+    @admin.action(description="Reject (runs held for review)", permissions=("review",))
+    def reject(self, request, queryset):
+        from importers.services import import_run_reject
+
+        for run in queryset.order_by("pk"):
+            try:
+                import_run_reject(run=run, user=request.user)
+            except ValidationError as exc:
+                self.message_user(request, f"{run}: not rejected: {' '.join(exc.messages)}", messages.ERROR)
+                continue
+            self.message_user(request, f"{run}: rejected; nothing was published.", messages.SUCCESS)
 
     @admin.action(description="Run again (same source, path and date)", permissions=("run",))
     def run_again(self, request, queryset):
@@ -172,6 +239,11 @@ class ImportRunAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.skipped_change_view),
                 name="importers_importrun_skipped_change",
             ),
+            path(
+                "<int:run_id>/review/<str:decision>/",
+                self.admin_site.admin_view(self.review_view),
+                name="importers_importrun_review",
+            ),
         ]
         return [*extra, *urls]
 
@@ -185,13 +257,18 @@ class ImportRunAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             files = {upload.name: upload.read() for upload in form.cleaned_data["files"]}
             try:
-                run = import_run_start(
-                    source=form.cleaned_data["source"],
-                    user=request.user,
-                    files=files or None,
-                    as_of=form.cleaned_data["as_of"],
-                    dry_run=form.cleaned_data["dry_run"],
-                )
+                # The run's task is queued when the outermost transaction commits: the flag is set first.
+                with transaction.atomic():
+                    run = import_run_start(
+                        source=form.cleaned_data["source"],
+                        user=request.user,
+                        files=files or None,
+                        as_of=form.cleaned_data["as_of"],
+                        dry_run=form.cleaned_data["dry_run"],
+                    )
+                    if form.cleaned_data["allow_missing_end_marker"]:
+                        ImportRun.objects.filter(pk=run.pk).update(allow_missing_end_marker=True)
+                run.refresh_from_db()
             except ValidationError as exc:
                 form.add_error(None, exc)
             except Exception as exc:  # a failed run is recorded on the run; show it there
@@ -233,6 +310,30 @@ class ImportRunAdmin(admin.ModelAdmin):
                 f"{change['field']} of entry {change.get('source_uid')}: {change['decision']}.",
                 messages.SUCCESS,
             )
+        return HttpResponseRedirect(reverse("admin:importers_importrun_change", args=[run.pk]))
+
+    def review_view(self, request, run_id, decision):
+        """Confirm (and publish) or reject a run held for review; the note comes with the form."""
+        from importers.services import import_run_confirm, import_run_reject
+
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_review_permission(request):
+            raise PermissionDenied
+        service = {"confirm": import_run_confirm, "reject": import_run_reject}.get(decision)
+        if service is None:
+            raise Http404("Unknown decision.")
+        run = get_object_or_404(ImportRun, pk=run_id)
+        note = request.POST.get("review_note", "")[:2000]
+        try:
+            result = service(run=run, user=request.user, note=note)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:importers_importrun_change", args=[run.pk]))
+        if decision == "confirm":
+            self.message_user(request, f"{run}: confirmed; {result} publishes it.", messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:importers_importrun_change", args=[result.pk]))
+        self.message_user(request, f"{run}: rejected; nothing was published.", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:importers_importrun_change", args=[run.pk]))
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -316,6 +417,65 @@ class ImportRunAdmin(admin.ModelAdmin):
                 '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
                 rows,
             ),
+        )
+
+    @admin.display(description="Planned delistings and decision")
+    def review_display(self, obj):
+        """A held run's plan (count and sample), and the decision once an editor made it."""
+        plan = (obj.stats or {}).get("planned_delistings")
+        parts = []
+        if obj.reviewed_run_id:
+            url = reverse("admin:importers_importrun_change", args=[obj.reviewed_run_id])
+            parts.append(
+                format_html('<p>Publishes run <a href="{}">#{}</a>, as confirmed.</p>', url, obj.reviewed_run_id)
+            )
+        if plan:
+            rows = format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                ((item["entry"], item["name"], item["program"]) for item in plan.get("sample", [])),
+            )
+            parts.append(
+                format_html(
+                    "<p>{} designations would be delisted; the first by entry number:</p>"
+                    '<table class="planned-delistings"><thead><tr><th>Entry</th><th>Name</th><th>Program</th></tr>'
+                    "</thead><tbody>{}</tbody></table>",
+                    f"{plan.get('count', 0):,}",
+                    rows,
+                )
+            )
+        if obj.status in (ImportRun.Status.CONFIRMED, ImportRun.Status.REJECTED):
+            parts.append(
+                format_html(
+                    "<p>{} by {} at {}: {}</p>",
+                    obj.get_status_display(),
+                    obj.reviewed_by or "?",
+                    obj.reviewed_at.isoformat(timespec="seconds") if obj.reviewed_at else "?",
+                    obj.review_note or "-",
+                )
+            )
+            for confirmation in obj.confirmations.order_by("pk"):
+                url = reverse("admin:importers_importrun_change", args=[confirmation.pk])
+                parts.append(format_html('<p>Published by <a href="{}">{}</a>.</p>', url, confirmation))
+        if not parts:
+            return "-"
+        return format_html_join("", "{}", ((part,) for part in parts))
+
+    @admin.display(description="Decision")
+    def review_buttons(self, obj):
+        """Confirm and publish, or reject, with a note; the buttons post to their own URL (``formaction``)."""
+        if obj.status != ImportRun.Status.NEEDS_REVIEW:
+            return "-"
+        confirm = reverse("admin:importers_importrun_review", args=[obj.pk, "confirm"])
+        reject = reverse("admin:importers_importrun_review", args=[obj.pk, "reject"])
+        return format_html(
+            '<textarea name="review_note" rows="2" cols="60" placeholder="Note (why)"></textarea><br>'
+            '<button type="submit" class="button default" formmethod="post" formaction="{}" data-review="confirm">'
+            "Confirm and publish</button> "
+            '<button type="submit" class="button" formmethod="post" formaction="{}" data-review="reject">'
+            "Reject</button>",
+            confirm,
+            reject,
         )
 
     @admin.display(description="Raw file")

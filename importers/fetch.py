@@ -1,4 +1,10 @@
-"""HTTP fetching for source adapters: timeouts, a clear user agent, conditional requests, size limits."""
+"""HTTP fetching for source adapters: timeouts, a clear user agent, conditional requests, size limits.
+
+A body must be whole: one shorter than its ``Content-Length`` is cut short (urllib3 raises on it, and the
+error says so), and one sent without a ``Content-Length`` must end with its format's end marker when the
+format has one (OFAC's CSV files end with 0x1A), since nothing else tells a closed connection from the end
+of the file.
+"""
 
 from __future__ import annotations
 
@@ -43,11 +49,14 @@ def fetch_file(
     required: bool = True,
     timeout: float | None = None,
     session: requests.Session | None = None,
+    end_marker: bytes | None = None,
 ) -> FetchedFile | None:
     """GET one file. Returns None for a missing optional file (404); raises ``FetchError`` otherwise.
 
     ``requests.ConnectionError`` and ``requests.Timeout`` propagate unchanged: they are the transient
-    errors the Celery task retries.
+    errors the Celery task retries, as is a body cut short of its ``Content-Length``
+    (``ChunkedEncodingError``). A body without ``Content-Length`` that does not end with ``end_marker``
+    is refused (``FetchError``).
     """
     headers = {"User-Agent": settings.IMPORT_USER_AGENT, "Accept-Encoding": "gzip"}
     if etag:
@@ -70,15 +79,28 @@ def fetch_file(
         if declared and declared.isdigit() and int(declared) > MAX_BYTES:
             raise FetchError(f"{url} declares {declared} bytes, over the {MAX_BYTES} byte limit")
         chunks, size = [], 0
-        for chunk in response.iter_content(CHUNK):
-            size += len(chunk)
-            if size > MAX_BYTES:
-                raise FetchError(f"{url} sent more than {MAX_BYTES} bytes")
-            chunks.append(chunk)
+        try:
+            for chunk in response.iter_content(CHUNK):
+                size += len(chunk)
+                if size > MAX_BYTES:
+                    raise FetchError(f"{url} sent more than {MAX_BYTES} bytes")
+                chunks.append(chunk)
+        except requests.exceptions.ChunkedEncodingError as exc:
+            # urllib3 enforces Content-Length: a connection closed early is an incomplete read.
+            raise requests.exceptions.ChunkedEncodingError(
+                f"{url} was cut short: the connection closed after {size} bytes"
+                + (f" of the {declared} announced" if declared else "")
+                + f" ({exc})"
+            ) from exc
         body = b"".join(chunks)
         if declared and declared.isdigit() and response.headers.get("Content-Encoding") is None:
             if len(body) != int(declared):
                 raise FetchError(f"{url} was cut short: {len(body)} of {declared} bytes received")
+        if not declared and end_marker and not body.endswith(end_marker):
+            raise FetchError(
+                f"{url} sent no Content-Length and its body does not end with the end-of-file marker "
+                f"{end_marker!r} its files always have: it may have been cut short. Nothing was imported."
+            )
         return FetchedFile(
             name=name,
             content=body,
@@ -93,8 +115,12 @@ def fetch_bundle(
     required: tuple[str, ...],
     *,
     validators: dict[str, dict[str, str]] | None = None,
+    end_marker: bytes | None = None,
 ) -> FetchResult:
-    """Fetch a source's files from ``base_url`` (a folder URL ending in ``/``, or one file's URL)."""
+    """Fetch a source's files from ``base_url`` (a folder URL ending in ``/``, or one file's URL).
+
+    A file in ``required`` that answers 404 fails the fetch; others are skipped.
+    """
     validators = validators or {}
     result = FetchResult()
     with requests.Session() as session:
@@ -108,6 +134,7 @@ def fetch_bundle(
                 last_modified=known.get("last_modified", ""),
                 required=name in required,
                 session=session,
+                end_marker=end_marker,
             )
             if fetched is not None:
                 result.files[name] = fetched

@@ -12,14 +12,21 @@ from tracker.models import TimeStampedModel
 class ImportRun(TimeStampedModel):
     """One import of one source.
 
-    Legal status transitions, all made by ``importers.services.import_run_execute``:
+    Legal status transitions, made by ``importers.services`` (``import_run_execute`` unless named):
 
     * PENDING -> RUNNING (claimed by compare-and-swap, so two workers never run one row)
     * RUNNING -> SUCCEEDED (data written) | UNCHANGED (raw file identical to the last success) |
-      FAILED (error recorded, the transaction rolled back, nothing written)
+      FAILED (error recorded, the transaction rolled back, nothing written) |
+      NEEDS_REVIEW (it would delist more than ``IMPORT_REVIEW_DELIST_COUNT`` designations: nothing
+      written, the raw files kept and the plan in ``stats["planned_delistings"]``)
+    * RUNNING -> PENDING (a transient error on a non-final attempt: the task's retry claims it again)
     * PENDING -> FAILED (refused before start, e.g. another run of the source is already running)
+    * NEEDS_REVIEW -> CONFIRMED (``import_run_confirm``: an editor confirmed the plan; a new PENDING run
+      with ``reviewed_run`` pointing here imports the same kept files, allowed to delist exactly the
+      planned designations) | REJECTED (``import_run_reject``: an editor turned it down, with a note)
 
-    Only one run per source may be RUNNING at a time (a partial unique constraint).
+    SUCCEEDED, UNCHANGED, FAILED, CONFIRMED and REJECTED are final. Only one run per source may be
+    RUNNING at a time (a partial unique constraint).
     """
 
     class Status(models.TextChoices):
@@ -28,6 +35,9 @@ class ImportRun(TimeStampedModel):
         SUCCEEDED = "succeeded", "Succeeded"
         UNCHANGED = "unchanged", "Unchanged"
         FAILED = "failed", "Failed"
+        NEEDS_REVIEW = "needs_review", "Held for review"
+        CONFIRMED = "confirmed", "Confirmed (published by a later run)"
+        REJECTED = "rejected", "Rejected"
 
     class Trigger(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
@@ -36,7 +46,7 @@ class ImportRun(TimeStampedModel):
         SEED = "seed", "Seed on first start"
 
     source = models.CharField(max_length=50, help_text="Adapter slug, e.g. 'ofac-sdn'.")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     trigger = models.CharField(max_length=10, choices=Trigger.choices, default=Trigger.MANUAL)
     path = models.CharField(max_length=1000, blank=True, help_text="Local file or folder imported instead of fetching.")
     as_of = models.DateField(null=True, blank=True, help_text="Date the imported data describes.")
@@ -46,6 +56,34 @@ class ImportRun(TimeStampedModel):
         blank=True,
         help_text="Override of IMPORT_MAX_DELIST_SHARE for this run, when an editor confirmed mass removals.",
     )
+    allow_missing_end_marker = models.BooleanField(
+        default=False,
+        help_text="A person vouched that files without OFAC's 0x1A end-of-file marker are whole (not cut short).",
+    )
+    approve_delistings = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="A person approved up to this many delistings, beyond IMPORT_REVIEW_DELIST_COUNT and "
+        "IMPORT_MAX_DELIST_COUNT.",
+    )
+    reviewed_run = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="confirmations",
+        help_text="The run held for review that this run publishes, as an editor confirmed it.",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The editor who confirmed or rejected the run held for review.",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True, help_text="Why the editor confirmed or rejected it.")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     raw_sha256 = models.CharField(max_length=64, blank=True)
@@ -76,6 +114,7 @@ class ImportRun(TimeStampedModel):
     class Meta:
         ordering = ("-created_at", "-pk")
         indexes = [models.Index(fields=("source", "status"))]
+        permissions = [("review_importrun", "Can confirm or reject an import held for review")]
         constraints = [
             models.UniqueConstraint(
                 fields=("source",),

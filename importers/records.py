@@ -3,6 +3,24 @@
 Frozen, slotted dataclasses of plain types, never ORM objects. Text values are kept exactly as
 published; ``source_uid`` is never trimmed or case-folded. Country fields hold the country *as
 published* ("Korea, North"); the upsert maps them to ISO codes through the ``CountryName`` table.
+
+What an input speaks about
+--------------------------
+An import never removes a fact its input did not speak about. A list entry's facts fall into *parts*
+(``PARTS``), and a record names the parts its input did not cover in ``uncovered``: ``sdn.csv`` without
+``alt.csv`` knows nothing of the numbered aliases, without ``add.csv`` nothing of the addresses, and a
+remark cut at 1,000 characters without its spill-over row is not the whole remark. The upsert replaces
+covered parts and keeps uncovered ones as held; the record hash is made of one hash per part, so an
+entry whose covered parts did not change is unchanged whatever its input lacked.
+
+* ``entry``: the main columns: kind, name, programs, title, the vessel columns, listing date and basis.
+* ``remarks``: the remarks text as published (and the items of it no rule recognised).
+* ``facts``: what the remarks say, or what a structured format gives in their place: gender, aircraft,
+  identifiers, birth dates and places, countries other than address countries, "Linked To"s,
+  statements, and aliases the list does not number (the weak a.k.a.s of the remarks).
+* ``listed_aliases``: aliases the list publishes as numbered rows (``alt.csv``; SDN.XML ``aka`` uids),
+  told apart by their ``source_uid`` (the ``alt_num``).
+* ``addresses``: addresses (``add.csv``) and the address countries they give.
 """
 
 from __future__ import annotations
@@ -10,6 +28,15 @@ from __future__ import annotations
 import datetime
 import hashlib
 from dataclasses import dataclass, field
+
+PART_ENTRY = "entry"
+PART_REMARKS = "remarks"
+PART_FACTS = "facts"
+PART_LISTED_ALIASES = "listed_aliases"
+PART_ADDRESSES = "addresses"
+PARTS = (PART_ENTRY, PART_REMARKS, PART_FACTS, PART_LISTED_ALIASES, PART_ADDRESSES)
+PART_HASH_LENGTH = 12  # hex digits per part: five parts fit ``Designee.record_hash`` (64 characters)
+UNKNOWN_PART = "-" * PART_HASH_LENGTH  # a part whose content the tracker never received
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,14 +126,78 @@ class DesigneeRecord:
     unparsed: tuple[str, ...] = ()  # remarks items no rule recognised, verbatim
     listed_on: datetime.date | None = None  # exact designation date where the source gives one
     legal_basis: str = ""
+    # Parts (``PARTS``) the input did not speak about: the upsert keeps what it holds for them.
+    uncovered: tuple[str, ...] = ()
+
+    def part_values(self) -> dict[str, tuple]:
+        """Every field but ``source_uid`` (the key) and ``uncovered``, grouped by part (module docstring)."""
+        listed = tuple(a for a in self.aliases if a.source_uid)
+        unlisted = tuple(a for a in self.aliases if not a.source_uid)
+        return {
+            PART_ENTRY: (
+                self.kind,
+                self.name,
+                self.programs,
+                self.title,
+                self.call_sign,
+                self.vessel_type,
+                self.vessel_flag,
+                self.vessel_owner,
+                self.tonnage,
+                self.gross_registered_tonnage,
+                self.listed_on,
+                self.legal_basis,
+            ),
+            PART_REMARKS: (self.remarks, self.unparsed),
+            PART_FACTS: (
+                self.gender,
+                self.aircraft_model,
+                self.aircraft_operator,
+                unlisted,
+                self.identifiers,
+                self.birth_dates,
+                self.places_of_birth,
+                tuple(c for c in self.countries if c.role != "address"),
+                self.relationships,
+                self.statements,
+            ),
+            PART_LISTED_ALIASES: listed,
+            PART_ADDRESSES: (self.addresses, tuple(c for c in self.countries if c.role == "address")),
+        }
+
+    def part_hashes(self) -> dict[str, str]:
+        """One short hash per part; equal hashes mean the part did not change.
+
+        The ``repr`` of plain values and nested dataclasses is unambiguous and several times faster than
+        a JSON rendering of ``asdict``.
+        """
+        return {
+            part: hashlib.sha256(repr(values).encode("utf-8")).hexdigest()[:PART_HASH_LENGTH]
+            for part, values in self.part_values().items()
+        }
 
     def content_hash(self) -> str:
-        """Hash of every field: equal hashes mean nothing about the entry changed.
+        """The record hash the upsert stores: the part hashes in ``PARTS`` order, ``UNKNOWN_PART`` for
+        the parts the input did not cover."""
+        hashes = self.part_hashes()
+        return "".join(UNKNOWN_PART if part in self.uncovered else hashes[part] for part in PARTS)
 
-        The dataclass ``repr`` lists every field in declaration order, nested records included, with
-        unambiguous quoting; it is several times faster than a JSON rendering of ``asdict``.
-        """
-        return hashlib.sha256(repr(self).encode("utf-8")).hexdigest()
+    def legacy_hash(self) -> str:
+        """The single SHA-256 of the whole record that earlier versions stored, to recognise an unchanged
+        entry imported before record hashes had parts (meaningful only when ``uncovered`` is empty)."""
+        text = repr(self).removesuffix(f", uncovered={self.uncovered!r})") + ")"
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def split_record_hash(value: str) -> dict[str, str] | None:
+    """A stored record hash as part -> part hash; None when it has no parts (empty, or a legacy hash)."""
+    if len(value) != PART_HASH_LENGTH * len(PARTS):
+        return None
+    return {part: value[i * PART_HASH_LENGTH : (i + 1) * PART_HASH_LENGTH] for i, part in enumerate(PARTS)}
+
+
+def join_record_hash(parts: dict[str, str]) -> str:
+    return "".join(parts[part] for part in PARTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +222,17 @@ class PresenceIntervalRecord:
 
 @dataclass(slots=True)
 class ParsedSource:
-    """Everything one parse produced: records, warnings for the run, figures, and the list date."""
+    """Everything one parse produced: records, warnings for the run, figures, and the list date.
+
+    ``covers`` names the parts (``PARTS``) the input as a whole speaks about; a record may know less
+    (its ``uncovered``). ``end_marker_missing`` names the files that lack the end-of-file marker their
+    format guarantees (OFAC's 0x1A) and may therefore have been cut at a line end: the import service
+    refuses them unless the run carries a person's override.
+    """
 
     records: list = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
     published_on: datetime.date | None = None
+    covers: tuple[str, ...] = PARTS
+    end_marker_missing: list[str] = field(default_factory=list)

@@ -1,6 +1,7 @@
 """Import services: create, enqueue and execute import runs.
 
-``import_run_execute`` owns every status transition of an ``ImportRun`` (see its docstring). Tasks,
+``import_run_execute`` owns every status transition of an ``ImportRun`` (see its docstring), but for
+the editors' decisions on a run held for review (``import_run_confirm``, ``import_run_reject``). Tasks,
 the ``import_source`` command and the admin all go through these functions.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 import datetime
 import logging
 import re
+import shutil
 import time
 import traceback
 import zlib
@@ -19,6 +21,7 @@ from typing import NoReturn
 
 import requests
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -30,7 +33,14 @@ from importers.models import ImportRun
 from importers.records import ParsedSource
 from importers.sources import get_adapter
 from importers.sources.base import FetchError, RawBundle, SourceAdapter, SourceError, bundle_sha256
-from importers.upsert import ImportSafetyError, UpsertResult, upsert_history, upsert_snapshot
+from importers.upsert import (
+    DelistApproval,
+    ImportSafetyError,
+    ReviewRequired,
+    UpsertResult,
+    upsert_history,
+    upsert_snapshot,
+)
 from tracker.logs import log_context
 
 logger = logging.getLogger(__name__)
@@ -64,15 +74,33 @@ def import_run_create(
     as_of: datetime.date | None = None,
     dry_run: bool = False,
     max_delist_share: float | None = None,
+    allow_missing_end_marker: bool = False,
+    approve_delistings: int | None = None,
+    reviewed_run: ImportRun | None = None,
 ) -> ImportRun:
-    """Create a pending run of ``source``; ``KeyError`` for an unknown source."""
+    """Create a pending run of ``source``; ``KeyError`` for an unknown source.
+
+    ``allow_missing_end_marker`` and ``approve_delistings`` carry a person's word: that files without
+    OFAC's 0x1A end marker are whole, and that up to that many delistings are real. ``reviewed_run`` is
+    the held run an editor confirmed (``import_run_confirm``).
+    """
     get_adapter(source)  # validates the slug
     if max_delist_share is not None and not 0 <= max_delist_share <= 1:
         raise ValueError("max_delist_share is a share between 0 and 1")
+    if approve_delistings is not None and approve_delistings < 0:
+        raise ValueError("approve_delistings is a number of delistings, 0 or more")
     if isinstance(path, list | tuple):
         path = "\n".join(str(p) for p in path)
     return ImportRun.objects.create(
-        source=source, trigger=trigger, path=path, as_of=as_of, dry_run=dry_run, max_delist_share=max_delist_share
+        source=source,
+        trigger=trigger,
+        path=path,
+        as_of=as_of,
+        dry_run=dry_run,
+        max_delist_share=max_delist_share,
+        allow_missing_end_marker=allow_missing_end_marker,
+        approve_delistings=approve_delistings,
+        reviewed_run=reviewed_run,
     )
 
 
@@ -84,10 +112,21 @@ def import_run_enqueue(
     as_of: datetime.date | None = None,
     dry_run: bool = False,
     max_delist_share: float | None = None,
+    allow_missing_end_marker: bool = False,
+    approve_delistings: int | None = None,
+    reviewed_run: ImportRun | None = None,
 ) -> ImportRun:
     """Create a pending run and queue its task once the transaction commits (see ``_send``)."""
     run = import_run_create(
-        source=source, trigger=trigger, path=path, as_of=as_of, dry_run=dry_run, max_delist_share=max_delist_share
+        source=source,
+        trigger=trigger,
+        path=path,
+        as_of=as_of,
+        dry_run=dry_run,
+        max_delist_share=max_delist_share,
+        allow_missing_end_marker=allow_missing_end_marker,
+        approve_delistings=approve_delistings,
+        reviewed_run=reviewed_run,
     )
     transaction.on_commit(lambda: _send(run))
     return run
@@ -290,7 +329,16 @@ def _load(run: ImportRun, adapter: SourceAdapter) -> _Loaded:
         raise SourceError(f"{adapter.slug} has no download URL; import it from a file with --path")
     previous = _last_success(adapter.slug, exclude_pk=run.pk)
     validators = (previous.stats or {}).get("http", {}) if previous else {}
-    fetched = fetch_bundle(url, adapter.files, adapter.required_files or adapter.files[:1], validators=validators)
+    # A download must bring the whole set: a file set without alt.csv or add.csv would be imported as a
+    # set that says nothing about aliases or addresses, and OFAC always publishes all of them, so a 404
+    # is a broken download, not an optional file.
+    fetched = fetch_bundle(
+        url,
+        adapter.files,
+        adapter.files,
+        validators=validators,
+        end_marker=None if run.allow_missing_end_marker else adapter.end_marker,
+    )
     if fetched.not_modified:
         return _Loaded(raw={}, validators=validators, not_modified=True)
     raw: RawBundle = {}
@@ -412,6 +460,13 @@ def _log_outcome(run: ImportRun) -> None:
         logger.error("Import run %s of %s failed: %s", run.pk, run.source, reason, extra=fields)
     elif run.status == ImportRun.Status.PENDING:
         logger.warning("Import run %s of %s will be retried: %s", run.pk, run.source, run.warnings[-1], extra=fields)
+    elif run.status == ImportRun.Status.NEEDS_REVIEW:
+        planned = (run.stats or {}).get("planned_delistings", {}).get("count")
+        logger.warning(
+            "Import run %s of %s held for review: it would delist %s designations; nothing was published",
+            *(run.pk, run.source, planned),
+            extra=fields,
+        )
     else:
         logger.info(
             "Import run %s of %s %s: %s records, %s created, %s updated, %s delisted",
@@ -447,9 +502,14 @@ def import_run_execute(
        RUNNING by a dead process is run again when its task is re-delivered, or else marked failed.
     2. Load the raw files (local paths or HTTP with conditional requests) and hash them. Same hash
        as the last successful run, or HTTP 304: finish UNCHANGED without parsing.
-    3. Parse purely; refuse below the source's ``min_records`` floor.
+       Files that a run held for review or rejected (same hash) are refused unless the run carries an
+       approval.
+    3. Parse purely; refuse files without their end marker (unless a person vouched for them) and a
+       parse below the source's ``min_records`` floor.
     4. Upsert inside one transaction (rolled back for a dry run, or on any error), which locks the
        list's rows against concurrent edits and records SUCCEEDED with the data: both commit, or neither.
+       Delistings beyond the review threshold roll it back and end NEEDS_REVIEW, with the plan and the
+       kept raw files, for an editor to confirm or reject.
     5. On error, FAILED with the error, which is re-raised. A transient network or database error on a
        non-final attempt puts the run back to PENDING so the task's retry can claim it again.
     Every record logged meanwhile carries the run's id (``import_run_id``).
@@ -491,7 +551,9 @@ def _execute(
             )
             _log_outcome(run)
             return run
+        _refuse_held_files(run, sha256)
         parsed = adapter.parse(loaded.raw, as_of=run.as_of)
+        _check_end_markers(run, parsed, sha256)
         as_of = run.as_of or parsed.published_on or timezone.now().date()
         run.records = len(parsed.records)
         if len(parsed.records) < adapter.min_records:
@@ -501,54 +563,11 @@ def _execute(
             )
         # Kept before the transaction: named by their hash, they are harmless if it rolls back.
         kept = {} if run.dry_run else _keep_raw(loaded.raw)
-        with transaction.atomic():
-            if adapter.record_kind != "announcement" and adapter.list_source:
-                _lock_list_rows(adapter.list_source)
-            if adapter.record_kind == "announcement":  # each page is its own source document
-                result = adapter.upsert(parsed, run)
-            elif adapter.record_kind == "presence_interval":
-                document = _source_document(adapter, parsed, sha256, as_of)
-                result = upsert_history(
-                    records=parsed.records,
-                    list_source=adapter.list_source,
-                    source_document=document,
-                    import_run=run,
-                )
-            else:
-                document = _source_document(adapter, parsed, sha256, as_of)
-                result = upsert_snapshot(
-                    records=parsed.records,
-                    list_source=adapter.list_source,
-                    complete=adapter.is_complete_snapshot,
-                    snapshot_date=as_of,
-                    source_document=document,
-                    import_run=run,
-                    progress=progress,
-                    max_delist_share=run.max_delist_share,
-                )
-            if not run.dry_run:
-                # Records editors had reviewed and the import just changed go back to their queue.
-                from designations.services import review_flag_changed
-
-                result.stats["flagged_for_review"] = review_flag_changed()
-            outcome = {
-                **_counts(result),
-                # Notes of earlier attempts (retries, an interrupted attempt) stay in front.
-                "warnings": [*run.warnings, *parsed.warnings, *result.warnings],
-                "skipped_changes": result.skipped_changes,
-                "raw_file": next(iter(kept.values()), ""),
-                "stats": {
-                    **parsed.stats,
-                    **result.stats,
-                    "raw_files": kept,
-                    "http": loaded.validators,
-                    "as_of": str(as_of),
-                },
-            }
-            if run.dry_run:
-                transaction.set_rollback(True)
-            else:
-                _finish(run, ImportRun.Status.SUCCEEDED, **outcome)  # commits with the data, or not at all
+        approval = _approval(run)
+        try:
+            outcome = _upsert(run, adapter, parsed, loaded, kept, sha256, as_of, approval, progress)
+        except ReviewRequired as hold:
+            return _hold(run, hold, parsed, loaded, kept, as_of)
         if run.dry_run:
             _finish(run, ImportRun.Status.SUCCEEDED, **outcome)
         _log_outcome(run)
@@ -569,6 +588,190 @@ def _execute(
         raise
 
 
+def _upsert(
+    run: ImportRun,
+    adapter: SourceAdapter,
+    parsed: ParsedSource,
+    loaded: _Loaded,
+    kept: dict[str, str],
+    sha256: str,
+    as_of: datetime.date,
+    approval: DelistApproval | None,
+    progress: Callable[[int], None] | None,
+) -> dict:
+    """Step 4 of ``import_run_execute``: write in one transaction; return the run's outcome fields.
+
+    A real run's outcome is recorded (SUCCEEDED) inside the transaction, so it commits with the data; a
+    dry run's transaction is rolled back and the caller records its outcome. ``ReviewRequired`` and any
+    error roll it back and propagate.
+    """
+    with transaction.atomic():
+        if adapter.record_kind != "announcement" and adapter.list_source:
+            _lock_list_rows(adapter.list_source)
+        if adapter.record_kind == "announcement":  # each page is its own source document
+            result = adapter.upsert(parsed, run)
+        elif adapter.record_kind == "presence_interval":
+            document = _source_document(adapter, parsed, sha256, as_of)
+            result = upsert_history(
+                records=parsed.records,
+                list_source=adapter.list_source,
+                source_document=document,
+                import_run=run,
+                approval=approval,
+                review=not run.dry_run,
+            )
+        else:
+            document = _source_document(adapter, parsed, sha256, as_of)
+            result = upsert_snapshot(
+                records=parsed.records,
+                list_source=adapter.list_source,
+                complete=adapter.is_complete_snapshot,
+                snapshot_date=as_of,
+                source_document=document,
+                import_run=run,
+                progress=progress,
+                max_delist_share=run.max_delist_share,
+                approval=approval,
+                review=not run.dry_run,
+            )
+        if not run.dry_run:
+            # Records editors had reviewed and the import just changed go back to their queue.
+            from designations.services import review_flag_changed
+
+            result.stats["flagged_for_review"] = review_flag_changed()
+        outcome = {
+            **_counts(result),
+            # Notes of earlier attempts (retries, an interrupted attempt) stay in front.
+            "warnings": [*run.warnings, *parsed.warnings, *result.warnings],
+            "skipped_changes": result.skipped_changes,
+            "raw_file": next(iter(kept.values()), ""),
+            "stats": {
+                **parsed.stats,
+                **result.stats,
+                "raw_files": kept,
+                "http": loaded.validators,
+                "as_of": str(as_of),
+            },
+        }
+        if run.dry_run:
+            transaction.set_rollback(True)
+        else:
+            _finish(run, ImportRun.Status.SUCCEEDED, **outcome)  # commits with the data, or not at all
+    return outcome
+
+
+def _hold(
+    run: ImportRun,
+    hold: ReviewRequired,
+    parsed: ParsedSource,
+    loaded: _Loaded,
+    kept: dict[str, str],
+    as_of: datetime.date,
+) -> ImportRun:
+    """RUNNING -> NEEDS_REVIEW: nothing was written; record the plan and keep the raw files for the review."""
+    plan = hold.plan
+    sample = "; ".join(f"{item['entry']} {item['name']} ({item['program']})" for item in plan["sample"][:5])
+    warnings = [
+        *run.warnings,
+        *parsed.warnings,
+        f"{hold} Held for review: nothing was published. An editor confirms it (the same files are imported "
+        f"again, allowed to delist exactly these {plan['count']}) or rejects it in the admin, import run #{run.pk}.",
+        f"Planned delistings: {plan['count']}, e.g. {sample}.",
+    ]
+    _finish(
+        run,
+        ImportRun.Status.NEEDS_REVIEW,
+        warnings=warnings,
+        raw_file=next(iter(kept.values()), ""),
+        stats={
+            **parsed.stats,
+            "planned_delistings": plan,
+            "raw_files": kept,
+            "http": loaded.validators,
+            "as_of": str(as_of),
+        },
+    )
+    _log_outcome(run)
+    return run
+
+
+def _approval(run: ImportRun) -> DelistApproval | None:
+    """The delistings a person approved for ``run``: exactly a reviewed plan, or up to a number."""
+    if run.reviewed_run_id:
+        plan = (run.reviewed_run.stats or {}).get("planned_delistings") or {}
+        return DelistApproval(count=plan.get("count", 0), designations=frozenset(plan.get("designations", [])))
+    if run.approve_delistings is not None:
+        return DelistApproval(count=run.approve_delistings)
+    return None
+
+
+def _refuse_held_files(run: ImportRun, sha256: str) -> None:
+    """Refuse files a run of the source was held for review or rejected for, unless this run is approved.
+
+    Without this every scheduled run would hold the same files again, or publish what an editor rejected.
+    """
+    if run.dry_run or run.reviewed_run_id or run.approve_delistings is not None:
+        return
+    held = (
+        ImportRun.objects.filter(
+            source=run.source,
+            raw_sha256=sha256,
+            status__in=[ImportRun.Status.NEEDS_REVIEW, ImportRun.Status.REJECTED],
+        )
+        .exclude(pk=run.pk)
+        .order_by("-pk")
+        .first()
+    )
+    if held is None:
+        return
+    if held.status == ImportRun.Status.NEEDS_REVIEW:
+        raise SourceError(
+            f"These are the files import run #{held.pk} holds for review; nothing was written. Confirm or reject "
+            f"run #{held.pk} in the admin."
+        )
+    raise SourceError(
+        f"These are the files an editor rejected in import run #{held.pk} ({held.review_note or 'no note'}); "
+        "nothing was written. To import them after all, run again with --approve-delistings."
+    )
+
+
+def _check_end_markers(run: ImportRun, parsed: ParsedSource, sha256: str) -> None:
+    """Refuse files without the end marker their format guarantees, unless a person vouched for them.
+
+    A file cut at a line end parses cleanly: only the missing marker tells it from a whole one, and a
+    list cut short delists everyone after the cut. A person vouches with the run's
+    ``allow_missing_end_marker``, or did so for the very same bytes in an earlier run of the source
+    (a re-parse of its kept files).
+    """
+    missing = parsed.end_marker_missing
+    if not missing:
+        return
+    names = ", ".join(missing)
+    vouched = (
+        ImportRun.objects.filter(source=run.source, raw_sha256=sha256, allow_missing_end_marker=True)
+        .exclude(pk=run.pk)
+        .order_by("pk")
+        .first()
+    )
+    if vouched is not None and not run.allow_missing_end_marker:
+        parsed.warnings.append(
+            f"{names} {'lacks' if len(missing) == 1 else 'lack'} OFAC's 0x1A end-of-file marker; imported because "
+            f"a person vouched for these same files in import run #{vouched.pk}."
+        )
+        return
+    if not run.allow_missing_end_marker:
+        raise SourceError(
+            f"{names} {'does' if len(missing) == 1 else 'do'} not end with OFAC's 0x1A end-of-file marker: the "
+            "file may have been cut at a line end (a list cut short delists every entry after the cut). Nothing "
+            "was written. If you checked the files are whole (a copy that lost the marker), import them again "
+            "with --no-end-marker (admin: 'The files lack the end marker')."
+        )
+    parsed.warnings.append(
+        f"{names} {'lacks' if len(missing) == 1 else 'lack'} OFAC's 0x1A end-of-file marker; imported because "
+        "the run vouches that the files are whole (--no-end-marker)."
+    )
+
+
 def _counts(result: UpsertResult) -> dict[str, int]:
     return {
         "created": result.created,
@@ -577,3 +780,100 @@ def _counts(result: UpsertResult) -> dict[str, int]:
         "delisted": result.delisted,
         "skipped": result.skipped,
     }
+
+
+# --------------------------------------------------------------------------------------------------
+# Runs held for review
+# --------------------------------------------------------------------------------------------------
+def _decide_held(run: ImportRun, status: str, *, user, note: str) -> None:
+    """NEEDS_REVIEW -> ``status`` by compare-and-swap: of two editors deciding at once, one wins."""
+    now = timezone.now()
+    decided = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.NEEDS_REVIEW).update(
+        status=status, reviewed_by=user, reviewed_at=now, review_note=note, updated_at=now
+    )
+    if decided != 1:
+        run.refresh_from_db()
+        raise ValidationError(
+            f"Import run #{run.pk} is not held for review (it is {run.get_status_display().lower()}): "
+            "nothing to decide."
+        )
+
+
+def _stage_kept_files(run: ImportRun) -> Path:
+    """Copy ``run``'s kept raw files under ``MEDIA_ROOT/reparse/<run>/`` with the names the source reads."""
+    kept: dict[str, str] = (run.stats or {}).get("raw_files") or {}
+    if not kept:
+        raise ValidationError(f"Import run #{run.pk} kept no raw file to import.")
+    folder = Path(settings.MEDIA_ROOT) / "reparse" / str(run.pk)
+    for name, relative in kept.items():
+        source_path = Path(settings.MEDIA_ROOT) / relative
+        if not source_path.is_file():
+            raise ValidationError(f"The raw file {relative} of import run #{run.pk} is missing from disk.")
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source_path, target)
+    return folder
+
+
+def import_run_confirm(*, run: ImportRun, user=None, note: str = "") -> ImportRun:
+    """An editor confirms the delistings of a run held for review; return the new run that publishes them.
+
+    1. Refuse when a later import of the source succeeded since the run was held: its files are out of
+       date, and importing them would take the list back (``ValidationError``; reject it instead).
+    2. NEEDS_REVIEW -> CONFIRMED by compare-and-swap (``ValidationError`` if the run is not held).
+    3. Copy the run's kept raw files under ``MEDIA_ROOT/reparse/<run>/``.
+    4. Queue a new run of those files (``reviewed_run`` = this run, started by the editor) with the held
+       run's date, share and end-marker settings, approved to delist exactly the planned designations.
+       It ends SUCCEEDED with the reviewed delistings; if its plan differs (the database changed since
+       the review) it is held for review again.
+    All in one transaction: a missing raw file leaves the run held.
+    """
+    plan = (run.stats or {}).get("planned_delistings") or {}
+    held_as_of = (run.stats or {}).get("as_of")  # the date the held run used, e.g. its download's day
+    as_of = run.as_of or (datetime.date.fromisoformat(held_as_of) if held_as_of else None)
+    later = (
+        ImportRun.objects.filter(source=run.source, status=ImportRun.Status.SUCCEEDED, dry_run=False)
+        .filter(finished_at__gt=run.finished_at or run.created_at)
+        .order_by("pk")
+        .first()
+    )
+    if later is not None:
+        raise ValidationError(
+            f"Import run #{later.pk} of {run.source} succeeded after run #{run.pk} was held, so its files are out "
+            "of date: reject it; the next import plans its delistings afresh."
+        )
+    with transaction.atomic():
+        _decide_held(run, ImportRun.Status.CONFIRMED, user=user, note=note)
+        folder = _stage_kept_files(run)
+        new_run = import_run_enqueue(
+            source=run.source,
+            trigger=ImportRun.Trigger.MANUAL,
+            path=str(folder),
+            as_of=as_of,
+            max_delist_share=run.max_delist_share,
+            allow_missing_end_marker=run.allow_missing_end_marker,
+            approve_delistings=plan.get("count", 0),
+            reviewed_run=run,
+        )
+        if user is not None:
+            ImportRun.objects.filter(pk=new_run.pk).update(started_by=user)
+    logger.info(
+        "Import run %s of %s confirmed by %s; run %s publishes it",
+        *(run.pk, run.source, getattr(user, "username", "?"), new_run.pk),
+        extra={"import_run_id": run.pk},
+    )
+    run.refresh_from_db()
+    new_run.refresh_from_db()
+    return new_run
+
+
+def import_run_reject(*, run: ImportRun, user=None, note: str = "") -> ImportRun:
+    """An editor rejects a run held for review: NEEDS_REVIEW -> REJECTED, with the note; nothing is published.
+
+    The same files are refused from then on (``_refuse_held_files``) unless a run approves delistings.
+    """
+    who = getattr(user, "username", "") or "an editor"
+    _decide_held(run, ImportRun.Status.REJECTED, user=user, note=note.strip() or f"Rejected by {who} without a note.")
+    logger.info("Import run %s of %s rejected by %s", run.pk, run.source, who, extra={"import_run_id": run.pk})
+    run.refresh_from_db()
+    return run

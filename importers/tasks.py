@@ -29,8 +29,11 @@ TRANSIENT_ERRORS = (
     max_retries=MAX_RETRIES,
 )
 def run_import(self, run_id: int) -> str | None:
-    """Execute import run ``run_id``. Transient network and database errors retry with backoff (the run
-    goes back to PENDING in between); anything else fails the run.
+    """Execute import run ``run_id``; return how it ended (the run's status, or "refused").
+
+    Transient network and database errors retry with backoff (the run goes back to PENDING in between);
+    anything else fails the run. A run held for an editor's review (``needs_review``) is an outcome like
+    ``succeeded``: nothing is retried or raised, and no page is re-rendered since nothing was published.
 
     Acknowledged late (settings): if the worker dies mid-run, the broker re-delivers the task and
     ``import_run_execute`` runs the interrupted run again.

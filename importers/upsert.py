@@ -5,17 +5,22 @@ source), diffs it against what the database holds and writes only the difference
 
 1. Load, in a handful of queries, the list's designees (key, pk, hash, locks), its active
    designations, the programs and the country table.
-2. Split the records into new, changed and unchanged designees by content hash (in memory).
+2. Split the records into new, changed and unchanged designees by their part hashes (in memory):
+   an entry is changed when a part its input covers differs from what we hold; parts the input did
+   not speak about (``DesigneeRecord.uncovered``) count as unchanged (``importers.records``).
 3. Plan the designation changes per entry: programs added (listings), removed (delistings) and
    re-tagged (an amendment of the same designation, e.g. ``BELARUS-EO`` -> ``BELARUS-EO14038``).
    For a complete snapshot, entries that vanished are delisted, and one whose name stays on the list
    under another entry number is recorded as a removed duplicate.
-4. Refuse the snapshot, before any write, when it would delist more than the allowed share of active
-   designations (``ImportSafetyError``).
+4. Gate the delistings, before any write (``_gate_delistings``): more than the allowed share of
+   active designations, or more than ``IMPORT_MAX_DELIST_COUNT``, refuses the run
+   (``ImportSafetyError``); more than ``IMPORT_REVIEW_DELIST_COUNT`` holds it for an editor's review
+   (``ReviewRequired``). A person's ``DelistApproval`` lifts the count gates for the delistings it names.
 5. Write plain tuples with multi-row INSERTs (``importers.bulk``) and one parametrised UPDATE per
-   changed row through ``executemany``; child rows of a changed designee are replaced as a set;
-   every listing, amendment and delisting writes a ``DesignationEvent`` tied to the run and the
-   snapshot's ``SourceDocument``.
+   changed row through ``executemany``. Of a changed designee only the changed parts are written: their
+   columns, and their child rows replaced as a set (``CHILD_SLICES``: the aliases the list numbers and
+   the address countries are parts of their collections). Every listing, amendment and delisting writes
+   a ``DesignationEvent`` tied to the run and the snapshot's ``SourceDocument``.
 
 The caller wraps the call in ``transaction.atomic()``. Fields an editor locked are never overwritten:
 the change that was skipped is returned in ``UpsertResult.skipped_changes``.
@@ -26,12 +31,13 @@ from __future__ import annotations
 import datetime
 import json
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from designations.countries import CountryResolver, normalise_country_text
@@ -51,7 +57,19 @@ from designations.models import (
     SourceDocument,
 )
 from importers.bulk import insert_rows
-from importers.records import DesigneeRecord, PresenceIntervalRecord
+from importers.records import (
+    PART_ADDRESSES,
+    PART_ENTRY,
+    PART_FACTS,
+    PART_LISTED_ALIASES,
+    PART_REMARKS,
+    PARTS,
+    UNKNOWN_PART,
+    DesigneeRecord,
+    PresenceIntervalRecord,
+    join_record_hash,
+    split_record_hash,
+)
 from programs.models import Authority, Program
 
 logger = logging.getLogger(__name__)
@@ -85,10 +103,68 @@ CHILD_COLLECTIONS = (
     "relationships",
 )
 LOCK_ALL = "*"
+# Designee columns written from each part of a record (``importers.records`` "What an input speaks about").
+PART_COLUMNS: dict[str, tuple[str, ...]] = {
+    PART_ENTRY: (
+        "kind",
+        "name",
+        "title",
+        "call_sign",
+        "vessel_type",
+        "vessel_flag",
+        "vessel_owner",
+        "tonnage",
+        "gross_registered_tonnage",
+    ),
+    PART_REMARKS: ("remarks", "unparsed_remarks"),
+    PART_FACTS: ("gender", "aircraft_model", "aircraft_operator"),
+    PART_LISTED_ALIASES: (),
+    PART_ADDRESSES: (),
+}
+# Child rows by part: (collection, part, the rows of the collection that belong to the part; None: all).
+CHILD_SLICES: tuple[tuple[str, str, Q | None], ...] = (
+    ("aliases", PART_LISTED_ALIASES, ~Q(source_uid="")),
+    ("aliases", PART_FACTS, Q(source_uid="")),
+    ("identifiers", PART_FACTS, None),
+    ("addresses", PART_ADDRESSES, None),
+    ("birth_dates", PART_FACTS, None),
+    ("places_of_birth", PART_FACTS, None),
+    ("country_links", PART_ADDRESSES, Q(role=DesigneeCountry.Role.ADDRESS)),
+    ("country_links", PART_FACTS, ~Q(role=DesigneeCountry.Role.ADDRESS)),
+    ("relationships", PART_FACTS, None),
+)
+PLAN_SAMPLE = 20  # delistings named in a held run's plan
 
 
 class ImportSafetyError(Exception):
     """The snapshot looks wrong (far too many delistings): nothing was written."""
+
+
+class ReviewRequired(Exception):
+    """The run would delist more designations than a run may without an editor's review: nothing was written.
+
+    ``plan`` says what it would have done: ``count``, a ``sample`` of the delistings (entry number, name,
+    program) and every planned ``designations`` pk, which a confirmation approves exactly.
+    """
+
+    def __init__(self, message: str, plan: dict) -> None:
+        super().__init__(message)
+        self.plan = plan
+
+
+@dataclass(frozen=True)
+class DelistApproval:
+    """A person's approval of a run's delistings beyond the review threshold and the absolute cap.
+
+    At most ``count`` delistings, and when ``designations`` is given only those (the plan an editor
+    reviewed). The share cap (``IMPORT_MAX_DELIST_SHARE`` or the run's own) still applies.
+    """
+
+    count: int
+    designations: frozenset[int] | None = None
+
+    def allows(self, planned: list[int]) -> bool:
+        return len(planned) <= self.count and (self.designations is None or set(planned) <= self.designations)
 
 
 @dataclass
@@ -243,18 +319,27 @@ CHILD_SPECS: dict[str, tuple[type, tuple[str, ...]]] = {
 
 
 def _child_rows(
-    ctx: _Context, designee_id: int, record: DesigneeRecord, locks: list[str], by_name: dict[str, int | None]
+    ctx: _Context,
+    designee_id: int,
+    record: DesigneeRecord,
+    locks: list[str],
+    by_name: dict[str, int | None],
+    parts: Iterable[str] = PARTS,
 ) -> dict[str, list[tuple]]:
-    """Build the child rows of one designee from its record (tuples in ``CHILD_SPECS`` column order).
+    """Build the child rows of one designee's ``parts`` from its record (tuples in ``CHILD_SPECS`` order).
 
     Locked collections are left out, so their rows are neither deleted nor replaced.
     """
-    rows: dict[str, list[tuple]] = {}
-    if not _locked(locks, "aliases"):
-        rows["aliases"] = [
-            (designee_id, a.name[:500], a.kind, a.strength, a.script, a.source_uid) for a in record.aliases
-        ]
-    if not _locked(locks, "identifiers"):
+    parts = set(parts)
+    rows: dict[str, list[tuple]] = defaultdict(list)
+
+    def wanted(collection: str, part: str) -> bool:
+        return part in parts and not _locked(locks, collection)
+
+    for a in record.aliases:
+        if wanted("aliases", PART_LISTED_ALIASES if a.source_uid else PART_FACTS):
+            rows["aliases"].append((designee_id, a.name[:500], a.kind, a.strength, a.script, a.source_uid))
+    if wanted("identifiers", PART_FACTS):
         rows["identifiers"] = [
             (
                 designee_id,
@@ -268,7 +353,7 @@ def _child_rows(
             )
             for i in record.identifiers
         ]
-    if not _locked(locks, "addresses"):
+    if wanted("addresses", PART_ADDRESSES):
         rows["addresses"] = [
             (
                 designee_id,
@@ -281,21 +366,26 @@ def _child_rows(
             )
             for a in record.addresses
         ]
-    if not _locked(locks, "birth_dates"):
+    if wanted("birth_dates", PART_FACTS):
         rows["birth_dates"] = [
             (designee_id, b.raw[:100], b.date_from, b.date_to, b.precision, b.is_range, b.circa)
             for b in record.birth_dates
         ]
-    if not _locked(locks, "places_of_birth"):
+    if wanted("places_of_birth", PART_FACTS):
         # The whole place: the resolver tries its trailing parts, so "..., Korea, North" resolves.
         rows["places_of_birth"] = [(designee_id, p.place[:300], ctx.country(p.place)) for p in record.places_of_birth]
-    if not _locked(locks, "country_links"):
+    if wanted("country_links", PART_ADDRESSES) or wanted("country_links", PART_FACTS):
         # Countries from every role: stated ones, addresses and places of birth, once per role.
         pairs: list[tuple[int | None, str]] = [(ctx.country(c.country), c.role) for c in record.countries]
         pairs += [(ctx.country(a.country), DesigneeCountry.Role.ADDRESS) for a in record.addresses]
         pairs += [(ctx.country(p.place), DesigneeCountry.Role.PLACE_OF_BIRTH) for p in record.places_of_birth]
-        rows["country_links"] = [(designee_id, pk, role) for pk, role in dict.fromkeys(pairs) if pk is not None]
-    if not _locked(locks, "relationships"):
+        rows["country_links"] = [
+            (designee_id, pk, role)
+            for pk, role in dict.fromkeys(pairs)
+            if pk is not None
+            and wanted("country_links", PART_ADDRESSES if role == DesigneeCountry.Role.ADDRESS else PART_FACTS)
+        ]
+    if wanted("relationships", PART_FACTS):
         rows["relationships"] = [
             (designee_id, by_name.get(_name_key(r.to_name)), r.to_name[:500], r.kind) for r in record.relationships
         ]
@@ -324,9 +414,14 @@ def upsert_snapshot(
     import_run=None,
     agency: str = "OFAC",
     max_delist_share: float | None = None,
+    approval: DelistApproval | None = None,
+    review: bool = True,
     progress: Callable[[int], None] | None = None,
 ) -> UpsertResult:
-    """Bring the database in line with ``records`` for ``list_source``; see the module docstring."""
+    """Bring the database in line with ``records`` for ``list_source``; see the module docstring.
+
+    ``review=False`` (a dry run) reports a run that would be held for review in a warning instead.
+    """
     result = UpsertResult(records=len(records))
     ctx = _Context(result)
     max_share = settings.IMPORT_MAX_DELIST_SHARE if max_delist_share is None else max_delist_share
@@ -353,22 +448,34 @@ def upsert_snapshot(
     )
     previous_date = _previous_snapshot_date(list_source, snapshot_date, complete)
 
-    # 2. Split by hash.
+    # 2. Split by part hashes: parts the input did not cover keep what we hold, hash included.
     new_records: list[tuple[DesigneeRecord, str]] = []
-    changed: list[tuple[DesigneeRecord, str, int, list[str]]] = []
+    changed: list[tuple[DesigneeRecord, str, int, list[str], frozenset[str]]] = []
+    rehash: list[tuple[str, int]] = []  # unchanged entries whose stored hash predates part hashes
+    kept_parts: Counter[str] = Counter()  # part -> entries we hold whose part the input did not cover
     seen_uids: set[str] = set()
     for record in records:
         if record.source_uid in seen_uids:
             raise ValueError(f"entry {record.source_uid} appears twice in one snapshot")
         seen_uids.add(record.source_uid)
-        record_hash = record.content_hash()
         known = existing.get(record.source_uid)
         if known is None:
-            new_records.append((record, record_hash))
-        elif known[1] != record_hash:
-            changed.append((record, record_hash, known[0], known[2]))
-        else:
+            new_records.append((record, record.content_hash()))
+            continue
+        kept_parts.update(record.uncovered)
+        held = split_record_hash(known[1])
+        if held is None and not record.uncovered and known[1] and known[1] == record.legacy_hash():
             result.unchanged += 1
+            rehash.append((record.content_hash(), known[0]))
+            continue
+        hashes = record.part_hashes()
+        covered = [part for part in PARTS if part not in record.uncovered]
+        parts = frozenset(part for part in covered if held is None or held[part] != hashes[part])
+        if not parts:
+            result.unchanged += 1
+            continue
+        stored = {part: hashes[part] if part in covered else (held or {}).get(part, UNKNOWN_PART) for part in PARTS}
+        changed.append((record, join_record_hash(stored), known[0], known[2], parts))
 
     # 3. Plan designation changes (no writes yet, so a refusal leaves nothing behind).
     vanished_pks = [pk for uid, (pk, _, _) in existing.items() if uid not in seen_uids] if complete else []
@@ -435,6 +542,7 @@ def upsert_snapshot(
             f"({len(to_delist) / active_total:.1%}), above the allowed {max_share:.0%}. Nothing was written. "
             "Check the download; if the removals are real, rerun with a higher IMPORT_MAX_DELIST_SHARE."
         )
+    _gate_delistings([pk for pk, _ in to_delist], approval=approval, review=review, result=result)
 
     # 4. Write designees.
     uid_to_pk = {uid: pk for uid, (pk, _, _) in existing.items()}
@@ -463,64 +571,81 @@ def upsert_snapshot(
         uid_to_pk = dict(Designee.objects.filter(source=list_source).values_list("source_uid", "pk"))
     result.created = len(new_rows)
 
-    changed_rows: list[tuple] = []
-    for record, record_hash, pk, locks in changed:
-        values = _scalar_values(record)
+    # Changed entries: the columns of their changed parts (grouped by column set, one executemany each).
+    updates: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
+    for record, record_hash, pk, locks, parts in changed:
+        columns = tuple(column for part in PARTS if part in parts for column in PART_COLUMNS[part])
+        values: dict = {**_scalar_values(record), "unparsed_remarks": json.dumps(list(record.unparsed))}
         if locks:
-            current_values = Designee.objects.filter(pk=pk).values(*SCALAR_FIELDS).first() or {}
-            for name, value in values.items():
-                if _locked(locks, name) and current_values.get(name) != value:
+            held_names = [name for name in columns if name in SCALAR_FIELDS]
+            current_values = {}
+            if held_names:
+                current_values = Designee.objects.filter(pk=pk).values(*held_names).first() or {}
+            for name in held_names:
+                if _locked(locks, name) and current_values.get(name) != values[name]:
                     result.skipped_changes.append(
                         {
                             "designee": pk,
                             "source_uid": record.source_uid,
                             "field": name,
                             "current": current_values.get(name),
-                            "imported": value,
+                            "imported": values[name],
                         }
                     )
                     values[name] = current_values.get(name)
+            touched = {collection for collection, part, _ in CHILD_SLICES if part in parts}
             for collection in CHILD_COLLECTIONS:
-                if _locked(locks, collection):
+                if collection in touched and _locked(locks, collection):
                     result.skipped_changes.append(
                         {"designee": pk, "source_uid": record.source_uid, "field": collection, "imported": "(set)"}
                     )
-        changed_rows.append(
-            (*(values[name] for name in SCALAR_FIELDS), record_hash, json.dumps(list(record.unparsed)), pk)
-        )
-    if changed_rows:
-        # One UPDATE per row through executemany: bulk_update's CASE expressions grow quadratically.
-        columns = [*SCALAR_FIELDS, "record_hash", "unparsed_remarks"]
-        assignments = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
-        table = connection.ops.quote_name(Designee._meta.db_table)
-        with connection.cursor() as cursor:
-            for chunk in _chunks(changed_rows, 5000):
+        updates[columns].append((*(values[name] for name in columns), record_hash, pk))
+    table = connection.ops.quote_name(Designee._meta.db_table)
+    with connection.cursor() as cursor:
+        for columns, rows in updates.items():
+            # One UPDATE per row through executemany: bulk_update's CASE expressions grow quadratically.
+            assignments = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in (*columns, "record_hash"))
+            for chunk in _chunks(rows, 5000):
                 cursor.executemany(
                     f"UPDATE {table} SET {assignments}, updated_at = %s WHERE id = %s",
                     [(*row[:-1], connection.ops.adapt_datetimefield_value(timezone.now()), row[-1]) for row in chunk],
                 )
                 if progress:
                     progress(len(chunk))
-    result.updated = len(changed_rows)
+        if rehash:
+            # Same content, hash in the old format: store the part hashes, leaving the entry's updated_at alone.
+            for chunk in _chunks(rehash, 5000):
+                cursor.executemany(f"UPDATE {table} SET record_hash = %s WHERE id = %s", chunk)
+    result.updated = len(changed)
+    if kept_parts:
+        result.stats["kept_as_held"] = {part: kept_parts[part] for part in PARTS if kept_parts[part]}
+        result.warnings.append(
+            "Kept as the tracker holds them, because the input did not speak about them: "
+            + ", ".join(f"{_PART_LABELS[part]} of {kept_parts[part]:,} entries" for part in PARTS if kept_parts[part])
+        )
 
-    # 5. Child rows: replaced as a set for changed entries, created for new ones.
-    rebuild: list[tuple[int, DesigneeRecord, list[str]]] = [(uid_to_pk[r.source_uid], r, []) for r, _ in new_records]
-    rebuild += [(pk, r, locks) for r, _, pk, locks in changed]
+    # 5. Child rows: the changed parts of changed entries replaced as a set, every part of new ones created.
+    rebuild: list[tuple[int, DesigneeRecord, list[str], frozenset[str]]] = [
+        (uid_to_pk[r.source_uid], r, [], frozenset(PARTS)) for r, _ in new_records
+    ]
+    rebuild += [(pk, r, locks, parts) for r, _, pk, locks, parts in changed]
     by_name: dict[str, int | None] = {}
     if rebuild:
         for pk, name in Designee.objects.filter(source=list_source).values_list("pk", "name"):
             key = _name_key(name)
             by_name[key] = None if key in by_name else pk  # an ambiguous name links to no one
     collections: dict[str, list[tuple]] = defaultdict(list)
-    for designee_pk, record, locks in rebuild:
-        for name, rows in _child_rows(ctx, designee_pk, record, locks, by_name).items():
+    for designee_pk, record, locks, parts in rebuild:
+        for name, rows in _child_rows(ctx, designee_pk, record, locks, by_name, parts).items():
             collections[name].extend(rows)
-    changed_pks = {pk for _, _, pk, _ in changed}
-    for name, (model, columns) in CHILD_SPECS.items():
+    for collection, part, rows_of_part in CHILD_SLICES:
+        model = CHILD_SPECS[collection][0]
         fk = "from_designee_id" if model is Relationship else "designee_id"
-        replace = [pk for pk, _, locks in rebuild if pk in changed_pks and not _locked(locks, name)]
+        replace = [pk for _, _, pk, locks, parts in changed if part in parts and not _locked(locks, collection)]
         for chunk in _chunks(replace):
-            model.objects.filter(**{f"{fk}__in": chunk}).delete()
+            rows = model.objects.filter(**{f"{fk}__in": chunk})
+            (rows.filter(rows_of_part) if rows_of_part is not None else rows).delete()
+    for name, (model, columns) in CHILD_SPECS.items():
         insert_rows(model, columns, collections[name])
     if new_rows:
         _resolve_relationships(list_source, by_name)
@@ -642,6 +767,75 @@ def upsert_snapshot(
     return result
 
 
+_PART_LABELS = {
+    PART_ENTRY: "the list columns",
+    PART_REMARKS: "the remarks",
+    PART_FACTS: "the facts read from the remarks",
+    PART_LISTED_ALIASES: "the numbered aliases (alt.csv)",
+    PART_ADDRESSES: "the addresses and address countries (add.csv)",
+}
+
+
+def _gate_delistings(
+    planned: list[int], *, approval: DelistApproval | None, review: bool, result: UpsertResult
+) -> None:
+    """Refuse or hold a run by the number of designations it would delist (step 4 of the module docstring).
+
+    1. A ``DelistApproval`` that covers the plan lifts both gates.
+    2. More than ``IMPORT_MAX_DELIST_COUNT``: refused (``ImportSafetyError``), whatever the share.
+    3. More than ``IMPORT_REVIEW_DELIST_COUNT``: held for an editor (``ReviewRequired``, with the plan);
+       for a dry run (``review=False``) a warning says so instead.
+    """
+    count = len(planned)
+    if approval is not None and approval.allows(planned):
+        if count > settings.IMPORT_REVIEW_DELIST_COUNT:
+            result.warnings.append(f"{count} delistings made under a person's approval (of up to {approval.count}).")
+        return
+    limit, threshold = settings.IMPORT_MAX_DELIST_COUNT, settings.IMPORT_REVIEW_DELIST_COUNT
+    not_approved = ""
+    if approval is not None:
+        not_approved = (
+            f" The approval given covers up to {approval.count} delistings"
+            + (" of the plan an editor reviewed" if approval.designations is not None else "")
+            + ", not these."
+        )
+    if count > limit:
+        raise ImportSafetyError(
+            f"This run would delist {count} designations, above the {limit} one run may delist "
+            f"(IMPORT_MAX_DELIST_COUNT). Nothing was written.{not_approved} Check the files; if the removals are "
+            f"real, import them again with --approve-delistings {count}."
+        )
+    if count > threshold:
+        plan = _delisting_plan(planned)
+        message = (
+            f"This run would delist {count} designations, more than the {threshold} one run may delist without "
+            f"an editor's review (IMPORT_REVIEW_DELIST_COUNT).{not_approved}"
+        )
+        if not review:
+            result.warnings.append(f"{message} A real run would be held for review.")
+            result.stats["planned_delistings"] = plan
+            return
+        raise ReviewRequired(message, plan)
+
+
+def _delisting_plan(planned: list[int]) -> dict:
+    """What a held run would delist: the count, a sample by entry number, and every designation pk."""
+    rows = sorted(
+        Designation.objects.filter(pk__in=planned).values_list(
+            "pk", "designee__source_uid", "designee__name", "program__code"
+        ),
+        key=lambda row: (int(row[1]) if row[1].isdigit() else 0, row[1], row[3]),
+    )
+    return {
+        "count": len(planned),
+        "sample": [
+            {"designation": pk, "entry": uid, "name": name, "program": program}
+            for pk, uid, name, program in rows[:PLAN_SAMPLE]
+        ],
+        "designations": sorted(planned),
+    }
+
+
 def _name_key(name: str) -> str:
     return " ".join(name.upper().split())
 
@@ -690,6 +884,8 @@ def upsert_history(
     import_run=None,
     history_start: datetime.date | None = None,
     agency: str = "OFAC",
+    approval: DelistApproval | None = None,
+    review: bool = True,
 ) -> UpsertResult:
     """Date designations from a list's history of presence intervals.
 
@@ -698,7 +894,8 @@ def upsert_history(
     ``last_seen``, by ``first_absent``). History refines what snapshots could only say ("on or before"),
     and never overrides a listing date known to the day. Entries we have never seen are created from the
     interval (name and kind) so that their delisted designations are kept. Running it twice changes
-    nothing the second time.
+    nothing the second time. Designations we hold as active that the history ends pass the delisting
+    gates (``_gate_delistings``) before anything is written.
     """
     result = UpsertResult(records=len(records))
     ctx = _Context(result)
@@ -768,6 +965,7 @@ def upsert_history(
         )
 
     unchanged_intervals = 0
+    ending_active: list[int] = []  # designations held as active that the history ends
     for interval in records:
         touched = len(to_create) + len(events)
         designee_pk = designees[interval.source_uid]
@@ -826,7 +1024,10 @@ def upsert_history(
                 to_create.append((designation, evts))
                 designations[designee_pk].append(designation)
                 continue
+            was_active = existing.pk is not None and existing.status == Designation.Status.ACTIVE
             changes = _refine(existing, program_listing, delisting)
+            if was_active and existing.status == Designation.Status.DELISTED:
+                ending_active.append(existing.pk)
             if changes:
                 to_update[existing.pk] = existing
                 for kind, listing_change in changes:
@@ -839,6 +1040,8 @@ def upsert_history(
         if len(to_create) + len(events) == touched:
             unchanged_intervals += 1
 
+    # Gated before the designations are written (the caller's transaction rolls back the designees created).
+    _gate_delistings(ending_active, approval=approval, review=review, result=result)
     new_rows = [d for d, _ in to_create]
     for chunk in _chunks(new_rows):
         Designation.objects.bulk_create(chunk)

@@ -428,10 +428,21 @@ CELERY_BEAT_SCHEDULE = {
 # Share of active designations of a source that one complete snapshot may delist before the run is
 # refused as a probable truncated or wrong download.
 IMPORT_MAX_DELIST_SHARE = env_float("IMPORT_MAX_DELIST_SHARE", 0.05)
+# The most designations one run may delist, whatever the share: beyond it the run is refused unless a person
+# approves that many (import_source --approve-delistings N).
+IMPORT_MAX_DELIST_COUNT = env_int("IMPORT_MAX_DELIST_COUNT", 500)
+# A run that would delist more than this many designations publishes nothing and waits for an editor to
+# confirm or reject it in the admin (status needs_review).
+IMPORT_REVIEW_DELIST_COUNT = env_int("IMPORT_REVIEW_DELIST_COUNT", 50)
 IMPORT_HTTP_TIMEOUT = env_float("IMPORT_HTTP_TIMEOUT", 60.0)
 IMPORT_USER_AGENT = env_str(
     "IMPORT_USER_AGENT", "sanctions-designation-tracker/1.0 (+https://github.com/; open-source sanctions tracker)"
 )
+# The folder of real source files the seed and the tests read (OFAC's lists and their history, saved pages,
+# allied lists; each folder's PROVENANCE.md says what it is). They are third-party files, not part of this
+# repository: TRACKER_DATA_DIR, else ../shared/data beside the checkout when it exists (tracker/datadir.py),
+# else None, and the seed downloads OFAC's current lists instead.
+TRACKER_DATA_DIR = data_dir()
 IMPORT_SOURCE_URLS = {
     "ofac-sdn": env_str("IMPORT_OFAC_SDN_URL", "https://www.treasury.gov/ofac/downloads/"),
     "ofac-consolidated": env_str(
@@ -468,8 +479,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
-# The folder of real source files the seed and the tests read (OFAC's lists and their history, saved pages,
-# allied lists; each folder's PROVENANCE.md says what it is). They are third-party files, not part of this
-# repository: TRACKER_DATA_DIR, else ../shared/data beside the checkout when it exists (tracker/datadir.py),
-# else None, and the seed downloads OFAC's current lists instead.
-TRACKER_DATA_DIR = data_dir()

@@ -12,7 +12,13 @@ from importers.models import ImportRun
 
 
 class ImportRunSerializer(serializers.ModelSerializer):
-    """One import of one source: when it ran, how it ended and what it counted."""
+    """One import of one source: when it ran, how it ended and what it counted.
+
+    ``status`` ``needs_review`` means the run would have delisted more designations than a run may without
+    an editor's review: nothing was published, and ``stats.planned_delistings`` says what it would have
+    done. An editor's decision makes it ``confirmed`` (the run whose ``reviewed_run`` points to it
+    publishes it) or ``rejected`` (``review_note`` says why).
+    """
 
     url = serializers.HyperlinkedIdentityField(view_name="importers-api:importrun-detail")
 
@@ -26,6 +32,11 @@ class ImportRunSerializer(serializers.ModelSerializer):
             "trigger",
             "as_of",
             "dry_run",
+            "allow_missing_end_marker",
+            "approve_delistings",
+            "reviewed_run",
+            "reviewed_at",
+            "review_note",
             "started_at",
             "finished_at",
             "raw_sha256",

@@ -40,6 +40,10 @@ class SourceAdapter:
       formats share it (``ofac-sdn`` for CSV and XML), so they update the same designees.
     * ``is_complete_snapshot``: True when a missing entry means a delisting.
     * ``min_records``: below this many records the run fails before writing.
+    * ``files``: the files of the source, all of which a download must bring (``required_files``: the
+      ones a local import cannot do without).
+    * ``end_marker``: the bytes every file of the source ends with (OFAC's CSV files: 0x1A), which a
+      download without ``Content-Length`` must end with.
     """
 
     slug: ClassVar[str]
@@ -48,8 +52,9 @@ class SourceAdapter:
     is_complete_snapshot: ClassVar[bool] = False
     min_records: ClassVar[int] = 1
     record_kind: ClassVar[str] = "designee"  # designee | presence_interval
-    files: ClassVar[tuple[str, ...]] = ()  # file names fetched (first one required)
+    files: ClassVar[tuple[str, ...]] = ()  # file names; a download must bring them all
     required_files: ClassVar[tuple[str, ...]] = ()
+    end_marker: ClassVar[bytes | None] = None
 
     def parse(self, raw: RawBundle, *, as_of: datetime.date | None = None) -> ParsedSource:
         raise NotImplementedError

@@ -15,6 +15,11 @@ the look-up tables of ``ReferenceValueSets``, which open the file; the sections 
       SanctionsEntries { SanctionsEntry ProfileID { EntryEvent, SanctionsMeasure* } }
       SanctionsEntryLinks
 
+What it speaks about (``importers.records`` "What an input speaks about"): every part but the remarks.
+The advanced data model has no remarks text: it gives as structure what the CSV remarks say in prose, so
+an import of it keeps the remarks the tracker holds (from ``sdn.csv`` or SDN.XML) and replaces the rest.
+A cut file is not valid XML, so it needs no end marker.
+
 ``FixedRef``/``Profile ID`` is the CSV ``ent_num`` and a ``Location ID`` the ``add_num`` (entry 36,
 location 25), so this adapter shares the ``ofac-sdn`` keys with the CSV adapter. The file is streamed
 section by section; parties are held as plain dicts until the relationships and sanctions entries
@@ -29,6 +34,8 @@ from collections import Counter, defaultdict
 from typing import ClassVar
 
 from importers.records import (
+    PART_REMARKS,
+    PARTS,
     AddressRecord,
     AliasRecord,
     BirthDateRecord,
@@ -540,6 +547,7 @@ class _Parse:
                     statements=tuple(party["statements"]),
                     listed_on=party["listed_on"],
                     legal_basis=party["legal_basis"],
+                    uncovered=(PART_REMARKS,),
                     **party["fields"],
                 )
             )
@@ -558,4 +566,5 @@ class _Parse:
             warnings=self.warnings,
             stats={"records": len(records), **dict(self.stats)},
             published_on=self.published_on,
+            covers=tuple(part for part in PARTS if part != PART_REMARKS),
         )

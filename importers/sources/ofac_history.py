@@ -13,7 +13,12 @@ b. A bundle of dated ``sdn.csv`` snapshots, named ``<YYYY-MM-DD>/sdn.csv`` or ``
    replayed in date order: an entry in snapshot *i* and not in *i+1* ends with ``last_seen`` = date
    *i* and ``first_absent`` = date *i+1*; an entry that appears was added after the snapshot before.
 
-The history is not a complete snapshot of anything: it dates listings and removals, it delists no one.
+The history is not a complete snapshot of anything: it dates listings and removals. It can still end a
+designation we hold as active (an interval that closed), so its runs pass the same delisting gates as
+snapshots (``importers.upsert``), and a replayed ``sdn.csv`` without OFAC's 0x1A end marker (which may
+have been cut at a line end, making every entry after the cut look removed) is listed in
+``ParsedSource.end_marker_missing`` for the import to refuse unless a person vouches for it. The derived
+interval file has no marker: a cut one holds fewer intervals, which dates less but ends nothing.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from typing import ClassVar
 from importers.records import ParsedSource, PresenceIntervalRecord
 from importers.sources import register
 from importers.sources.base import RawBundle, SourceAdapter, SourceError
-from importers.sources.ofac_sdn import decode_csv, sdn_csv_rows, split_programs, value
+from importers.sources.ofac_sdn import decode_csv, has_end_marker, sdn_csv_rows, split_programs, value
 
 logger = logging.getLogger(__name__)
 
@@ -237,6 +242,7 @@ def _replay(raw: RawBundle) -> ParsedSource:
     result.records.sort(key=lambda r: (int(r.source_uid), r.first_seen))
     result.published_on = previous
     result.stats["snapshots"] = len(dated)
+    result.end_marker_missing = [dated[day] for day in sorted(dated) if not has_end_marker(raw[dated[day]])]
     return result
 
 

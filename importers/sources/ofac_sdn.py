@@ -49,6 +49,11 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from importers.records import (
+    PART_ADDRESSES,
+    PART_FACTS,
+    PART_LISTED_ALIASES,
+    PART_REMARKS,
+    PARTS,
     AddressRecord,
     AliasRecord,
     CountryRoleRecord,
@@ -90,6 +95,11 @@ _KINDS = {"individual": "individual", "vessel": "vessel", "aircraft": "aircraft"
 _ALIAS_KINDS = frozenset({"aka", "fka", "nka"})
 # Control bytes never found in a text CSV (tab, LF and CR are fine; 0x1A only as the last byte).
 _BINARY = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_end_marker(data: bytes) -> bool:
+    """Whether a file ends with OFAC's end-of-file byte 0x1A (the last byte of every file OFAC publishes)."""
+    return data.endswith(EOF_MARKER.encode())
 
 
 def value(field: str) -> str:
@@ -212,6 +222,7 @@ class _OfacCsvSource(SourceAdapter):
     address_file: ClassVar[str]
     alias_file: ClassVar[str]
     comments_file: ClassVar[str]
+    end_marker = EOF_MARKER.encode()
 
     def parse(self, raw: RawBundle, *, as_of: datetime.date | None = None) -> ParsedSource:
         """Parse the bundle into one ``DesigneeRecord`` per entry of the main file.
@@ -222,7 +233,10 @@ class _OfacCsvSource(SourceAdapter):
            spill-over rows.
         3. Attach addresses and aliases; rows for entries not in the main file are skipped and
            counted, with one summary warning per file.
-        4. Parse each entry's remarks and build the record.
+        4. Parse each entry's remarks and build the record, naming the parts its input did not cover
+           (module docstring): the aliases or addresses of a file not given, and the remarks and facts
+           of remarks cut at 1,000 characters that no trustworthy spill-over file completes.
+        5. List the files without their 0x1A end marker.
         """
         for name in self.required_files:
             if name not in raw:
@@ -234,12 +248,41 @@ class _OfacCsvSource(SourceAdapter):
             warnings.append(f"{self.slug}: ignored files not part of this list: {', '.join(ignored)}")
         skipped: Counter[str] = Counter()
         rows_read: Counter[str] = Counter()
+        parsed.end_marker_missing = [
+            name
+            for name in (self.main_file, self.address_file, self.alias_file)
+            if name in raw and not has_end_marker(raw[name])
+        ]
+        uncovered = tuple(
+            part
+            for part, name in ((PART_LISTED_ALIASES, self.alias_file), (PART_ADDRESSES, self.address_file))
+            if name not in raw
+        )
+        parsed.covers = tuple(part for part in PARTS if part not in uncovered)
+        if self.alias_file not in raw:
+            warnings.append(
+                f"{self.alias_file} is not in the input: the aliases it numbers are kept as the tracker holds them "
+                "(only the weak a.k.a.s read from remarks are updated)"
+            )
+        if self.address_file not in raw:
+            warnings.append(
+                f"{self.address_file} is not in the input: addresses, and the address countries they give, are "
+                "kept as the tracker holds them"
+            )
 
         entries = self._read_main(raw[self.main_file], warnings, skipped, rows_read)
         remarks = {uid: value(row[11]) for uid, (_line, row) in entries.items()}
         comment_stats = self._append_comments(raw, remarks, warnings, skipped, rows_read)
         addresses, empty_addresses = self._read_addresses(raw, entries, warnings, skipped, rows_read)
         aliases = self._read_aliases(raw, entries, warnings, skipped, rows_read)
+
+        # Remarks cut at 1,000 characters that nothing completed: without a spill-over file we can trust
+        # (given, and ending with its marker) they are only the start of the remarks.
+        cut = [uid for uid, (_line, row) in entries.items() if len(value(row[11])) == REMARKS_LIMIT]
+        not_continued = [uid for uid in cut if remarks[uid] == value(entries[uid][1][11])]
+        comments = raw.get(self.comments_file)
+        trusted_comments = comments is not None and has_end_marker(comments)
+        incomplete = set() if trusted_comments else set(not_continued)
 
         types: Counter[str] = Counter()
         programs: Counter[str] = Counter()
@@ -248,7 +291,19 @@ class _OfacCsvSource(SourceAdapter):
         for uid, (_line, row) in entries.items():
             kind = _KINDS[value(row[2]).strip()]
             result = parse_remarks(remarks[uid], title=value(row[4]), kind=kind)
-            record = _build_record(uid, kind, row, remarks[uid], result, addresses.get(uid, []), aliases.get(uid, []))
+            record_uncovered = uncovered
+            if uid in incomplete:
+                record_uncovered = tuple(p for p in PARTS if p in {*uncovered, PART_REMARKS, PART_FACTS})
+            record = _build_record(
+                uid,
+                kind,
+                row,
+                remarks[uid],
+                result,
+                addresses.get(uid, []),
+                aliases.get(uid, []),
+                uncovered=record_uncovered,
+            )
             parsed.records.append(record)
             types[kind] += 1
             programs.update(record.programs)
@@ -262,9 +317,19 @@ class _OfacCsvSource(SourceAdapter):
                 f"{self.main_file}: {unparsed:,} of {items:,} remarks items ({share:.2%}) were not recognised "
                 f"and are kept as unparsed text, {_examples(unparsed_examples)}"
             )
-        cut = [uid for uid, (_line, row) in entries.items() if len(value(row[11])) == REMARKS_LIMIT]
-        not_continued = [uid for uid in cut if remarks[uid] == value(entries[uid][1][11])]
-        if not_continued:
+        if incomplete:
+            why = "is not in the input" if comments is None else "has no 0x1A end marker (it may be cut short)"
+            warnings.append(
+                f"{self.comments_file} {why}: {len(incomplete):,} entries whose remarks in {self.main_file} are cut "
+                f"at {REMARKS_LIMIT:,} characters keep the remarks, and the facts read from them, that the tracker "
+                f"holds (entries new to it get the cut remarks), {_examples(sorted(incomplete, key=int))}"
+            )
+        elif comments is not None and not has_end_marker(comments):
+            warnings.append(
+                f"{self.comments_file} has no 0x1A end marker; it completed every remarks cut at {REMARKS_LIMIT:,} "
+                f"characters in {self.main_file}, so none was left incomplete"
+            )
+        if not_continued and not incomplete:
             warnings.append(
                 f"{self.main_file}: {len(not_continued):,} entries have remarks cut at {REMARKS_LIMIT:,} "
                 f"characters and no continuation in {self.comments_file}, {_examples(not_continued)}"
@@ -280,6 +345,9 @@ class _OfacCsvSource(SourceAdapter):
             "skipped_rows": {name: skipped[name] for name in self.files if name in raw},
             "remarks_cut": len(cut),
             "remarks_cut_not_continued": len(not_continued),
+            "remarks_kept_as_held": len(incomplete),
+            "covers": list(parsed.covers),
+            "files_without_end_marker": list(parsed.end_marker_missing),
             "empty_addresses": empty_addresses,
             **comment_stats,
         }
@@ -454,6 +522,8 @@ def _build_record(
     result: RemarksResult,
     addresses: list[AddressRecord],
     aliases: list[AliasRecord],
+    *,
+    uncovered: tuple[str, ...] = (),
 ) -> DesigneeRecord:
     """One entry: the columns of the main file, its remarks parsed, its addresses and aliases."""
     call_sign, vessel_type, tonnage, grt, vessel_flag, vessel_owner = (value(field).strip() for field in row[5:11])
@@ -486,6 +556,7 @@ def _build_record(
         relationships=result.relationships,
         statements=result.statements,
         unparsed=result.unparsed,
+        uncovered=uncovered,
     )
 
 

@@ -12,6 +12,10 @@ Structure (``shared/reference/data-formats.md`` §2; real head in
 The ``uid`` of an ``sdnEntry`` is the CSV ``ent_num``, an ``aka`` uid is the ``alt_num`` and an
 ``address`` uid the ``add_num`` (entry 36 has aka 12 and address 25 in both), so this adapter shares
 the ``ofac-sdn`` keys with the CSV adapter. Empty fields are omitted, never written as ``-0-``.
+
+What it speaks about (``importers.records`` "What an input speaks about"): everything. One file holds
+every entry with its remarks, its numbered akas (the ``aka`` uid is the ``alt_num``, so they replace
+the ``alt.csv`` aliases) and its addresses. A cut file is not valid XML, so it needs no end marker.
 """
 
 from __future__ import annotations

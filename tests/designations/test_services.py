@@ -352,7 +352,19 @@ def test_roles_sync_is_idempotent_and_gives_viewers_only_view_permissions():
     editors = Group.objects.get(name="Editors")
     codenames = set(editors.permissions.values_list("codename", flat=True))
     assert {"change_designee", "review_designee", "merge_designee", "add_importrun", "add_citation"} <= codenames
+    assert "review_importrun" in codenames  # confirm or reject an import held for review
     assert {"delete_designee", "delete_designation", "change_abusecategory", "change_importrun"}.isdisjoint(codenames)
+
+
+def test_the_migrations_give_editors_what_roles_sync_gives_them():
+    """A database migrated from scratch (the test database) has the groups without running setup_roles."""
+    migrated = set(Group.objects.get(name="Editors").permissions.values_list("content_type__app_label", "codename"))
+
+    services.roles_sync()
+
+    synced = set(Group.objects.get(name="Editors").permissions.values_list("content_type__app_label", "codename"))
+    assert ("importers", "review_importrun") in migrated
+    assert migrated == synced
 
 
 # ---- imports started by editors -----------------------------------------------------------------

@@ -127,7 +127,7 @@ def test_delete_action_is_not_offered(admin_client, run):
     response = admin_client.get(reverse("admin:importers_importrun_changelist"))
 
     actions = [name for name, _ in response.context["action_form"].fields["action"].choices if name]
-    assert actions == ["run_again", "reparse"]
+    assert actions == ["run_again", "reparse", "confirm_and_publish", "reject"]
 
 
 def run_again(client, *runs):
@@ -396,3 +396,110 @@ def test_viewer_cannot_decide_skipped_changes(client, skipped_run):
     assert response.status_code == 403
     skipped_run.refresh_from_db()
     assert "decision" not in skipped_run.skipped_changes[0]
+
+
+# --------------------------------------------------------------------------------------------------
+# Runs held for review: confirm and publish, or reject
+# --------------------------------------------------------------------------------------------------
+def _user(name: str, *codenames: str) -> User:
+    user = User.objects.create_user(name, password="pw", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="importers", codename__in=codenames))
+    return user
+
+
+@pytest.fixture
+def held_run(settings):
+    kept = Path(settings.MEDIA_ROOT) / "imports" / "held.csv"
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_bytes(SDN_CSV.read_bytes()[:2000])
+    plan = {
+        "count": 457,
+        "sample": [{"designation": 1, "entry": "49165", "name": "MERSAD MOHAJER CO LLC", "program": "IFSR"}],
+        "designations": list(range(1, 458)),
+    }
+    return make_run(
+        status=ImportRun.Status.NEEDS_REVIEW,
+        warnings=["This run would delist 457 designations ... Held for review: nothing was published."],
+        stats={"planned_delistings": plan, "raw_files": {"sdn.csv": "imports/held.csv"}, "as_of": "2024-07-09"},
+    )
+
+
+def test_held_run_page_shows_the_plan_to_all_and_the_buttons_to_reviewers(client, held_run):
+    page = reverse("admin:importers_importrun_change", args=[held_run.pk])
+    confirm = reverse("admin:importers_importrun_review", args=[held_run.pk, "confirm"])
+
+    client.force_login(_user("viewer", "view_importrun"))
+    as_viewer = client.get(page).content.decode()
+    client.force_login(_user("reviewer", "view_importrun", "review_importrun"))
+    as_reviewer = client.get(page).content.decode()
+
+    for content in (as_viewer, as_reviewer):
+        assert "457 designations would be delisted" in content and "MERSAD MOHAJER CO LLC" in content
+    assert confirm not in as_viewer
+    assert confirm in as_reviewer and "Confirm and publish" in as_reviewer and 'name="review_note"' in as_reviewer
+
+
+def test_confirm_button_confirms_the_run_and_queues_the_one_that_publishes_it(client, held_run, settings):
+    reviewer = _user("reviewer", "view_importrun", "review_importrun")
+    client.force_login(reviewer)
+
+    response = client.post(
+        reverse("admin:importers_importrun_review", args=[held_run.pk, "confirm"]), {"review_note": "checked"}
+    )
+
+    held_run.refresh_from_db()
+    new_run = ImportRun.objects.get(reviewed_run=held_run)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:importers_importrun_change", args=[new_run.pk])
+    assert (held_run.status, held_run.reviewed_by, held_run.review_note) == ("confirmed", reviewer, "checked")
+    assert (new_run.status, new_run.approve_delistings, new_run.started_by) == ("pending", 457, reviewer)
+    assert new_run.as_of == datetime.date(2024, 7, 2)  # the held run's own date
+    assert (Path(new_run.path) / "sdn.csv").read_bytes() == SDN_CSV.read_bytes()[:2000]
+
+
+def test_reject_button_records_the_note_and_publishes_nothing(client, held_run):
+    client.force_login(_user("reviewer", "view_importrun", "review_importrun"))
+
+    client.post(reverse("admin:importers_importrun_review", args=[held_run.pk, "reject"]), {"review_note": "cut"})
+
+    held_run.refresh_from_db()
+    assert (held_run.status, held_run.review_note) == (ImportRun.Status.REJECTED, "cut")
+    assert ImportRun.objects.count() == 1
+    content = client.get(reverse("admin:importers_importrun_change", args=[held_run.pk])).content.decode()
+    assert "Rejected by reviewer" in content
+
+
+def test_only_reviewers_can_confirm_or_reject(client, held_run):
+    client.force_login(_user("runner", "view_importrun", "add_importrun"))
+
+    for decision in ("confirm", "reject"):
+        response = client.post(reverse("admin:importers_importrun_review", args=[held_run.pk, decision]))
+        assert response.status_code == 403
+    assert client.get(reverse("admin:importers_importrun_review", args=[held_run.pk, "confirm"])).status_code == 405
+    held_run.refresh_from_db()
+    assert held_run.status == ImportRun.Status.NEEDS_REVIEW
+    assert ImportRun.objects.count() == 1
+
+
+def test_confirm_action_confirms_held_runs_and_reports_the_others(client, held_run, run):
+    client.force_login(_user("reviewer", "view_importrun", "review_importrun"))
+
+    response = client.post(
+        reverse("admin:importers_importrun_changelist"),
+        {"action": "confirm_and_publish", helpers.ACTION_CHECKBOX_NAME: [held_run.pk, run.pk]},
+        follow=True,
+    )
+
+    held_run.refresh_from_db()
+    assert held_run.status == ImportRun.Status.CONFIRMED
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("not held for review" in m for m in messages)
+    assert ImportRun.objects.filter(reviewed_run=held_run).count() == 1
+
+
+def test_start_form_can_vouch_for_files_without_the_end_marker(editor_client, fake_enqueue):
+    editor_client.post(
+        reverse("admin:importers_importrun_start"), {"source": "ofac-sdn", "allow_missing_end_marker": "on"}
+    )
+
+    assert ImportRun.objects.get().allow_missing_end_marker is True

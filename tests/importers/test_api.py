@@ -156,3 +156,23 @@ def test_runs_cannot_be_started_or_changed_through_the_api(api_client, admin_use
     assert api_client.patch(detail, {"status": "failed"}, format="json").status_code == 405
     assert api_client.delete(detail).status_code == 405
     assert ImportRun.objects.count() == 3
+
+
+def test_a_run_held_for_review_and_its_decision_are_shown_and_filterable(api_client, runs):
+    held = ImportRunFactory(
+        source="ofac-sdn",
+        status=ImportRun.Status.NEEDS_REVIEW,
+        allow_missing_end_marker=True,
+        stats={"planned_delistings": {"count": 457, "sample": [], "designations": []}},
+    )
+    rejected = ImportRunFactory(source="ofac-sdn", status=ImportRun.Status.REJECTED, review_note="a truncated download")
+    publisher = ImportRunFactory(source="ofac-sdn", status=ImportRun.Status.SUCCEEDED, reviewed_run=held)
+
+    def detail(run):
+        return api_client.get(reverse("importers-api:importrun-detail", kwargs={"pk": run.pk})).json()
+
+    assert ids(api_client.get(IMPORT_RUNS, {"status": "needs_review"})) == [held.pk]
+    assert (detail(held)["status"], detail(held)["allow_missing_end_marker"]) == ("needs_review", True)
+    assert detail(held)["stats"]["planned_delistings"]["count"] == 457
+    assert detail(rejected)["review_note"] == "a truncated download"
+    assert detail(publisher)["reviewed_run"] == held.pk

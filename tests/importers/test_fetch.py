@@ -1,4 +1,9 @@
-"""Fetching over real HTTP from a loopback server that serves the real OFAC files."""
+"""Fetching over real HTTP from a loopback server that serves the real OFAC files.
+
+A download must bring OFAC's whole set (a 404 for alt.csv or add.csv is a broken download, not an optional
+file) and whole files: a body short of its Content-Length, or sent without one and without the 0x1A end
+marker, is refused before anything is parsed.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from designations.models import Designee
+from designations.models import Designation, Designee
 from importers.fetch import fetch_file
 from importers.models import ImportRun
 from importers.services import import_run_create, import_run_execute
@@ -22,6 +27,8 @@ from tests.datafiles import data_path, requires_data
 pytestmark = requires_data
 
 TINY = data_path("ofac", "tiny_fixture_2025-05-16")
+SDN_2024 = data_path("ofac", "sdn_2024-07-02", "sdn.csv")
+EOF_MARKER = b"\x1a"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -53,7 +60,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.send_response(200)
         self.send_header("ETag", etag)
-        self.send_header("Content-Length", str(srv.declared_length or len(body)))
+        if srv.send_length:  # without it the body ends when the connection closes (HTTP/1.0)
+            self.send_header("Content-Length", str(srv.declared_length or len(body)))
         self.end_headers()
         self.wfile.write(body)
 
@@ -68,6 +76,7 @@ class _Server(ThreadingHTTPServer):
         self.delay = 0.0
         self.status = 200
         self.declared_length = 0
+        self.send_length = True
 
     @property
     def url(self) -> str:
@@ -86,8 +95,9 @@ def server():
 
 @pytest.fixture
 def tiny_source(server, settings, monkeypatch):
+    # Served as OFAC serves its files, ending with the 0x1A line (the third-party copy lost it).
     for name in ("sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"):
-        server.files[name] = (TINY / name).read_bytes()
+        server.files[name] = (TINY / name).read_bytes() + EOF_MARKER
     settings.IMPORT_SOURCE_URLS = {**settings.IMPORT_SOURCE_URLS, "ofac-sdn": server.url}
     monkeypatch.setattr(type(get_adapter("ofac-sdn")), "min_records", 5)
     return server
@@ -121,14 +131,25 @@ def test_import_from_http_then_conditional_request_ends_unchanged(reference_data
     assert all("If-None-Match" in headers for headers in sent)
 
 
-def test_missing_optional_files_are_skipped(reference_data, tiny_source):
-    del tiny_source.files["sdn_comments.csv"]
-    del tiny_source.files["alt.csv"]
+@pytest.mark.parametrize("missing", ["alt.csv", "add.csv", "sdn_comments.csv"])
+def test_download_without_a_companion_file_fails_clearly_and_writes_nothing(reference_data, tiny_source, missing):
+    first = _fetch_run()
+    assert first.status == ImportRun.Status.SUCCEEDED, first.error
+    before = (Designee.objects.count(), sorted(Designation.objects.values_list("pk", "status")))
+    aliases = sorted(Designee.objects.values_list("aliases__name", flat=True).exclude(aliases__name=None))
+    changed = tiny_source.files["sdn.csv"].replace(b'",', b' (RENAMED)",', 1)  # new bytes, not a 304
+    tiny_source.files["sdn.csv"] = changed
+    del tiny_source.files[missing]
 
-    run = _fetch_run()
+    with pytest.raises(FetchError, match=f"{missing}.* 404"):
+        _fetch_run()
 
-    assert run.status == ImportRun.Status.SUCCEEDED
-    assert set(run.stats["raw_files"]) == {"sdn.csv", "add.csv"}
+    run = ImportRun.objects.order_by("-pk").first()
+    assert run.status == ImportRun.Status.FAILED
+    assert missing in run.error and "404" in run.error
+    assert (Designee.objects.count(), sorted(Designation.objects.values_list("pk", "status"))) == before
+    assert sorted(Designee.objects.values_list("aliases__name", flat=True).exclude(aliases__name=None)) == aliases
+    assert not Designee.objects.filter(name__contains="RENAMED").exists()
 
 
 def test_missing_required_file_fails_the_run(reference_data, tiny_source):
@@ -182,3 +203,46 @@ def test_truncated_download_is_detected(server):
 
     with pytest.raises((FetchError, requests.RequestException)):
         fetch_file(server.url + "sdn.csv", name="sdn.csv", timeout=2)
+
+
+def test_body_shorter_than_its_content_length_fails_the_run_and_writes_nothing(reference_data, tiny_source):
+    body = tiny_source.files["sdn.csv"]
+    tiny_source.declared_length = len(body) + 1000  # the connection closes 1,000 bytes early
+
+    with pytest.raises(requests.RequestException, match="cut short"):
+        _fetch_run()
+
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.FAILED
+    assert "cut short" in run.error
+    assert not Designee.objects.exists()
+
+
+def test_body_without_content_length_and_without_the_end_marker_is_refused(server):
+    server.send_length = False
+    server.files["sdn.csv"] = (TINY / "sdn.csv").read_bytes()
+
+    with pytest.raises(FetchError, match=r"no Content-Length.*end-of-file marker"):
+        fetch_file(server.url + "sdn.csv", name="sdn.csv", end_marker=EOF_MARKER)
+
+    server.files["sdn.csv"] += EOF_MARKER
+    fetched = fetch_file(server.url + "sdn.csv", name="sdn.csv", end_marker=EOF_MARKER)
+    assert fetched.content.endswith(EOF_MARKER)
+
+
+def test_list_cut_at_a_line_end_over_http_without_content_length_is_refused(reference_data, tiny_source):
+    first = _fetch_run()
+    assert first.status == ImportRun.Status.SUCCEEDED, first.error
+    before = sorted(Designation.objects.values_list("pk", "status"))
+    lines = SDN_2024.read_bytes().split(b"\r\n")
+    cut = b"".join(line + b"\r\n" for line in lines[: len(lines) * 97 // 100])  # 97%, at a line end
+    tiny_source.files["sdn.csv"] = cut
+    tiny_source.send_length = False
+
+    with pytest.raises(FetchError, match="end-of-file marker"):
+        _fetch_run()
+
+    run = ImportRun.objects.order_by("-pk").first()
+    assert run.status == ImportRun.Status.FAILED
+    assert "no Content-Length" in run.error
+    assert sorted(Designation.objects.values_list("pk", "status")) == before

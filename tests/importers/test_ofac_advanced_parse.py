@@ -304,3 +304,10 @@ def test_sections_before_the_reference_values_raise_source_error():
     data = data.replace(refs, b"").replace(b"</Sanctions>", refs + b"</Sanctions>")
     with pytest.raises(SourceError, match="comes before <ReferenceValueSets>"):
         parse(data)
+
+
+def test_the_advanced_file_says_nothing_about_remarks_so_an_import_keeps_those_held():
+    result = parse(assemble())
+
+    assert "remarks" not in result.covers
+    assert {record.uncovered for record in result.records} == {("remarks",)}

@@ -223,3 +223,16 @@ def test_truncated_snapshot_raises_source_error():
     data = SDN_2021.read_bytes()
     with pytest.raises(SourceError, match="truncated"):
         parse({"2021-06-29/sdn.csv": data, "2021-07-01/sdn.csv": data[: len(data) // 2]})
+
+
+def test_replayed_snapshot_without_its_end_marker_is_listed_for_the_import_to_refuse():
+    rows = rows_by_uid(SDN_2021)
+    uids = list(rows)[:200]
+    whole = snapshot(rows, uids)
+    cut_at_a_line_end = whole.removesuffix(b"\x1a")[: whole.index(rows[uids[150]])]
+
+    result = parse({"2021-06-29/sdn.csv": whole, "2021-07-01/sdn.csv": cut_at_a_line_end})
+
+    assert result.end_marker_missing == ["2021-07-01/sdn.csv"]
+    assert result.stats["ended"] == 50  # what a cut snapshot would make of the entries after the cut
+    assert parse({"2021-06-29/sdn.csv": whole}).end_marker_missing == []

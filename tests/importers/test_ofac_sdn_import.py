@@ -9,12 +9,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from django.db.models.functions import Length
 
-from designations.models import Designation, DesignationEvent, Designee
+from designations.models import Address, Alias, Designation, DesignationEvent, Designee, DesigneeCountry
 from importers.models import ImportRun
-from importers.services import import_run_create, import_run_execute
+from importers.services import import_run_confirm, import_run_create, import_run_execute
+from importers.sources import get_adapter
+from importers.sources.base import SourceError
 from importers.upsert import ImportSafetyError
-from tests.datafiles import data_path, requires_data
+from tests.datafiles import data_path, requires_data, selection
 
 pytestmark = requires_data
 
@@ -23,6 +26,12 @@ SDN_2024 = data_path("ofac", "sdn_2024-07-02")
 EXTRAS_2025 = data_path("ofac", "sdn_2025-12-24_partial")
 HISTORY = data_path("ofac", "history", "sdn_presence_intervals_2021-05-22_2024-07-02.csv")
 SDN_2021 = data_path("ofac", "sdn_2021-06-29")
+
+
+@pytest.fixture
+def low_floor(monkeypatch):
+    """Selections hold a few dozen entries; the production floor is thousands."""
+    monkeypatch.setattr(type(get_adapter("ofac-sdn")), "min_records", 5)
 
 
 def _import(source, paths, as_of=None, **kwargs):
@@ -80,7 +89,10 @@ def test_2024_over_2021_lists_delists_and_keeps_history(reference_data):
     # Three years apart, 8.8% of the 2021 designations are gone: above the default 5% guard.
     with pytest.raises(ImportSafetyError, match="would delist 945 of 10759"):
         _import("ofac-sdn", [SDN_2024], as_of=datetime.date(2024, 7, 2))
-    run = _import("ofac-sdn", [SDN_2024], as_of=datetime.date(2024, 7, 2), max_delist_share=0.1)
+    # Within a raised share, 945 is still above the 500 one run may delist without a person's approval.
+    with pytest.raises(ImportSafetyError, match=r"would delist 945 designations.*IMPORT_MAX_DELIST_COUNT"):
+        _import("ofac-sdn", [SDN_2024], as_of=datetime.date(2024, 7, 2), max_delist_share=0.1)
+    run = _import("ofac-sdn", [SDN_2024], as_of=datetime.date(2024, 7, 2), max_delist_share=0.1, approve_delistings=945)
 
     tags, _ = _file_counts(SDN_2024)
     assert Counter(Designation.objects.active().values_list("program__code", flat=True)) == tags
@@ -129,3 +141,105 @@ def test_real_consolidated_list_imports_with_its_tags(reference_data, source):
     assert run.created == 442
     counts = Counter(Designation.objects.filter(source="ofac-consolidated").values_list("program__code", flat=True))
     assert counts["UKRAINE-EO13662"] == 286 and counts["CAATSA - RUSSIA"] == 1
+
+
+# --------------------------------------------------------------------------------------------------
+# A file set without alt.csv, add.csv or sdn_comments.csv keeps what those files gave
+# --------------------------------------------------------------------------------------------------
+def _held_facts() -> dict:
+    """What the companion files gave: numbered aliases, addresses, address countries, remarks over 1,000."""
+    return {
+        "aliases": set(
+            Alias.objects.exclude(source_uid="").values_list("designee__source_uid", "source_uid", "name", "kind")
+        ),
+        "addresses": set(Address.objects.values_list("designee__source_uid", "source_uid", "street", "city")),
+        "address_countries": set(
+            DesigneeCountry.objects.filter(role="address").values_list("designee__source_uid", "country__code")
+        ),
+        "long_remarks": dict(
+            Designee.objects.annotate(length=Length("remarks"))
+            .filter(length__gt=1000)
+            .values_list("source_uid", "remarks")
+        ),
+    }
+
+
+def test_sdn_csv_alone_on_the_seeded_tracker_keeps_aliases_addresses_and_full_remarks(reference_data):
+    _import("ofac-sdn", [SDN_2024, EXTRAS_2025], as_of=datetime.date(2024, 7, 2))
+    before = _held_facts()
+    weak_before = Alias.objects.filter(source_uid="").count()
+
+    run = _import("ofac-sdn", [SDN_2024 / "sdn.csv"], as_of=datetime.date(2024, 7, 2))
+
+    # Nothing about an entry changed, so no entry looks changed only because the companions were absent.
+    assert (run.created, run.updated, run.unchanged, run.delisted) == (0, 0, 15443, 0)
+    assert _held_facts() == before
+    assert len(before["aliases"]) == 17999 and len(before["addresses"]) == 17381
+    assert len(before["address_countries"]) == 13208 and len(before["long_remarks"]) == 18
+    assert Alias.objects.filter(source_uid="").count() == weak_before
+    warnings = "\n".join(run.warnings)
+    assert "alt.csv is not in the input: the aliases it numbers are kept" in warnings
+    assert "add.csv is not in the input: addresses, and the address countries they give, are kept" in warnings
+    assert "sdn_comments.csv is not in the input: 19 entries whose remarks" in warnings
+    assert run.stats["kept_as_held"]["listed_aliases"] == 15443
+
+
+def test_renamed_entry_in_sdn_csv_alone_keeps_its_aliases_addresses_and_remarks(reference_data, tmp_path, low_floor):
+    named = selection("sdn_2024-07-02_named")
+    _import("ofac-sdn", [named], as_of=datetime.date(2024, 7, 2))
+    before = _held_facts()
+    wang = Designee.objects.get(source_uid="43421")  # WANG, Yunhe: remarks of 4,188 characters
+    assert len(wang.remarks) == 4188 and wang.aliases.exclude(source_uid="").exists() and wang.addresses.exists()
+    lines = (named / "sdn.csv").read_bytes().split(b"\r\n")
+    lines = [line.replace(b'"WANG, Yunhe"', b'"WANG, Yun He"') for line in lines]
+    (tmp_path / "sdn.csv").write_bytes(b"\r\n".join(lines))
+
+    run = _import("ofac-sdn", [tmp_path / "sdn.csv"], as_of=datetime.date(2024, 7, 9))
+
+    assert run.updated == 1
+    wang.refresh_from_db()
+    assert wang.name == "WANG, Yun He"
+    assert _held_facts() == before
+    assert len(wang.remarks) == 4188
+
+
+# --------------------------------------------------------------------------------------------------
+# A list cut at a line end
+# --------------------------------------------------------------------------------------------------
+def test_list_cut_at_a_line_end_is_refused_then_held_for_review_and_published_only_as_reviewed(
+    reference_data, tmp_path
+):
+    _import("ofac-sdn", [SDN_2024, EXTRAS_2025], as_of=datetime.date(2024, 7, 2))
+    cut = tmp_path / "cut"
+    cut.mkdir()
+    lines = (SDN_2024 / "sdn.csv").read_bytes().split(b"\r\n")
+    (cut / "sdn.csv").write_bytes(b"".join(line + b"\r\n" for line in lines[:15038]))  # `head -n 15038`: 97%
+    for name in ("add.csv", "alt.csv", "sdn_comments.csv"):
+        (cut / name).write_bytes((EXTRAS_2025 / name).read_bytes())
+    statuses = dict(Designation.objects.values_list("pk", "status"))
+    events = DesignationEvent.objects.count()
+
+    refused = import_run_create(source="ofac-sdn", path=[str(cut)], as_of=datetime.date(2024, 7, 9))
+    with pytest.raises(SourceError, match="does not end with OFAC's 0x1A end-of-file marker"):
+        import_run_execute(run_id=refused.pk)
+    held = import_run_create(
+        source="ofac-sdn", path=[str(cut)], as_of=datetime.date(2024, 7, 9), allow_missing_end_marker=True
+    )
+    held = import_run_execute(run_id=held.pk)
+
+    assert held.status == ImportRun.Status.NEEDS_REVIEW
+    assert dict(Designation.objects.values_list("pk", "status")) == statuses
+    assert DesignationEvent.objects.count() == events
+    plan = held.stats["planned_delistings"]
+    assert plan["count"] == len(plan["designations"]) == 457
+    assert set(held.stats["raw_files"]) == {"sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"}
+
+    published = import_run_execute(run_id=import_run_confirm(run=held, user=None, note="checked").pk)
+
+    assert published.status == ImportRun.Status.SUCCEEDED, published.error
+    assert published.delisted == 457
+    gone = set(Designation.objects.filter(status=Designation.Status.DELISTED).values_list("pk", flat=True))
+    assert gone == set(plan["designations"])
+    assert DesignationEvent.objects.filter(import_run=published).count() == 457
+    held.refresh_from_db()
+    assert held.status == ImportRun.Status.CONFIRMED and published.reviewed_run == held

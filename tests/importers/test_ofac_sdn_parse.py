@@ -1,8 +1,8 @@
 """Parsing OFAC's legacy CSV files (SDN list and consolidated list) into designee records.
 
-Real files only: the 2024-07-02 sdn.csv and the 2025-12-24 add/alt/comments in ``fixtures/ofac/``, the
+Real files only: the 2024-07-02 sdn.csv and the 2025-12-24 add/alt/comments in ``$TRACKER_DATA_DIR/ofac/``, the
 complete 2021-06-29 set, the consolidated 2025-12-19 set and a 39-row selection of the 2024 file in
-``tests/data/ofac/``. Bad input is made by cutting or altering those bytes.
+``$TRACKER_DATA_DIR/ofac/``. Bad input is made by cutting or altering those bytes.
 """
 
 from __future__ import annotations
@@ -16,7 +16,18 @@ from pathlib import Path
 
 import pytest
 
-from importers.records import AddressRecord, AliasRecord, CountryRoleRecord, DesigneeRecord, IdentifierRecord
+from importers.records import (
+    PART_ADDRESSES,
+    PART_FACTS,
+    PART_LISTED_ALIASES,
+    PART_REMARKS,
+    PARTS,
+    AddressRecord,
+    AliasRecord,
+    CountryRoleRecord,
+    DesigneeRecord,
+    IdentifierRecord,
+)
 from importers.sources import get_adapter
 from importers.sources.base import SourceError
 from importers.sources.ofac_sdn import OfacConsolidatedSource, OfacSdnCsvSource, sdn_csv_rows, split_programs
@@ -30,6 +41,7 @@ D25 = data_path("ofac", "sdn_2025-12-24_partial")
 D21 = data_path("ofac", "sdn_2021-06-29")
 CONS = data_path("ofac", "consolidated_2025-12-19")
 SELECTION = selection("sdn_2024-07-02_selection") / "sdn.csv"
+NAMED = selection("sdn_2024-07-02_named")  # 120 entries with their 2025 aliases, addresses and spill-over
 TINY = data_path("ofac", "tiny_fixture_2025-05-16")
 
 
@@ -329,11 +341,78 @@ def test_consolidated_list_counts_and_tags():
 # --- files that are not what they claim ---------------------------------------------------------
 
 
-def test_file_without_eof_marker_but_complete_is_accepted():
-    # moov-io's tiny fixture lost the 0x1A line but every record ends with CRLF.
+def test_file_without_eof_marker_but_complete_is_parsed_and_listed_as_unmarked():
+    # moov-io's tiny fixture lost the 0x1A line but every record ends with CRLF: it parses, and the import
+    # refuses it unless a person vouches for it (importers.services).
     parsed = OfacSdnCsvSource().parse(_bundle(TINY, OfacSdnCsvSource.files))
 
     assert len(parsed.records) == 17
+    assert parsed.end_marker_missing == ["sdn.csv", "add.csv", "alt.csv"]
+
+
+# --- what a file set speaks about ----------------------------------------------------------------
+
+
+def _named(*names: str, **replace: bytes) -> dict[str, bytes]:
+    bundle = {name: (NAMED / name).read_bytes() for name in names}
+    return {**bundle, **replace}
+
+
+def test_full_set_covers_every_part_and_every_file_has_its_end_marker():
+    parsed = OfacSdnCsvSource().parse(_named(*OfacSdnCsvSource.files))
+
+    assert parsed.covers == PARTS
+    assert all(record.uncovered == () for record in parsed.records)
+    assert parsed.end_marker_missing == []
+    assert len(_by_uid(parsed.records)["43421"].remarks) == 4188  # WANG, Yunhe: completed by the spill-over
+
+
+def test_sdn_csv_alone_does_not_cover_the_aliases_and_addresses_of_the_other_files():
+    parsed = OfacSdnCsvSource().parse(_named("sdn.csv"))
+
+    assert PART_LISTED_ALIASES not in parsed.covers and PART_ADDRESSES not in parsed.covers
+    wang = _by_uid(parsed.records)["43421"]
+    assert set(wang.uncovered) == {PART_LISTED_ALIASES, PART_ADDRESSES, PART_REMARKS, PART_FACTS}
+    others = [r for r in parsed.records if r.source_uid != "43421"]
+    assert {r.uncovered for r in others} == {(PART_LISTED_ALIASES, PART_ADDRESSES)}
+    # The remarks a.k.a.s are still there: the remarks speak about them.
+    assert any(a.strength == "weak" and not a.source_uid for r in parsed.records for a in r.aliases)
+    assert any(w.startswith("alt.csv is not in the input") and "kept" in w for w in parsed.warnings)
+    assert any(w.startswith("add.csv is not in the input") and "kept" in w for w in parsed.warnings)
+    assert any(w.startswith("sdn_comments.csv is not in the input") and "43421" in w for w in parsed.warnings)
+
+
+def test_spill_over_file_without_end_marker_proves_nothing_by_a_missing_row():
+    comments = (NAMED / "sdn_comments.csv").read_bytes()
+    unmarked = comments.removesuffix(b"\x1a")
+    files = ("sdn.csv", "add.csv", "alt.csv")
+
+    whole = OfacSdnCsvSource().parse(_named(*files, **{"sdn_comments.csv": unmarked}))
+    emptied = OfacSdnCsvSource().parse(_named(*files, **{"sdn_comments.csv": b"\r\n"}))
+
+    assert all(record.uncovered == () for record in whole.records)  # its one row was there
+    assert any("no 0x1A end marker" in w and "completed every" in w for w in whole.warnings)
+    assert set(_by_uid(emptied.records)["43421"].uncovered) == {PART_REMARKS, PART_FACTS}
+    assert whole.end_marker_missing == emptied.end_marker_missing == []
+
+
+def test_list_alias_and_address_files_without_their_end_marker_are_listed():
+    bundle = {name: data.removesuffix(b"\x1a") for name, data in _named(*OfacSdnCsvSource.files).items()}
+
+    parsed = OfacSdnCsvSource().parse(bundle)
+
+    assert parsed.end_marker_missing == ["sdn.csv", "add.csv", "alt.csv"]
+    assert len(parsed.records) == 120
+
+
+def test_consolidated_set_without_its_alias_file_keeps_those_aliases():
+    bundle = _bundle(CONS, ("cons_prim.csv", "cons_add.csv", "cons_comments.csv"))
+
+    parsed = OfacConsolidatedSource().parse(bundle)
+
+    assert PART_LISTED_ALIASES not in parsed.covers
+    assert all(PART_LISTED_ALIASES in record.uncovered for record in parsed.records)
+    assert any(w.startswith("cons_alt.csv is not in the input") for w in parsed.warnings)
 
 
 def test_file_cut_inside_a_quoted_field_is_refused():

@@ -20,7 +20,6 @@ from tests.datafiles import data_path, requires_data
 pytestmark = requires_data
 
 DATA = data_path("ofac")
-FIXTURES = data_path("ofac")
 TINY = DATA / "tiny_fixture_2025-05-16"
 SDN_2021 = DATA / "sdn_2021-06-29"
 
@@ -34,6 +33,9 @@ def low_floor(monkeypatch):
 
 
 def _run(source="ofac-sdn", path=(), as_of=None, **kwargs):
+    # The tiny real set is a third-party copy that lost OFAC's 0x1A end markers (PROVENANCE.md §4), and the
+    # trimmed files below are cut on purpose: tests that are not about the marker vouch for their files.
+    kwargs.setdefault("allow_missing_end_marker", True)
     run = import_run_create(
         source=source, trigger=ImportRun.Trigger.CLI, path=[str(p) for p in path], as_of=as_of, **kwargs
     )
@@ -184,7 +186,11 @@ def test_command_imports_and_prints_a_summary(reference_data, low_floor):
     from django.core.management import call_command
 
     out = StringIO()
-    call_command("import_source", "ofac-sdn", "--path", str(TINY), "--as-of", "2025-05-16", "--no-progress", stdout=out)
+    call_command(
+        "import_source",
+        *("ofac-sdn", "--path", str(TINY), "--as-of", "2025-05-16", "--no-progress", "--no-end-marker"),
+        stdout=out,
+    )
 
     text = out.getvalue()
     assert "Succeeded" in text
@@ -238,3 +244,15 @@ def test_reparse_of_the_kept_raw_files_parses_again_instead_of_ending_unchanged(
     assert (reparse.created, reparse.updated, reparse.unchanged) == (0, 0, 17)
     # An ordinary run of the same bytes still stops early.
     assert _run(path=[TINY], as_of=datetime.date(2025, 5, 16)).status == ImportRun.Status.UNCHANGED
+
+
+def test_files_without_the_end_marker_are_refused_unless_a_person_vouches_for_them(reference_data, low_floor):
+    with pytest.raises(SourceError, match=r"sdn.csv, add.csv, alt.csv do not end with OFAC's 0x1A"):
+        _run(path=[TINY], as_of=datetime.date(2025, 5, 16), allow_missing_end_marker=False)
+
+    refused = ImportRun.objects.get()
+    assert refused.status == ImportRun.Status.FAILED and "--no-end-marker" in refused.error
+    assert not Designee.objects.exists()
+    vouched = _run(path=[TINY], as_of=datetime.date(2025, 5, 16), allow_missing_end_marker=True)
+    assert vouched.status == ImportRun.Status.SUCCEEDED
+    assert any("lack OFAC's 0x1A end-of-file marker; imported because" in w for w in vouched.warnings)

@@ -34,7 +34,10 @@ def low_floor(monkeypatch):
 def test_enqueued_import_runs_eagerly_after_commit(reference_data, low_floor, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         run = import_run_enqueue(
-            source="ofac-sdn", path=[str(DATA / "tiny_fixture_2025-05-16")], as_of=datetime.date(2025, 5, 16)
+            source="ofac-sdn",
+            path=[str(DATA / "tiny_fixture_2025-05-16")],
+            as_of=datetime.date(2025, 5, 16),
+            allow_missing_end_marker=True,  # a third-party copy that lost OFAC's 0x1A end markers
         )
 
     run.refresh_from_db()
@@ -109,3 +112,22 @@ def test_import_task_runs_to_success_through_redis_and_a_worker_process(referenc
     assert run.created == 8976
     assert Designee.objects.filter(source="ofac-sdn").count() == 8976
     assert "run_import" in output
+
+
+def test_a_run_held_for_review_is_an_outcome_of_the_task_not_an_error(reference_data, low_floor, settings, tmp_path):
+    from importers.services import import_run_create, import_run_execute
+    from tests.datafiles import selection
+
+    settings.IMPORT_REVIEW_DELIST_COUNT, settings.IMPORT_MAX_DELIST_SHARE = 3, 1.0
+    named = selection("sdn_2024-07-02_named")
+    first = import_run_create(source="ofac-sdn", path=[str(named)], as_of=datetime.date(2024, 7, 2))
+    import_run_execute(run_id=first.pk)
+    lines = (named / "sdn.csv").read_bytes().removesuffix(b"\x1a").split(b"\r\n")[:-1]
+    (tmp_path / "sdn.csv").write_bytes(b"".join(line + b"\r\n" for line in lines[:-5]) + b"\x1a")
+    run = import_run_create(source="ofac-sdn", path=[str(tmp_path / "sdn.csv")], as_of=datetime.date(2024, 7, 9))
+
+    assert run_import.delay(run.pk).get() == ImportRun.Status.NEEDS_REVIEW
+
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.NEEDS_REVIEW
+    assert not run.error

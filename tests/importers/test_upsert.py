@@ -12,6 +12,12 @@ import pytest
 
 from designations.models import Designation, DesignationEvent, Designee, DesigneeCountry, SourceDocument
 from importers.records import (
+    PART_ADDRESSES,
+    PART_FACTS,
+    PART_LISTED_ALIASES,
+    PART_REMARKS,
+    PARTS,
+    UNKNOWN_PART,
     AddressRecord,
     AliasRecord,
     CountryRoleRecord,
@@ -20,7 +26,7 @@ from importers.records import (
     PresenceIntervalRecord,
     RelationshipRecord,
 )
-from importers.upsert import ImportSafetyError, upsert_history, upsert_snapshot
+from importers.upsert import DelistApproval, ImportSafetyError, ReviewRequired, upsert_history, upsert_snapshot
 from programs.models import Program
 
 D1 = datetime.date(2024, 6, 1)
@@ -388,3 +394,226 @@ def test_history_keeps_a_listing_date_an_editor_locked(countries):
 
     saud = Designation.objects.get()
     assert (saud.listed_on, saud.listed_precision) == (D2, "on_or_before")
+
+
+# --------------------------------------------------------------------------------------------------
+# What an input speaks about: parts it did not cover are kept as held
+# --------------------------------------------------------------------------------------------------
+WEAK = AliasRecord(name="SAUD THE FALCON", strength="weak")  # a remarks a.k.a.: no alt_num
+SAUD = DesigneeRecord(**{**_fields(QAHTANI), "aliases": (*QAHTANI.aliases, WEAK)})
+
+
+def _without_companions(record: DesigneeRecord, **changes) -> DesigneeRecord:
+    """``record`` as ``sdn.csv`` alone gives it: no numbered aliases, no addresses, and says so."""
+    fields = {
+        **_fields(record),
+        "aliases": tuple(a for a in record.aliases if not a.source_uid),
+        "addresses": (),
+        "countries": tuple(c for c in record.countries if c.role != "address"),
+        "uncovered": (PART_LISTED_ALIASES, PART_ADDRESSES),
+    }
+    return DesigneeRecord(**{**fields, **changes})
+
+
+def _held(uid: str) -> dict:
+    designee = Designee.objects.get(source_uid=uid)
+    return {
+        "aliases": sorted(designee.aliases.values_list("name", "source_uid")),
+        "addresses": sorted(designee.addresses.values_list("city", "source_uid")),
+        "countries": sorted(designee.country_links.values_list("country__code", "role")),
+        "remarks": designee.remarks,
+        "name": designee.name,
+    }
+
+
+def test_every_record_field_is_hashed_in_its_part():
+    import dataclasses
+
+    names = {f.name for f in dataclasses.fields(DesigneeRecord)} - {"source_uid", "uncovered"}
+    assert set(SAUD.part_values()) == set(PARTS)
+    touched = {}
+    for name in sorted(names):  # each field changed alone changes the hash of its part(s)
+        current = getattr(SAUD, name)
+        other = {str: "x", tuple: (), type(None): datetime.date(2000, 1, 1), datetime.date: None}[type(current)]
+        if current == other:
+            other = "y" if isinstance(current, str) else (CountryRoleRecord(country="China", role="nationality"),)
+        changed = DesigneeRecord(**{**_fields(SAUD), name: other})
+        touched[name] = {p for p in PARTS if changed.part_hashes()[p] != SAUD.part_hashes()[p]}
+    assert all(touched.values()), touched
+    assert touched["aliases"] == {PART_FACTS, PART_LISTED_ALIASES}  # remarks a.k.a.s and alt.csv rows
+    assert touched["addresses"] == {PART_ADDRESSES}
+    assert touched["remarks"] == {PART_REMARKS}
+    assert touched["identifiers"] == {PART_FACTS}
+    assert touched["name"] == touched["programs"] == {"entry"}
+
+
+def test_entry_without_its_companion_files_is_unchanged_and_keeps_them(countries):
+    _snapshot([SAUD, RIF], date=D1)
+    before = _held("26093")
+
+    result = _snapshot([_without_companions(SAUD), _without_companions(RIF)], date=D2)
+
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
+    assert _held("26093") == before
+    assert ("ALQAHTANI, Saud Abdullah S", "41068") in before["aliases"] and before["addresses"]
+    assert ("SA", "address") in before["countries"]
+    assert result.stats["kept_as_held"] == {PART_LISTED_ALIASES: 2, PART_ADDRESSES: 2}
+    assert any("numbered aliases (alt.csv) of 2 entries" in w for w in result.warnings)
+
+
+def test_changed_entry_without_companions_takes_what_it_covers_and_keeps_the_rest(countries):
+    _snapshot([SAUD], date=D1)
+    renamed = _without_companions(
+        SAUD, name="AL-QAHTANI, Saud Abdullah", aliases=(AliasRecord(name="SAUD AL-FALAK", strength="weak"),)
+    )
+
+    result = _snapshot([renamed], date=D2)
+
+    assert result.updated == 1
+    held = _held("26093")
+    assert held["name"] == "AL-QAHTANI, Saud Abdullah"
+    # The remarks a.k.a. is replaced (the remarks were given); the alt.csv one and the address stay.
+    assert held["aliases"] == [("ALQAHTANI, Saud Abdullah S", "41068"), ("SAUD AL-FALAK", "")]
+    assert held["addresses"] == [("Riyadh", "39492")]
+    assert held["countries"] == [("SA", "address"), ("SA", "nationality"), ("SA", "place_of_birth")]
+    # The full set later finds the entry changed only where it is: the stored hash kept the held parts.
+    full = DesigneeRecord(**{**_fields(renamed), "aliases": (*QAHTANI.aliases, *renamed.aliases)})
+    full = DesigneeRecord(**{**_fields(full), "addresses": SAUD.addresses, "countries": SAUD.countries})
+    full = DesigneeRecord(**{**_fields(full), "uncovered": ()})
+    assert _snapshot([full], date=D2).unchanged == 1
+
+
+def test_cut_remarks_keep_the_full_remarks_and_the_facts_read_from_them(countries):
+    _snapshot([SAUD], date=D1)
+    cut = DesigneeRecord(
+        **{
+            **_fields(SAUD),
+            "remarks": SAUD.remarks[:40],
+            "places_of_birth": (),
+            "aliases": QAHTANI.aliases,
+            "title": "Lieutenant",
+            "uncovered": (PART_REMARKS, PART_FACTS),
+        }
+    )
+
+    result = _snapshot([cut], date=D2)
+
+    assert result.updated == 1
+    held = _held("26093")
+    assert held["remarks"] == SAUD.remarks
+    assert ("SAUD THE FALCON", "") in held["aliases"]
+    assert ("SA", "place_of_birth") in held["countries"]
+    assert Designee.objects.get(source_uid="26093").title == "Lieutenant"
+
+
+def test_new_entry_without_companions_is_filled_in_by_the_next_full_set(countries):
+    _snapshot([_without_companions(SAUD)], date=D1)
+    stored = Designee.objects.get(source_uid="26093").record_hash
+    assert stored.count(UNKNOWN_PART) == 2
+
+    result = _snapshot([SAUD], date=D2)
+
+    assert result.updated == 1
+    assert ("ALQAHTANI, Saud Abdullah S", "41068") in _held("26093")["aliases"]
+    assert _held("26093")["addresses"] == [("Riyadh", "39492")]
+
+
+def test_hash_of_an_earlier_version_is_recognised_without_touching_the_entry(countries):
+    _snapshot([SAUD], date=D1)
+    earlier = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    Designee.objects.update(record_hash=SAUD.legacy_hash(), updated_at=earlier)
+
+    result = _snapshot([SAUD], date=D2)
+
+    assert (result.updated, result.unchanged) == (0, 1)
+    saud = Designee.objects.get(source_uid="26093")
+    assert (saud.record_hash, saud.updated_at) == (SAUD.content_hash(), earlier)
+
+
+# --------------------------------------------------------------------------------------------------
+# Delisting gates: the absolute cap and the review threshold
+# --------------------------------------------------------------------------------------------------
+ENTRIES = [
+    DesigneeRecord(source_uid=str(70000 + n), kind="entity", name=f"COMPANY {n} LLC", programs=("SDGT",))
+    for n in range(10)
+]
+
+
+def test_more_delistings_than_the_review_threshold_hold_the_run_before_any_write(countries, settings):
+    settings.IMPORT_REVIEW_DELIST_COUNT, settings.IMPORT_MAX_DELIST_SHARE = 3, 1.0
+    _snapshot(ENTRIES, date=D1)
+    events = DesignationEvent.objects.count()
+
+    with pytest.raises(ReviewRequired, match="would delist 4 designations") as held:
+        _snapshot(ENTRIES[:6], date=D2)
+
+    assert held.value.plan["count"] == 4
+    assert [item["entry"] for item in held.value.plan["sample"]] == ["70006", "70007", "70008", "70009"]
+    assert Designation.objects.active().count() == 10
+    assert DesignationEvent.objects.count() == events
+
+
+def test_an_approval_of_exactly_the_planned_delistings_lets_the_run_through(countries, settings):
+    settings.IMPORT_REVIEW_DELIST_COUNT, settings.IMPORT_MAX_DELIST_SHARE = 3, 1.0
+    _snapshot(ENTRIES, date=D1)
+    planned = frozenset(
+        Designation.objects.filter(designee__source_uid__in=["70006", "70007", "70008", "70009"]).values_list(
+            "pk", flat=True
+        )
+    )
+
+    with pytest.raises(ReviewRequired, match="not these"):
+        _snapshot(ENTRIES[:5], date=D2, approval=DelistApproval(count=5, designations=planned))
+    with pytest.raises(ReviewRequired, match="covers up to 3"):
+        _snapshot(ENTRIES[:6], date=D2, approval=DelistApproval(count=3))
+    result = _snapshot(ENTRIES[:6], date=D2, approval=DelistApproval(count=4, designations=planned))
+
+    assert result.delisted == 4
+    assert set(Designation.objects.delisted().values_list("pk", flat=True)) == planned
+
+
+def test_more_delistings_than_the_absolute_cap_are_refused_whatever_the_share(countries, settings):
+    settings.IMPORT_MAX_DELIST_COUNT, settings.IMPORT_MAX_DELIST_SHARE = 3, 1.0
+
+    _snapshot(ENTRIES, date=D1)
+    with pytest.raises(ImportSafetyError, match="above the 3 one run may delist"):
+        _snapshot(ENTRIES[:6], date=D2)
+
+    assert Designation.objects.active().count() == 10
+    assert _snapshot(ENTRIES[:6], date=D2, approval=DelistApproval(count=4)).delisted == 4
+
+
+def test_a_dry_run_over_the_review_threshold_reports_the_plan_instead_of_holding(countries, settings):
+    settings.IMPORT_REVIEW_DELIST_COUNT, settings.IMPORT_MAX_DELIST_SHARE = 3, 1.0
+    _snapshot(ENTRIES, date=D1)
+
+    result = _snapshot(ENTRIES[:6], date=D2, review=False)
+
+    assert result.stats["planned_delistings"]["count"] == 4
+    assert any("would be held for review" in w for w in result.warnings)
+
+
+def test_history_that_ends_many_active_designations_is_held_for_review(countries, settings):
+    settings.IMPORT_REVIEW_DELIST_COUNT = 3
+    _snapshot(ENTRIES, date=D2)
+    ended = [
+        PresenceIntervalRecord(
+            source_uid=entry.source_uid,
+            kind="entity",
+            name=entry.name,
+            programs_first=("SDGT",),
+            programs_last=("SDGT",),
+            first_seen=D1,
+            prev_snapshot=None,
+            last_seen=D1,
+            first_absent=D2,
+        )
+        for entry in ENTRIES[:4]
+    ]
+
+    with pytest.raises(ReviewRequired, match="would delist 4 designations"):
+        upsert_history(records=ended, list_source="ofac-sdn", source_document=None)
+    assert Designation.objects.active().count() == 10
+
+    result = upsert_history(records=ended[:3], list_source="ofac-sdn", source_document=None)
+    assert result.delisted == 3

@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -42,7 +43,20 @@ def _local_cluster() -> str:
 PG_CLUSTER = _local_cluster()
 
 SDN_2021 = data_path("ofac", "sdn_2021-06-29")
-SDN_2024 = data_path("ofac", "sdn_2024-07-02")
+# The drills' 2024 list: the 2 July 2024 sdn.csv with the December 2025 aliases, addresses and spill-over of
+# the same entries, as the seed pairs them, in one folder of links. A download must bring all four files, so
+# the loopback source serves these same bytes.
+SDN_2024_FILES = {
+    "sdn.csv": data_path("ofac", "sdn_2024-07-02", "sdn.csv"),
+    **{name: data_path("ofac", "sdn_2025-12-24_partial", name) for name in ("add.csv", "alt.csv", "sdn_comments.csv")},
+}
+SDN_2024 = Path(tempfile.gettempdir()) / "tracker-drills" / "sdn_2024-07-02_set"
+SDN_2024.mkdir(parents=True, exist_ok=True)
+for _name, _target in SDN_2024_FILES.items():
+    if not (SDN_2024 / _name).is_symlink():
+        (SDN_2024 / _name).symlink_to(_target)
+# The 2024 list delists this many of the 2021 designations: above IMPORT_MAX_DELIST_COUNT, so drills approve them.
+DELISTINGS_2021_TO_2024 = 945
 
 
 # --------------------------------------------------------------------------------------------------
@@ -291,7 +305,13 @@ def last_json(result: subprocess.CompletedProcess):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def enqueue_import(env: dict[str, str], *, path: Path | None, max_delist_share: float | None = 1.0) -> int:
+def enqueue_import(
+    env: dict[str, str],
+    *,
+    path: Path | None,
+    max_delist_share: float | None = 1.0,
+    approve_delistings: int | None = DELISTINGS_2021_TO_2024,
+) -> int:
     """Queue an import of the SDN list as the admin does (``import_run_enqueue``); the new run's id."""
     paths = f"[{str(path)!r}]" if path else "''"
     result = django(
@@ -299,7 +319,7 @@ def enqueue_import(env: dict[str, str], *, path: Path | None, max_delist_share: 
         "import datetime, json\n"
         "from importers.services import import_run_enqueue\n"
         f"run = import_run_enqueue(source='ofac-sdn', path={paths}, as_of=datetime.date(2024, 7, 2),"
-        f" max_delist_share={max_delist_share!r})\n"
+        f" max_delist_share={max_delist_share!r}, approve_delistings={approve_delistings!r})\n"
         "print(json.dumps(run.pk))\n",
     )
     return last_json(result)

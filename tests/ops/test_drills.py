@@ -21,8 +21,10 @@ import psycopg2
 import pytest
 
 from tests.ops.drillkit import (
+    DELISTINGS_2021_TO_2024,
     SDN_2021,
     SDN_2024,
+    SDN_2024_FILES,
     RedisServer,
     SourceServer,
     Worker,
@@ -91,6 +93,8 @@ def expected(base_db):
             "2024-07-02",
             "--max-delist-share",
             "1",
+            "--approve-delistings",
+            str(DELISTINGS_2021_TO_2024),
             "--no-progress",
         )
         return fingerprint(name)
@@ -213,7 +217,7 @@ def test_import_enqueued_while_redis_is_down_fails_clearly_and_the_next_one_runs
             "import datetime, json\n"
             "from importers.services import import_run_enqueue\n"
             f"run = import_run_enqueue(source='ofac-sdn', path=[{str(SDN_2024)!r}], as_of=datetime.date(2024, 7, 2),"
-            " max_delist_share=1.0)\n"
+            f" max_delist_share=1.0, approve_delistings={DELISTINGS_2021_TO_2024})\n"
             "run.refresh_from_db()\n"
             "print(json.dumps([run.pk, run.status, run.error]))\n",
             check=False,
@@ -238,7 +242,7 @@ def test_import_enqueued_while_redis_is_down_fails_clearly_and_the_next_one_runs
 # A source answering 500, hanging, cutting the download short, or serving a truncated file
 # --------------------------------------------------------------------------------------------------
 def test_source_errors_retry_then_fail_clearly_and_the_next_run_succeeds(drill_db, redis, workers, before, expected):
-    source = SourceServer({"sdn.csv": (SDN_2024 / "sdn.csv").read_bytes()})
+    source = SourceServer({name: path.read_bytes() for name, path in SDN_2024_FILES.items()})
     env = tracker_env(drill_db, redis.url, IMPORT_OFAC_SDN_URL=source.url, IMPORT_HTTP_TIMEOUT="1.5")
     try:
         worker = workers(env)
@@ -265,16 +269,17 @@ def test_source_errors_retry_then_fail_clearly_and_the_next_run_succeeds(drill_d
 
 
 def test_truncated_file_is_refused_before_writing_and_the_full_file_then_imports(drill_db, redis, workers, before):
-    full = (SDN_2024 / "sdn.csv").read_bytes()
+    files = {name: path.read_bytes() for name, path in SDN_2024_FILES.items()}
+    full = files["sdn.csv"]
     lines = full.split(b"\r\n")
-    source = SourceServer({"sdn.csv": b"\r\n".join(lines[: len(lines) // 2]) + b"\r\n"})
+    source = SourceServer({**files, "sdn.csv": b"\r\n".join(lines[: len(lines) // 2]) + b"\r\n"})
     env = tracker_env(drill_db, redis.url, IMPORT_OFAC_SDN_URL=source.url)
     try:
         worker = workers(env)
         truncated = enqueue_import(env, path=None, max_delist_share=0.1)
         assert finished(drill_db, truncated, 240) == "failed", describe(drill_db, worker)
         error = runs(drill_db)[-1]["error"]
-        assert "would delist" in error and "Nothing was written" in error, error
+        assert "0x1A end-of-file marker" in error and "Nothing was written" in error, error
         assert_exactly(drill_db, before, "after the truncated file")
 
         source.files["sdn.csv"] = full
@@ -297,7 +302,8 @@ def test_two_imports_of_one_source_at_once_one_runs_the_other_is_refused(drill_d
         "from importers.services import import_run_enqueue\n"
         "with transaction.atomic():  # both queued at the same commit\n"
         "    pks = [import_run_enqueue(source='ofac-sdn', path=[" + repr(str(SDN_2024)) + "],"
-        " as_of=datetime.date(2024, 7, 2), max_delist_share=1.0).pk for _ in range(2)]\n"
+        " as_of=datetime.date(2024, 7, 2), max_delist_share=1.0,"
+        f" approve_delistings={DELISTINGS_2021_TO_2024}).pk for _ in range(2)]\n"
         "print(json.dumps(pks))\n",
     )
     first, second = last_json(result)
@@ -322,7 +328,9 @@ import datetime, json
 from pathlib import Path
 from designations.models import Designee
 from importers.sources import get_adapter
-parsed = get_adapter("ofac-sdn").parse({"sdn.csv": Path(%r).read_bytes()}, as_of=datetime.date(2024, 7, 2))
+parsed = get_adapter("ofac-sdn").parse(
+    {p.name: p.read_bytes() for p in Path(%r).iterdir()}, as_of=datetime.date(2024, 7, 2)
+)
 stored = dict(Designee.objects.filter(source="ofac-sdn").values_list("source_uid", "record_hash"))
 changed = [r.source_uid for r in parsed.records if r.source_uid in stored and stored[r.source_uid] != r.content_hash()]
 print(json.dumps(changed))
@@ -369,7 +377,7 @@ def test_editors_edits_made_while_an_import_runs_are_kept(drill_db, redis, worke
     from tests.ops.drillkit import ROOT
 
     env = tracker_env(drill_db, redis.url)
-    changed = last_json(django(env, CHANGED_ENTRIES % str(SDN_2024 / "sdn.csv")))
+    changed = last_json(django(env, CHANGED_ENTRIES % str(SDN_2024)))
     assert len(changed) > 1000  # the 2024 list rewrites thousands of the 2021 entries
     worker = workers(env)
     pk = enqueue_import(env, path=SDN_2024)

@@ -41,6 +41,8 @@ def low_floor(monkeypatch):
 
 
 def _create(**kwargs) -> ImportRun:
+    # The tiny real set is a copy that lost OFAC's 0x1A end markers: these tests vouch for it.
+    kwargs.setdefault("allow_missing_end_marker", True)
     return import_run_create(source="ofac-sdn", path=[str(TINY)], as_of=AS_OF, **kwargs)
 
 
@@ -74,7 +76,7 @@ def test_a_run_queued_while_the_broker_is_down_fails_saying_so_and_the_caller_ca
 
 def test_a_queued_run_records_its_task_id(reference_data, low_floor, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        run = import_run_enqueue(source="ofac-sdn", path=[str(TINY)], as_of=AS_OF)
+        run = import_run_enqueue(source="ofac-sdn", path=[str(TINY)], as_of=AS_OF, allow_missing_end_marker=True)
 
     run.refresh_from_db()
     assert run.status == ImportRun.Status.SUCCEEDED

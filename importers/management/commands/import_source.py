@@ -15,6 +15,8 @@ class Command(BaseCommand):
     help = (
         "Import a source now, in this process (no worker needed). Run it to load a list from a file you "
         "downloaded (--path), to backfill history (ofac-history), or to refresh a list outside the schedule. "
+        "A run that would delist more than IMPORT_REVIEW_DELIST_COUNT designations is held for an editor's "
+        "review (exit status 1, nothing published) unless --approve-delistings covers it. "
         "Sources: " + ", ".join(all_slugs()) + "."
     )
 
@@ -34,10 +36,36 @@ class Command(BaseCommand):
             help="Allow this share (0-1) of active designations to be delisted by a complete snapshot, e.g. when "
             "importing a list years newer than the last one. Default: IMPORT_MAX_DELIST_SHARE.",
         )
+        parser.add_argument(
+            "--approve-delistings",
+            type=int,
+            metavar="N",
+            help="You checked the removals: allow up to N delistings without an editor's review and beyond "
+            "IMPORT_MAX_DELIST_COUNT (the share cap, --max-delist-share, still applies).",
+        )
+        parser.add_argument(
+            "--no-end-marker",
+            action="store_true",
+            help="You checked the files are whole although they lack OFAC's 0x1A end-of-file marker (a copy that "
+            "lost it); without this such files are refused, since a list cut at a line end looks just like them.",
+        )
         parser.add_argument("--no-progress", action="store_true", help="Do not show a progress bar.")
         parser.add_argument("--trigger", default=ImportRun.Trigger.CLI, choices=ImportRun.Trigger.values)
 
-    def handle(self, *args, source, path, as_of, dry_run, no_progress, trigger, max_delist_share, **options):
+    def handle(
+        self,
+        *args,
+        source,
+        path,
+        as_of,
+        dry_run,
+        no_progress,
+        trigger,
+        max_delist_share,
+        approve_delistings=None,
+        no_end_marker=False,
+        **options,
+    ):
         if source not in all_slugs():
             raise CommandError(f"Unknown source {source!r}. Known sources: {', '.join(all_slugs())}.")
         try:
@@ -48,6 +76,8 @@ class Command(BaseCommand):
                 as_of=as_of,
                 dry_run=dry_run,
                 max_delist_share=max_delist_share,
+                allow_missing_end_marker=no_end_marker,
+                approve_delistings=approve_delistings,
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
@@ -69,6 +99,13 @@ class Command(BaseCommand):
             if bar is not None:
                 bar.close()
         self.stdout.write(self._summary(run))
+        if run.status == ImportRun.Status.NEEDS_REVIEW:
+            planned = (run.stats or {}).get("planned_delistings", {}).get("count")
+            raise CommandError(
+                f"Import run #{run.pk} of {source} is held for review: it would delist {planned} designations, so "
+                "nothing was published. An editor confirms or rejects it in the admin (Import runs); if you "
+                f"checked the removals yourself, import again with --approve-delistings {planned}."
+            )
 
     def _summary(self, run: ImportRun) -> str:
         duration = run.duration.total_seconds() if run.duration else 0.0
