@@ -10,7 +10,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
-from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Subquery
@@ -20,7 +19,6 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from designations import services
 from designations.models import (
@@ -29,9 +27,6 @@ from designations.models import (
     Address,
     Alias,
     BirthDate,
-    Citation,
-    Country,
-    CountryName,
     Designation,
     DesignationEvent,
     Designee,
@@ -44,40 +39,14 @@ from designations.models import (
     SourceDocument,
 )
 from importers.upsert import CHILD_COLLECTIONS, SCALAR_FIELDS
+from programs.admin import CitationInline as BaseCitationInline
+from programs.admin import HistoryAdmin
 
 # Fields an importer owns: editors see them but never type over them.
 SOURCE_FIELDS = ("source", "source_uid", "record_hash")
 REVIEW_FIELDS = ("review_state", "reviewed_at", "reviewed_by")
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 # Inline formset prefix (the reverse accessor) -> the collection name locks use.
 INLINE_COLLECTIONS = {"relationships_from": "relationships"} | {name: name for name in CHILD_COLLECTIONS}
-
-
-class HistoryAdmin(SimpleHistoryAdmin):
-    """simple-history's admin, where a record or version id that is malformed or missing is a 404.
-
-    simple-history hands the URL's ``object_id`` and version id to the ORM as they come, so a version id
-    of ``abc`` raised ``ValueError`` (a 500); a missing version was already a 404 there. The revert view
-    of ``DesigneeAdmin`` checks its ids the same way.
-    """
-
-    def check_history_ids(self, object_id: str, version_id: str | int | None = None) -> None:
-        """``Http404`` unless ``object_id`` (and ``version_id``) are values the primary keys can hold."""
-        history_model = getattr(self.model, self.model._meta.simple_history_manager_attribute).model
-        try:
-            self.model._meta.pk.to_python(unquote(object_id))
-            if version_id is not None:
-                history_model._meta.pk.to_python(version_id)
-        except ValidationError:
-            raise Http404("No such record or version.") from None
-
-    def history_view(self, request, object_id, extra_context=None):
-        self.check_history_ids(object_id)
-        return super().history_view(request, object_id, extra_context=extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self.check_history_ids(object_id, version_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ReviewQueueFilter(admin.SimpleListFilter):
@@ -108,30 +77,14 @@ class MergedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CitationInline(GenericTabularInline):
-    """Citations (URL, title, date) of the record's curated facts, each naming the fact it supports."""
+class CitationInline(BaseCitationInline):
+    """Citations of a designee's or a designation's curated facts (a designee's collections included)."""
 
-    model = Citation
-    extra = 0
-    fields = ("field", "url", "title", "published_on", "note")
-    formfield_overrides = HTTPS_URLS
+    excluded_facts = (*SOURCE_FIELDS, *REVIEW_FIELDS, "locked_fields", "created_at", "updated_at")
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "field":
-            # The facts of the record this inline sits on: its editable fields and child collections.
-            choices = [("", "The whole record")]
-            choices += [
-                (f.name, f.verbose_name.capitalize())
-                for f in self.parent_model._meta.get_fields()
-                if getattr(f, "editable", False)
-                and not f.auto_created
-                and f.concrete
-                and f.name not in (*SOURCE_FIELDS, *REVIEW_FIELDS, "locked_fields", "created_at", "updated_at")
-            ]
-            if self.parent_model is Designee:
-                choices += [(name, name.replace("_", " ").capitalize()) for name in DESIGNEE_COLLECTIONS]
-            return forms.ChoiceField(choices=choices, required=False, label="Fact")
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+    @property
+    def extra_facts(self) -> tuple[str, ...]:
+        return tuple(DESIGNEE_COLLECTIONS) if self.parent_model is Designee else ()
 
 
 class ReviewActionsMixin:
@@ -205,34 +158,6 @@ class LockedFieldsFormMixin(forms.ModelForm):
 
     def clean_locked_fields(self):
         return services._ordered_locks(self.cleaned_data["locked_fields"])
-
-
-class CountryNameInline(admin.TabularInline):
-    model = CountryName
-    extra = 0
-
-
-@admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "numeric", "spelling_count")
-    search_fields = ("code", "name", "spellings__name")
-    readonly_fields = ("created_at", "updated_at")
-    inlines = (CountryNameInline,)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_spelling_count=Count("spellings"))
-
-    @admin.display(description="Spellings", ordering="_spelling_count")
-    def spelling_count(self, obj):
-        return obj._spelling_count
-
-
-@admin.register(CountryName)
-class CountryNameAdmin(admin.ModelAdmin):
-    list_display = ("name", "country")
-    search_fields = ("name", "country__name", "=country__code")
-    list_select_related = ("country",)
-    autocomplete_fields = ("country",)
 
 
 @admin.register(SourceDocument)
@@ -684,21 +609,6 @@ class AbuseCategoryAdmin(HistoryAdmin):
     @admin.display(description="Designations", ordering="_designation_count")
     def designation_count(self, obj):
         return obj._designation_count
-
-
-@admin.register(Citation)
-class CitationAdmin(HistoryAdmin):
-    list_display = ("title", "published_on", "url", "content_type", "object_id", "field")
-    list_filter = ("content_type",)
-    search_fields = ("title", "url", "note")
-    list_select_related = ("content_type",)
-    readonly_fields = ("content_type", "object_id", "created_at", "updated_at")
-    date_hierarchy = "published_on"
-    show_full_result_count = False
-    formfield_overrides = HTTPS_URLS
-
-    def has_add_permission(self, request):
-        return False  # citations are added on the record they cite, through its page
 
 
 @admin.register(DesigneeMerge)

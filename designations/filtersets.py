@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q, QuerySet
-from django_filters.fields import ModelChoiceField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -31,71 +30,13 @@ from designations.models import (
     ReviewState,
     SourceDocument,
 )
+from programs.filtersets import CountryFilter, code_filter_pair
 from programs.models import Agency, Authority, Program
 
 
 @extend_schema_field(OpenApiTypes.STR)
 class CategoryFilter(django_filters.ModelMultipleChoiceFilter):
     """Abuse or conduct categories by code; repeat the parameter for any of several."""
-
-
-class CountryCodeField(ModelChoiceField):
-    """A country chosen by its ISO alpha-2 code, in either case (``ir`` finds ``IR``)."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().upper()
-        return super().to_python(value)
-
-
-class CountryFilter(django_filters.ModelChoiceFilter):
-    """Filter by one country, given as its ISO alpha-2 code; an unknown code is a validation error."""
-
-    field_class = CountryCodeField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("queryset", Country.objects.all())
-        kwargs.setdefault("to_field_name", "code")
-        super().__init__(*args, **kwargs)
-
-
-class CodeMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
-    """Related objects chosen by their ``code``; several values mean any of them.
-
-    django-filter would compare ``field_name`` with each chosen object's code, and drf-spectacular reads
-    the parameter's type from ``field_name`` followed by ``to_field_name``. Filtering on the chosen objects
-    themselves lets ``field_name`` name the relation, which suits both.
-    """
-
-    def get_filter_predicate(self, v):
-        return {self.field_name: v}
-
-
-def code_filter_pair(
-    model: type[Program] | type[Authority], field_name: str, *, method: str | None = None, distinct: bool = False
-) -> tuple[django_filters.Filter, django_filters.Filter]:
-    """The ``<fk>`` (by code) and ``<fk>_id`` (by pk) filters for ``field_name``; both repeatable.
-
-    Pass ``distinct=True`` when ``field_name`` crosses a many-to-many relation, where two values could
-    match one row twice.
-    """
-    label = model._meta.verbose_name.capitalize()
-    by_code = CodeMultipleChoiceFilter(
-        field_name=field_name,
-        to_field_name="code",
-        queryset=model.objects.all(),
-        label=f"{label} (code)",
-        distinct=distinct,
-        method=method,
-    )
-    by_pk = django_filters.ModelMultipleChoiceFilter(
-        field_name=field_name,
-        queryset=model.objects.all(),
-        label=f"{label} (ID)",
-        distinct=distinct,
-        method=method,
-    )
-    return by_code, by_pk
 
 
 def identifiers_matching(kind: str | None, value: str | None) -> QuerySet[Identifier]:

@@ -1,17 +1,21 @@
-"""Countries, designees, their designations and the documents the facts come from."""
+"""Designees, their designations and the documents the facts come from.
+
+Countries, their spellings and citations are reference data (``programs.models``), re-exported here.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
-from designations.querysets import CountryQuerySet, DesignationQuerySet, DesigneeQuerySet
-from programs.models import Agency
+from designations.querysets import DesignationQuerySet, DesigneeQuerySet
+
+# The reference layer's models, re-exported: callers of this app keep importing them from here.
+from programs.models import Agency, Citation, Country, CountryName  # noqa: F401
 from tracker.models import TimeStampedModel
 
 
@@ -45,66 +49,6 @@ class ReviewState(models.TextChoices):
 
 # Bookkeeping that is not part of a record's curated content: left out of its history.
 HISTORY_EXCLUDED = ["review_state", "reviewed_at", "reviewed_by", "updated_at"]
-
-
-class CountryManager(models.Manager.from_queryset(CountryQuerySet)):
-    def get_by_natural_key(self, code: str) -> Country:
-        return self.get(code=code)
-
-
-class Country(TimeStampedModel):
-    """A country or territory by its ISO 3166-1 alpha-2 code (plus XK for Kosovo, as OFAC uses it)."""
-
-    code = models.CharField(max_length=2, unique=True)
-    name = models.CharField(max_length=100)
-    numeric = models.CharField(max_length=3, blank=True, help_text="ISO 3166-1 numeric code, for maps.")
-
-    objects = CountryManager()
-
-    class Meta:
-        verbose_name_plural = "countries"
-        ordering = ("name",)
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(code__regex=r"^[A-Z]{2}$"),
-                name="%(app_label)s_%(class)s_code_is_alpha2",
-                violation_error_message="A country code is two upper-case letters.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def natural_key(self) -> tuple[str]:
-        return (self.code,)
-
-    def get_absolute_url(self) -> str:
-        return reverse("designations:country_detail", kwargs={"code": self.code})
-
-
-class CountryNameManager(models.Manager):
-    def get_by_natural_key(self, name: str) -> CountryName:
-        return self.get(name=name)
-
-
-class CountryName(models.Model):
-    """A spelling a source uses for a country ("Korea, North", "Burma", "Russian Federation")."""
-
-    name = models.CharField(max_length=100, unique=True, help_text="Spelled exactly as the source publishes it.")
-    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="spellings")
-
-    objects = CountryNameManager()
-
-    class Meta:
-        ordering = ("name",)
-
-    def __str__(self) -> str:
-        return f"{self.name} -> {self.country.code}"
-
-    def natural_key(self) -> tuple[str]:
-        return (self.name,)
-
-    natural_key.dependencies = ["designations.country"]
 
 
 class SourceDocument(TimeStampedModel):
@@ -212,7 +156,7 @@ class Designee(TimeStampedModel):
         related_name="merged",
         help_text="The designee this one was merged into (the same party); both source records are kept.",
     )
-    citations = GenericRelation("designations.Citation")
+    citations = GenericRelation("programs.Citation")
 
     objects = DesigneeQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=[*HISTORY_EXCLUDED, "record_hash"], bases=[DesigneeHistoryBase])
@@ -477,7 +421,7 @@ class Designation(TimeStampedModel):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    citations = GenericRelation("designations.Citation")
+    citations = GenericRelation("programs.Citation")
 
     objects = DesignationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED, m2m_fields=["categories"])
@@ -581,33 +525,6 @@ class AbuseCategory(TimeStampedModel):
 
     def natural_key(self) -> tuple[str]:
         return (self.code,)
-
-
-class Citation(TimeStampedModel):
-    """A source an editor cites for a curated fact: a URL, its title and its date.
-
-    It hangs on any record (a designee, a designation, a program, an authority) through
-    ``content_type``/``object_id``; ``field`` names the fact it supports (a field such as
-    ``curated_reason`` or a collection such as ``aliases``), blank for the record as a whole.
-    """
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    object_id = models.PositiveBigIntegerField()
-    content_object = GenericForeignKey("content_type", "object_id")
-    field = models.CharField(max_length=50, blank=True, help_text="The fact cited; blank for the whole record.")
-    url = models.URLField(max_length=1000)
-    title = models.CharField(max_length=500)
-    published_on = models.DateField(null=True, blank=True, help_text="Date of the cited document.")
-    note = models.CharField(max_length=500, blank=True)
-
-    history = HistoricalRecords(excluded_fields=["updated_at"])
-
-    class Meta:
-        ordering = ("content_type", "object_id", "field", "pk")
-        indexes = [models.Index(fields=("content_type", "object_id"))]
-
-    def __str__(self) -> str:
-        return f"{self.title} ({self.published_on:%d %b %Y})" if self.published_on else self.title
 
 
 class DesigneeMerge(TimeStampedModel):

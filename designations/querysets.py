@@ -1,23 +1,11 @@
-"""Reusable reads for countries, designees and designations. Queries only: no writes."""
+"""Reusable reads for designees and designations. Queries only: no writes."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.db import models
-from django.db.models import Count, Q
-
-
-class CountryQuerySet(models.QuerySet):
-    def with_active_counts(self) -> CountryQuerySet:
-        """Annotate each country with the number of distinct designees actively designated and tied to it."""
-        return self.annotate(
-            active_designees=Count(
-                "designee_links__designee",
-                filter=Q(designee_links__designee__designations__status="active"),
-                distinct=True,
-            )
-        )
+from django.db.models import Q
 
 
 class DesigneeQuerySet(models.QuerySet):

@@ -1,13 +1,19 @@
-"""Authorities (the legal instruments) and programs (the regimes lists name) behind designations."""
+"""The reference layer: countries and their spellings, agencies, authorities (the legal instruments), programs
+(the regimes lists name) and the citations editors attach to any record.
+
+Country, CountryName and Citation began in the designations app: their tables keep its names
+(``designations_country`` ...), so moving them here changed no table (see the 0004 migrations).
+"""
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from programs.querysets import AuthorityQuerySet, ProgramQuerySet
+from programs.querysets import AuthorityQuerySet, CountryQuerySet, ProgramQuerySet
 from tracker.models import TimeStampedModel
 
 
@@ -19,6 +25,68 @@ class Agency(models.TextChoices):
     COMMERCE = "COMMERCE", "Department of Commerce"
     PRESIDENT = "PRESIDENT", "The President"
     CONGRESS = "CONGRESS", "Congress"
+
+
+class CountryManager(models.Manager.from_queryset(CountryQuerySet)):
+    def get_by_natural_key(self, code: str) -> Country:
+        return self.get(code=code)
+
+
+class Country(TimeStampedModel):
+    """A country or territory by its ISO 3166-1 alpha-2 code (plus XK for Kosovo, as OFAC uses it)."""
+
+    code = models.CharField(max_length=2, unique=True)
+    name = models.CharField(max_length=100)
+    numeric = models.CharField(max_length=3, blank=True, help_text="ISO 3166-1 numeric code, for maps.")
+
+    objects = CountryManager()
+
+    class Meta:
+        db_table = "designations_country"  # created by the designations app, where the model began
+        verbose_name_plural = "countries"
+        ordering = ("name",)
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[A-Z]{2}$"),
+                name="designations_country_code_is_alpha2",
+                violation_error_message="A country code is two upper-case letters.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+    def get_absolute_url(self) -> str:
+        return reverse("designations:country_detail", kwargs={"code": self.code})
+
+
+class CountryNameManager(models.Manager):
+    def get_by_natural_key(self, name: str) -> CountryName:
+        return self.get(name=name)
+
+
+class CountryName(models.Model):
+    """A spelling a source uses for a country ("Korea, North", "Burma", "Russian Federation")."""
+
+    name = models.CharField(max_length=100, unique=True, help_text="Spelled exactly as the source publishes it.")
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="spellings")
+
+    objects = CountryNameManager()
+
+    class Meta:
+        db_table = "designations_countryname"
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return f"{self.name} -> {self.country.code}"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.name,)
+
+    natural_key.dependencies = ["programs.country"]
 
 
 class AuthorityManager(models.Manager.from_queryset(AuthorityQuerySet)):
@@ -74,11 +142,11 @@ class Authority(TimeStampedModel):
         help_text="The instrument that revoked or repealed this one.",
     )
     is_human_rights = models.BooleanField(default=False, help_text="A human-rights or anti-corruption authority.")
-    target_countries = models.ManyToManyField("designations.Country", related_name="authorities", blank=True)
+    target_countries = models.ManyToManyField("programs.Country", related_name="authorities", blank=True)
     summary = models.TextField(blank=True)
     official_url = models.URLField(max_length=500, blank=True)
     date_note = models.TextField(blank=True, help_text="Where a date comes from, or that it is unverified.")
-    citations = GenericRelation("designations.Citation")
+    citations = GenericRelation("programs.Citation")
 
     objects = AuthorityManager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -186,12 +254,12 @@ class Program(TimeStampedModel):
         related_name="replaces",
         help_text="The tag that replaced this placeholder or retired tag.",
     )
-    target_countries = models.ManyToManyField("designations.Country", related_name="programs", blank=True)
+    target_countries = models.ManyToManyField("programs.Country", related_name="programs", blank=True)
     is_human_rights = models.BooleanField(default=False)
     description = models.TextField(blank=True)
     first_seen_on = models.DateField(null=True, blank=True)
     last_seen_on = models.DateField(null=True, blank=True)
-    citations = GenericRelation("designations.Citation")
+    citations = GenericRelation("programs.Citation")
 
     objects = ProgramManager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -214,3 +282,31 @@ class Program(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("programs:program_detail", kwargs={"code": self.code})
+
+
+class Citation(TimeStampedModel):
+    """A source an editor cites for a curated fact: a URL, its title and its date.
+
+    It hangs on any record (a designee, a designation, a program, an authority) through
+    ``content_type``/``object_id``; ``field`` names the fact it supports (a field such as
+    ``curated_reason`` or a collection such as ``aliases``), blank for the record as a whole.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+    field = models.CharField(max_length=50, blank=True, help_text="The fact cited; blank for the whole record.")
+    url = models.URLField(max_length=1000)
+    title = models.CharField(max_length=500)
+    published_on = models.DateField(null=True, blank=True, help_text="Date of the cited document.")
+    note = models.CharField(max_length=500, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"], table_name="designations_historicalcitation")
+
+    class Meta:
+        db_table = "designations_citation"
+        ordering = ("content_type", "object_id", "field", "pk")
+        indexes = [models.Index(fields=("content_type", "object_id"))]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.published_on:%d %b %Y})" if self.published_on else self.title

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Count, Q
 
 
 class AuthorityQuerySet(models.QuerySet):
@@ -25,3 +26,15 @@ class ProgramQuerySet(models.QuerySet):
 
     def with_related(self) -> ProgramQuerySet:
         return self.select_related("replaced_by").prefetch_related("authorities", "target_countries")
+
+
+class CountryQuerySet(models.QuerySet):
+    def with_active_counts(self) -> CountryQuerySet:
+        """Annotate each country with the number of distinct designees actively designated and tied to it."""
+        return self.annotate(
+            active_designees=Count(
+                "designee_links__designee",
+                filter=Q(designee_links__designee__designations__status="active"),
+                distinct=True,
+            )
+        )

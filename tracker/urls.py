@@ -6,12 +6,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from designations.views import home
 from tracker import views
-from tracker.response_cache import cached_page
 
 urlpatterns = [
-    path("", cached_page(home), name="home"),
+    path("", include("designations.home_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
@@ -22,7 +20,7 @@ urlpatterns = [
     path("api/", include("announcements.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("", include("programs.urls")),
+    path("", include("designations.program_urls")),
     path("", include("designations.urls")),
 ]
 

@@ -83,7 +83,7 @@ def test_authority_change_page_has_lifecycle_inline_and_two_way_pickers(admin_cl
 
     events, citations = response.context["inline_admin_formsets"]
     assert events.formset.prefix == "events"
-    assert citations.formset.prefix == "designations-citation-content_type-object_id"
+    assert citations.formset.prefix == "programs-citation-content_type-object_id"
     assert len(events.formset.forms) == 1
     content = response.content.decode()
     # filter_horizontal renders the "selectfilter" widget for both many-to-many fields.

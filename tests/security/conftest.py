@@ -120,8 +120,8 @@ ARGUMENT_MODELS = {
     "programs:program_detail": "programs.Program",
     "programs:program_feed": "programs.Program",
     "programs:authority_detail": "programs.Authority",
-    "designations:country_detail": "designations.Country",
-    "designations:country_feed": "designations.Country",
+    "designations:country_detail": "programs.Country",
+    "designations:country_feed": "programs.Country",
     "designations:designee_detail": "designations.Designee",
 }
 # The page where each FilterSet shared by HTML pages is tried parameter by parameter.

@@ -1,8 +1,11 @@
+"""Pages of programs and authorities, under their own URL namespace ``programs`` (the reference data's pages;
+they live here because they show designations)."""
+
 from django.urls import path
 from django.views.decorators.http import require_safe
 
+from designations import views
 from designations.feeds import ProgramChangesFeed
-from programs import views
 from tracker.response_cache import cached_page
 
 app_name = "programs"

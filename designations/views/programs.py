@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from designations.models import Country, Designation
-from designations.views import (
+from designations.views.common import (
     PAGE_SIZE,
     PageStats,
     ParameterChecksMixin,

@@ -1,0 +1,324 @@
+"""What the pages share: the designations table, its filters and parameter checks, as-of, timelines, breakdowns
+and maps. Program and authority pages (``designations.views.programs``) use them as the country pages do."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.cache import cache
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpResponseBadRequest
+from django.utils.dateparse import parse_date
+from rest_framework.exceptions import ValidationError
+
+from designations.filtersets import DesignationFilterSet
+from designations.models import (
+    Country,
+    DatePrecision,
+    Designation,
+    DesignationEvent,
+)
+from programs.models import Program
+from tracker.api import MAX_INTEGER, MAX_OFFSET, _check_bounded_int
+
+PAGE_SIZE = 50
+# Events that start or end a designation: what timelines, recent changes and feeds show.
+LISTING_EVENTS = (DesignationEvent.Kind.LISTED, DesignationEvent.Kind.RELISTED)
+CHANGE_EVENTS = (DesignationEvent.Kind.LISTED, DesignationEvent.Kind.RELISTED, DesignationEvent.Kind.DELISTED)
+# Query-string keys that are not DesignationFilterSet filters.
+PAGE_KEYS = ("page", "as_of", "sort", "filtered")
+# Filters with a few fixed choices, shown as check boxes rather than multiple selects.
+CHECKBOX_FILTERS = ("kind", "status", "agency")
+# Plain labels for the date bounds (django-filter's defaults read "Listed on is greater than or equal to").
+FORM_LABELS = {
+    "listed_after": "Listed on or after",
+    "listed_before": "Listed on or before",
+    "delisted_after": "Delisted on or after",
+    "delisted_before": "Delisted on or before",
+    "q": "Name, alias or identifier contains",
+}
+
+
+# Shared helpers --------------------------------------------------------------------------------------
+
+
+def designation_stats(queryset: QuerySet, **kwargs) -> list[dict]:
+    """``designations.stats.designation_stats``, imported when first called."""
+    from designations.stats import designation_stats as stats
+
+    return stats(queryset, **kwargs)
+
+
+class PageStats:
+    """The aggregates of one page, cached until the data changes.
+
+    Timelines and breakdowns of a large country scan thousands of designations, while the data only
+    changes when an import or an editor writes. Results are cached under the page's ``scope`` (e.g.
+    ``country:RU:as_of=None``) and the data's fingerprint (``matching.data_version()``, one cheap query
+    per page), so the first view of a page after a change computes them and later views read them.
+    """
+
+    timeout = 6 * 60 * 60
+
+    def __init__(self, scope: str) -> None:
+        self.scope = scope
+        self._version: tuple | None = None
+
+    def get(self, name: str, compute):
+        from designations.matching import data_version
+
+        if self._version is None:
+            self._version = data_version()
+        digest = hashlib.sha256(repr((self.scope, name, self._version)).encode()).hexdigest()
+        key = f"page-stats:{digest}"
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, self.timeout)
+        return value
+
+    def stats(self, name: str, queryset: QuerySet, **kwargs) -> list[dict]:
+        """``designation_stats(queryset, **kwargs)``, cached as ``name`` within the scope."""
+        return self.get(name, lambda: designation_stats(queryset, **kwargs))
+
+
+def parse_as_of(request) -> tuple[datetime.date | None, str]:
+    """The ``as_of`` date of the query string and an error message (empty when valid or absent)."""
+    raw = request.GET.get("as_of", "").strip()
+    if not raw:
+        return None, ""
+    try:
+        day = parse_date(raw)
+    except ValueError:
+        day = None
+    if day is None:
+        return None, f'as_of: "{raw}" is not a date (use YYYY-MM-DD); showing the current state.'
+    return day, ""
+
+
+def in_force(queryset: QuerySet, as_of: datetime.date | None) -> QuerySet:
+    """Designations in force on ``as_of`` (today's active ones without a date)."""
+    return queryset.in_force_on(as_of) if as_of else queryset.active()
+
+
+TABLE_FIELDS = (
+    "status",
+    "listed_on",
+    "listed_precision",
+    "listed_earliest",
+    "delisted_on",
+    "delisted_precision",
+    "delisted_earliest",
+    "designee__name",
+    "designee__kind",
+    "program__code",
+)
+
+
+def table_rows(queryset: QuerySet) -> QuerySet:
+    """Designations with just what a designations table shows (a large page sorts narrow rows)."""
+    return queryset.select_related("designee", "program").only(*TABLE_FIELDS)
+
+
+def paginate_designations(request, queryset, *, prefix: str = "page") -> dict:
+    """Context for one page of designations: ``page_obj``, ``designations`` and ``paginator``.
+
+    Costs two queries (the count and the page), whatever the page size.
+    """
+    paginator = Paginator(queryset, PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get(prefix))
+    return {"paginator": paginator, "page_obj": page_obj, "designations": page_obj.object_list}
+
+
+def query_without(request, *keys: str) -> str:
+    """The current query string without ``keys`` (for pagination and sort links), ending in ``&`` if not empty."""
+    params = [(key, value) for key, values in request.GET.lists() if key not in keys for value in values]
+    encoded = urlencode(params)
+    return f"{encoded}&" if encoded else ""
+
+
+INTEGER_FILTERS = ("designee_id", "program_id", "authority_id")
+
+
+def _is_bounded_id(value: str) -> bool:
+    value = value.strip()
+    return not value or (value.isascii() and value.isdigit() and int(value) <= MAX_INTEGER)
+
+
+def check_page_parameter(request, name: str = "page") -> None:
+    """``ValidationError`` naming ``name`` unless it is absent, empty, ``last`` or a page number the API's
+    ``offset`` would also take (1 to ``MAX_OFFSET``)."""
+    if request.GET.get(name) not in (None, "", "last"):
+        _check_bounded_int(request.GET, name, 1, MAX_OFFSET)
+
+
+def parameter_errors(context: dict) -> bool:
+    """Whether a page's context holds a query parameter the page could not use."""
+    filterset = context.get("filterset")
+    return bool(context.get("as_of_error")) or bool(filterset is not None and filterset.is_bound and filterset.errors)
+
+
+def summarise_filter_errors(filterset) -> None:
+    """Name each filter the page could not use at the top of its form, as ``name: message``.
+
+    A page's form shows only some of the filters its query string may hold (``program_id`` never), so a
+    message next to its field alone could go unseen.
+    """
+    if filterset is None or not filterset.is_bound:
+        return
+    form = filterset.form
+    lines = [f"{name}: {' '.join(messages)}" for name, messages in form.errors.items() if name != NON_FIELD_ERRORS]
+    for line in lines:
+        form.add_error(None, line)
+
+
+def bad_parameter_response(error: ValidationError) -> HttpResponseBadRequest:
+    """A plain 400 naming each parameter, as ``parameter: message`` lines (the value is not echoed)."""
+    lines = [f"{name}: {' '.join(str(message) for message in messages)}" for name, messages in error.detail.items()]
+    return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+class ParameterChecksMixin:
+    """The API's parameter checks on a page (see the module docstring).
+
+    1. ``page`` is checked before anything runs: a bad one is a plain 400 naming it (a page past the
+       last one is still Django's 404 on lists, the last page on detail pages).
+    2. The page renders; when its filters or ``as_of`` hold a value it could not use, the answer is 400,
+       with the message next to the field, and the response cache keeps only 200s.
+    """
+
+    def get(self, request, *args, **kwargs):
+        try:
+            check_page_parameter(request)
+        except ValidationError as error:
+            return bad_parameter_response(error)
+        response = super().get(request, *args, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        if parameter_errors(context):
+            summarise_filter_errors(context.get("filterset"))
+            response.status_code = 400
+        return response
+
+
+def designation_filterset(request, queryset: QuerySet) -> DesignationFilterSet:
+    """A ``DesignationFilterSet`` over ``queryset`` from the query string.
+
+    Until the form is submitted (no filter key in the query string), the list shows designations in
+    force: active ones, or, with ``as_of``, those in force on that day (the base queryset already is).
+    """
+    data = request.GET.copy()
+    for key in PAGE_KEYS:
+        data.pop(key, None)
+    if "as_of" in DesignationFilterSet.base_filters:
+        data.pop("as_of", None)  # applied to the base queryset already, with the page's own validation
+    submitted = bool(data) or "filtered" in request.GET
+    if not submitted and not request.GET.get("as_of"):
+        data.setlist("status", [Designation.Status.ACTIVE])
+    # Ids beyond a 64-bit integer would overflow the database driver: refuse them as form errors.
+    out_of_range = [name for name in INTEGER_FILTERS for value in data.getlist(name) if not _is_bounded_id(value)]
+    for name in out_of_range:
+        data.setlist(name, [])
+    filterset = DesignationFilterSet(data, queryset=queryset, request=request)
+    for name in dict.fromkeys(out_of_range):
+        filterset.form.add_error(name if name in filterset.form.fields else None, "Not a valid id.")
+    for name, label in FORM_LABELS.items():
+        if name in filterset.form.fields:
+            filterset.form.fields[name].label = label
+    for name in CHECKBOX_FILTERS:
+        field = filterset.form.fields.get(name)
+        if field is not None:
+            field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
+    return filterset
+
+
+def timeline(queryset: QuerySet, as_of: datetime.date | None, page_stats: PageStats) -> dict:
+    """Listings and delistings per month, for a chart and its table.
+
+    Listings known only as "on or before" the first snapshot we hold are left out of the months (they
+    would pile up on that snapshot's month) and counted apart in ``undated``. Three queries, cached.
+    """
+    listed = page_stats.stats(
+        "listed-by-month",
+        queryset.exclude(listed_precision=DatePrecision.ON_OR_BEFORE),
+        group_by=["month"],
+        event="listed",
+    )
+    delisted = page_stats.stats("delisted-by-month", queryset, group_by=["month"], event="delisted")
+    undated = page_stats.get("undated", queryset.filter(listed_precision=DatePrecision.ON_OR_BEFORE).count)
+    by_month: dict[str, dict] = defaultdict(lambda: {"listed": 0, "delisted": 0})
+    for event, rows in (("listed", listed), ("delisted", delisted)):
+        for row in rows:
+            if row.get("month"):
+                by_month[row["month"]][event] += row["count"]
+    limit = as_of.strftime("%Y-%m") if as_of else None
+    months = sorted(month for month in by_month if limit is None or month <= limit)
+    rows = [{"month": month, **by_month[month]} for month in months]
+    return {
+        "rows": rows,
+        "listed": sum(row["listed"] for row in rows),
+        "undated": undated,
+        "delisted": sum(row["delisted"] for row in rows),
+        "chart": {
+            "type": "timeline",
+            "labels": months,
+            "series": [
+                {"label": "Listings", "data": [row["listed"] for row in rows]},
+                {"label": "Delistings", "data": [row["delisted"] for row in rows]},
+            ],
+        },
+    }
+
+
+def narrow_program_choices(filterset: DesignationFilterSet, codes: Sequence[str]) -> None:
+    """Offer only the programs with designations on the page (and those already chosen) in the form."""
+    field = filterset.form.fields.get("program")
+    if field is None:
+        return
+    chosen = [program.code for program in filterset.form.cleaned_data.get("program") or []]
+    field.queryset = Program.objects.filter(code__in=[*codes, *chosen]).order_by("code")
+
+
+def sum_by(rows: Iterable[dict], key: str) -> list[dict]:
+    """Rows of ``designation_stats`` grouped by several keys, summed over ``key`` alone."""
+    totals: dict = defaultdict(int)
+    for row in rows:
+        totals[row[key]] += row["count"]
+    return [{key: value, "count": count} for value, count in totals.items()]
+
+
+def breakdown(rows: Iterable[dict], key: str, objects: dict[str, object]) -> list[dict]:
+    """Rows of ``designation_stats`` joined to the objects they count (by code), largest first."""
+    result = [
+        {"code": row[key], "object": objects.get(row[key]), "count": row["count"]}
+        for row in rows
+        if row.get(key) is not None
+    ]
+    result.sort(key=lambda item: (-item["count"], str(item["code"])))
+    return result
+
+
+def map_data(rows: Iterable[dict], countries: dict[str, Country]) -> list[dict]:
+    """Country rows of ``designation_stats`` as the map script reads them (ISO numeric ids, page links)."""
+    data = []
+    for row in rows:
+        country = countries.get(row.get("country"))
+        if country is None:
+            continue
+        data.append(
+            {
+                "code": country.code,
+                "numeric": country.numeric,
+                "name": country.name,
+                "count": row["count"],
+                "url": country.get_absolute_url(),
+            }
+        )
+    data.sort(key=lambda item: (-item["count"], item["name"]))
+    return data
