@@ -5,6 +5,7 @@ pager. Pages here are short texts written for the tests, with invented parties."
 from __future__ import annotations
 
 import datetime
+import hashlib
 import http.server
 import threading
 
@@ -42,7 +43,9 @@ def _announcement(*entries: ParsedEntry, authorities=("E.O. 14024",), source="tr
         authorities=authorities,
         entries=list(entries),
     )
-    return announcement_record(parsed=parsed, content_sha256=parsed.url, raw_file="")
+    return announcement_record(
+        parsed=parsed, content_sha256=hashlib.sha256(parsed.url.encode()).hexdigest(), raw_file=""
+    )
 
 
 def _listed(name: str, kind: str = "entity") -> ParsedEntry:
