@@ -5,8 +5,7 @@
 
 ``--prepare`` migrates the database and runs ``manage.py seed`` (the 2024-07-02 SDN list and the 2021-2024
 history) when it holds no designees yet. The script then starts ``gunicorn tracker.wsgi`` on 127.0.0.1 with
-``DJANGO_DEBUG=false``, the API throttles lifted (``API_ANON_RATE=off``) and Last-Modified cached for 5 s
-(``API_LAST_MODIFIED_CACHE_SECONDS``; set it to 0 to pay the query every time), and for each endpoint runs
+``DJANGO_DEBUG=false`` and the API throttles lifted (``API_ANON_RATE=off``), and for each endpoint runs
 ``wrk`` (``apt-get install wrk``; a small threaded Python client when wrk is missing) with ``--connections``
 keep-alive connections for ``--duration`` seconds. It prints a Markdown table of the median and 99th
 percentile latency, requests per second and errors, stops gunicorn, and exits 1 when a goal is missed:
@@ -50,7 +49,6 @@ def server_env(database_url: str) -> dict[str, str]:
         "DJANGO_LOG_LEVEL": "WARNING",
         "API_ANON_RATE": "off",
         "API_USER_RATE": "off",
-        "API_LAST_MODIFIED_CACHE_SECONDS": os.environ.get("API_LAST_MODIFIED_CACHE_SECONDS", "5"),
     }
 
 

@@ -5,6 +5,26 @@ class DesignationsConfig(AppConfig):
     name = "designations"
 
     def ready(self) -> None:
-        from tracker.response_cache import connect_signals
+        from designations.models import (
+            Alias,
+            Citation,
+            Country,
+            Designation,
+            DesignationEvent,
+            Designee,
+            SourceDocument,
+        )
+        from programs.models import Authority, Program
+        from tracker import dataversion
 
-        connect_signals()
+        # What the pages, the API and the name index show (tracker.dataversion). New aliases, designees,
+        # designations and events count by id too (imports insert them); every ORM save of a designee or a
+        # designation, the admin's with its inlines included, writes a history row.
+        dataversion.register(Designee, ids=True, history=True)
+        dataversion.register(Alias)
+        dataversion.register(Designation, ids=True, history=True)
+        dataversion.register(DesignationEvent, ids=True)
+        dataversion.register(SourceDocument)
+        # The reference rows the designations API and pages nest.
+        for model in (Country, Program, Authority, Citation):
+            dataversion.register(model)

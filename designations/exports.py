@@ -1,23 +1,10 @@
-"""Bulk exports: streamed CSV of every API list, and FollowTheMoney (FtM) JSON lines of every designee.
+"""Bulk exports: the CSV columns of the designations API, and FollowTheMoney (FtM) JSON lines of every designee.
 
 CSV
 ---
-``?format=csv`` on a list endpoint returns every row matching the filters, not one page: pagination does not
-apply. Rows are read from the database through one cursor (``QuerySet.iterator``) in chunks of ``CHUNK_SIZE``,
-each chunk's multi-valued cells with one query per related table, and written to a ``StreamingHttpResponse``,
-so memory stays flat whatever the export size. Columns are fixed per endpoint (the ``*_CSV`` specs below;
-their names are part of the API). Dates and datetimes are ISO 8601 (datetimes in UTC with a ``Z``); booleans
-are ``true`` / ``false``; a missing value is empty; a cell holding several values (aliases, countries, source
-documents) separates them with ``|``, which no well-formed URL contains.
-
-Spreadsheets run a cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return before
-one) as a formula, and names, remarks and titles come from sources and editors. So every text cell that
-starts with one of these, with their full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20), or with spaces before
-one, gets a single quote in front (``'=HYPERLINK(...)``, ``'-0-``), as OWASP's CSV injection guidance advises
-(``csv_text``). The rule goes by the value's type, not its look: numbers (ids, entry numbers, counts in
-``stats.csv``) are written as they are, a negative one included, while text that merely looks like a number
-(``-0-``, ``-5`` in a text column) is quoted. A reader that needs the original text drops a leading ``'``
-when the character after it is one of those above.
+The columns of the CSV exports of designations, designees, countries, source documents and the changes feed
+(``*_CSV``; their names are part of the API). How exports are read, streamed and made safe for spreadsheets
+(``csv_value``) is ``tracker.csv``'s.
 
 FollowTheMoney
 --------------
@@ -43,18 +30,13 @@ not exported (FtM models them as separate ``CryptoWallet`` entities).
 
 from __future__ import annotations
 
-import csv
 import datetime
-import decimal
-import io
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import StreamingHttpResponse
 
 from designations.models import (
     Address,
@@ -69,147 +51,12 @@ from designations.models import (
     PlaceOfBirth,
 )
 from programs.models import Agency
-
-CHUNK_SIZE = 2000
-MULTI_SEPARATOR = "|"
-ROWS_PER_WRITE = 500
-
+from tracker.csv import ROWS_PER_WRITE, CsvSpec, field, group_values, value_chunks
+from tracker.csv import csv_value as csv_value  # the cell writer, still importable from here
 
 # --------------------------------------------------------------------------------------------------
 # CSV
 # --------------------------------------------------------------------------------------------------
-
-
-# A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection"), as is one with
-# spaces before it; full-width forms included, which some spreadsheets read as their ASCII twins.
-FORMULA_TRIGGERS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
-
-
-def csv_text(text: str) -> str:
-    """``text`` made safe to open in a spreadsheet: a leading ``'`` when it would start a formula."""
-    if text[:1] in FORMULA_TRIGGERS or text.lstrip()[:1] in FORMULA_TRIGGERS:
-        return f"'{text}"
-    return text
-
-
-def csv_value(value: Any) -> str:
-    """One cell: ISO 8601 dates, ``true``/``false``, ``|``-joined lists, empty for None, numbers as they are,
-    and text through ``csv_text``. Every CSV the tracker writes reads its cells from here."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float | decimal.Decimal):
-        return str(value)
-    if isinstance(value, datetime.datetime):
-        return value.isoformat().replace("+00:00", "Z")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        # Only the start of a cell counts: the joined text is checked, not each value.
-        return csv_text(MULTI_SEPARATOR.join(_plain_value(item) for item in value))
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return csv_text(str(value))
-
-
-def _plain_value(value: Any) -> str:
-    """One value of a multi-valued cell, before the cell as a whole goes through ``csv_text``."""
-    if isinstance(value, list | tuple):
-        return MULTI_SEPARATOR.join(_plain_value(item) for item in value)
-    if value is None or isinstance(value, bool | int | float | decimal.Decimal | datetime.date | dict):
-        return csv_value(value)
-    return str(value)
-
-
-Getter = Callable[[Any], Any]
-
-
-@dataclass(frozen=True, slots=True)
-class CsvSpec:
-    """The columns of one CSV export and how to read them.
-
-    Small tables read model instances: ``prepare`` adds the ``select_related``/``prefetch_related`` the
-    columns need. Large ones (designations, designees, changes) set ``fields``: rows are then the dicts of
-    ``values(*fields)``, and ``related`` adds each chunk's multi-valued cells with one query per related
-    table, which is several times faster than building model instances. Either way the export costs a
-    fixed number of queries per ``CHUNK_SIZE`` rows.
-    """
-
-    filename: str
-    columns: tuple[tuple[str, Getter], ...]
-    prepare: Callable[[QuerySet], QuerySet] = lambda queryset: queryset
-    fields: tuple[str, ...] = ()
-    related: Callable[[list[dict]], None] | None = None
-
-    @property
-    def header(self) -> list[str]:
-        return [name for name, _ in self.columns]
-
-    def rows(self, queryset: QuerySet) -> Iterator[list[str]]:
-        """Each row's cells; the list view's own prefetches give way to the ones the columns need."""
-        queryset = queryset.prefetch_related(None)
-        getters = [getter for _, getter in self.columns]
-        if not self.fields:
-            for obj in self.prepare(queryset).iterator(chunk_size=CHUNK_SIZE):
-                yield [csv_value(getter(obj)) for getter in getters]
-            return
-        for chunk in value_chunks(queryset, self.fields):
-            if self.related:
-                self.related(chunk)
-            for row in chunk:
-                yield [csv_value(getter(row)) for getter in getters]
-
-
-def value_chunks(queryset: QuerySet, fields: Sequence[str]) -> Iterator[list[dict]]:
-    """``queryset.values(*fields)`` in lists of ``CHUNK_SIZE`` rows, read through one database cursor."""
-    chunk: list[dict] = []
-    for row in queryset.values(*fields).iterator(chunk_size=CHUNK_SIZE):
-        chunk.append(row)
-        if len(chunk) == CHUNK_SIZE:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def group_values(queryset: QuerySet, key: str, *fields: str) -> dict[Any, list[dict]]:
-    """``values(key, *fields)`` grouped by ``key``, in the queryset's order."""
-    groups: dict[Any, list[dict]] = {}
-    for row in queryset.values(key, *fields):
-        groups.setdefault(row[key], []).append(row)
-    return groups
-
-
-def csv_lines(header: Sequence[str], rows: Iterable[Sequence[str]]) -> Iterator[str]:
-    """The CSV text in pieces of ``ROWS_PER_WRITE`` rows (one piece per row would be slow to send)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for count, row in enumerate(rows, start=1):
-        writer.writerow(row)
-        if count % ROWS_PER_WRITE == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[str]]) -> StreamingHttpResponse:
-    """A streamed ``text/csv`` attachment named ``filename``."""
-    return StreamingHttpResponse(
-        csv_lines(header, rows),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-def _codes(related) -> list[str]:
-    return [obj.code for obj in related.all()]
-
-
-def _field(name: str) -> Getter:
-    return lambda row: row[name]
 
 
 def _country_codes_by_designee(designee_ids: Iterable[int]) -> dict[int, list[str]]:
@@ -269,29 +116,29 @@ _DESIGNATION_FIELDS = (
 DESIGNATION_CSV = CsvSpec(
     filename="designations.csv",
     columns=(
-        ("id", _field("id")),
-        ("designee_id", _field("designee_id")),
-        ("designee_name", _field("designee__name")),
-        ("designee_kind", _field("designee__kind")),
-        ("entry_number", _field("designee__entry_number")),
-        ("program", _field("program__code")),
-        ("authority", _field("authority__code")),
-        ("agency", _field("agency")),
-        ("status", _field("status")),
-        ("listed_on", _field("listed_on")),
-        ("listed_precision", _field("listed_precision")),
-        ("listed_earliest", _field("listed_earliest")),
-        ("delisted_on", _field("delisted_on")),
-        ("delisted_precision", _field("delisted_precision")),
-        ("delisted_earliest", _field("delisted_earliest")),
-        ("countries", _field("countries")),
-        ("legal_basis", _field("legal_basis")),
-        ("reason", _field("reason")),
-        ("source", _field("source")),
+        ("id", field("id")),
+        ("designee_id", field("designee_id")),
+        ("designee_name", field("designee__name")),
+        ("designee_kind", field("designee__kind")),
+        ("entry_number", field("designee__entry_number")),
+        ("program", field("program__code")),
+        ("authority", field("authority__code")),
+        ("agency", field("agency")),
+        ("status", field("status")),
+        ("listed_on", field("listed_on")),
+        ("listed_precision", field("listed_precision")),
+        ("listed_earliest", field("listed_earliest")),
+        ("delisted_on", field("delisted_on")),
+        ("delisted_precision", field("delisted_precision")),
+        ("delisted_earliest", field("delisted_earliest")),
+        ("countries", field("countries")),
+        ("legal_basis", field("legal_basis")),
+        ("reason", field("reason")),
+        ("source", field("source")),
         ("source_document_ids", lambda row: [doc["id"] for doc in row["documents"]]),
         ("source_document_urls", lambda row: [doc["url"] for doc in row["documents"] if doc["url"]]),
-        ("created_at", _field("created_at")),
-        ("updated_at", _field("updated_at")),
+        ("created_at", field("created_at")),
+        ("updated_at", field("updated_at")),
     ),
     fields=_DESIGNATION_FIELDS,
     related=_designation_related,
@@ -365,7 +212,7 @@ _DESIGNEE_COLUMNS = (
 )
 DESIGNEE_CSV = CsvSpec(
     filename="designees.csv",
-    columns=tuple((name, _field(name)) for name in _DESIGNEE_COLUMNS),
+    columns=tuple((name, field(name)) for name in _DESIGNEE_COLUMNS),
     fields=_DESIGNEE_FIELDS,
     related=_designee_related,
 )
@@ -393,49 +240,6 @@ SOURCE_DOCUMENT_CSV = CsvSpec(
         ("published_on", lambda s: s.published_on),
         ("content_sha256", lambda s: s.content_sha256),
     ),
-)
-
-AUTHORITY_CSV = CsvSpec(
-    filename="authorities.csv",
-    columns=(
-        ("code", lambda a: a.code),
-        ("kind", lambda a: a.kind),
-        ("name", lambda a: a.name),
-        ("short_name", lambda a: a.short_name),
-        ("citation", lambda a: a.citation),
-        ("issuer", lambda a: a.issuer),
-        ("implements", lambda a: _codes(a.implements)),
-        ("signed_on", lambda a: a.signed_on),
-        ("effective_on", lambda a: a.effective_on),
-        ("status", lambda a: a.status),
-        ("ended_on", lambda a: a.ended_on),
-        ("ended_by", lambda a: a.ended_by.code if a.ended_by else None),
-        ("is_human_rights", lambda a: a.is_human_rights),
-        ("target_countries", lambda a: _codes(a.target_countries)),
-        ("official_url", lambda a: a.official_url),
-        ("date_note", lambda a: a.date_note),
-        ("summary", lambda a: a.summary),
-    ),
-    prepare=lambda queryset: queryset.select_related("ended_by").prefetch_related("implements", "target_countries"),
-)
-
-PROGRAM_CSV = CsvSpec(
-    filename="programs.csv",
-    columns=(
-        ("code", lambda p: p.code),
-        ("name", lambda p: p.name),
-        ("agency", lambda p: p.agency),
-        ("family", lambda p: p.family),
-        ("status", lambda p: p.status),
-        ("replaced_by", lambda p: p.replaced_by.code if p.replaced_by else None),
-        ("authorities", lambda p: _codes(p.authorities)),
-        ("target_countries", lambda p: _codes(p.target_countries)),
-        ("is_human_rights", lambda p: p.is_human_rights),
-        ("description", lambda p: p.description),
-        ("first_seen_on", lambda p: p.first_seen_on),
-        ("last_seen_on", lambda p: p.last_seen_on),
-    ),
-    prepare=lambda queryset: queryset.select_related("replaced_by").prefetch_related("authorities", "target_countries"),
 )
 
 IMPORT_RUN_CSV = CsvSpec(
@@ -484,17 +288,17 @@ _CHANGE_FIELDS = (
 CHANGE_CSV = CsvSpec(
     filename="changes.csv",
     columns=(
-        *((name, _field(name)) for name in _CHANGE_FIELDS[:7]),
-        ("designee_id", _field("designation__designee_id")),
-        ("designee_name", _field("designation__designee__name")),
-        ("entry_number", _field("designation__designee__entry_number")),
-        ("program", _field("designation__program__code")),
-        ("designation_status", _field("designation__status")),
-        ("source_document_id", _field("source_document_id")),
-        ("source_document_url", _field("source_document__url")),
-        ("import_run_id", _field("import_run_id")),
+        *((name, field(name)) for name in _CHANGE_FIELDS[:7]),
+        ("designee_id", field("designation__designee_id")),
+        ("designee_name", field("designation__designee__name")),
+        ("entry_number", field("designation__designee__entry_number")),
+        ("program", field("designation__program__code")),
+        ("designation_status", field("designation__status")),
+        ("source_document_id", field("source_document_id")),
+        ("source_document_url", field("source_document__url")),
+        ("import_run_id", field("import_run_id")),
         ("changes", lambda row: row["changes"] or None),
-        ("note", _field("note")),
+        ("note", field("note")),
     ),
     fields=_CHANGE_FIELDS,
 )

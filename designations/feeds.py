@@ -8,7 +8,7 @@ says how to read each text: ``<title>`` and ``<subtitle>`` carry no ``type`` and
 feed generator only XML-escapes; ``<summary type="html">`` is HTML, so ``item_description`` HTML-escapes
 the plain text of ``item_summary`` first (``html_summary``), and a reader that unescapes the XML reads
 text again, never an element (``X <img onerror=...>`` reaches its HTML as ``X &lt;img onerror=...&gt;``).
-The changes feed of the API does the same.
+The changes feed of the API (``designations.api.changes``) is an ``EventFeed`` too.
 """
 
 from __future__ import annotations
@@ -37,26 +37,29 @@ def html_summary(text: str) -> str:
     return escape(text)
 
 
-class DesignationChangesFeed(Feed):
-    """The latest listings and delistings among some designations (``designations()`` says which)."""
+class EventFeed(Feed):
+    """Designation events as Atom entries: what every feed of the tracker shares.
+
+    Each entry is one event with its designation, designee, program and source document read in the same
+    query (``events()``). Titles are plain text (``title_template``), summaries the HTML-escaped plain text
+    of ``item_summary`` (``html_summary``); guids are not links. Subclasses choose the events and the dates.
+    """
 
     feed_type = Atom1Feed
-    limit = 50
+    item_guid_is_permalink = False
+    title_template = "{kind}: {name} ({program})"
 
-    def designations(self, obj) -> QuerySet:
-        raise NotImplementedError
-
-    def items(self, obj):
-        return (
-            DesignationEvent.objects.filter(kind__in=CHANGE_EVENTS, designation__in=self.designations(obj).values("pk"))
-            .select_related("designation__designee", "designation__program", "source_document")
-            .order_by(F("occurred_on").desc(nulls_last=True), "-pk")[: self.limit]
+    def events(self) -> QuerySet:
+        return DesignationEvent.objects.select_related(
+            "designation__designee", "designation__program", "source_document"
         )
 
     def item_title(self, item: DesignationEvent) -> str:
         """Plain text (Atom's default ``type="text"``): XML-escaped by the generator, nothing more."""
         designation = item.designation
-        return f"{item.get_kind_display()}: {designation.designee.name} ({designation.program.code})"
+        return self.title_template.format(
+            kind=item.get_kind_display(), name=designation.designee.name, program=designation.program.code
+        )
 
     def item_description(self, item: DesignationEvent) -> str:
         """The ``<summary type="html">``: the summary's text, HTML-escaped."""
@@ -64,6 +67,31 @@ class DesignationChangesFeed(Feed):
 
     def item_summary(self, item: DesignationEvent) -> str:
         """What the entry says, as plain text."""
+        raise NotImplementedError
+
+    def item_link(self, item: DesignationEvent) -> str:
+        return item.designation.designee.get_absolute_url()
+
+    def item_updateddate(self, item: DesignationEvent) -> datetime.datetime:
+        return self.item_pubdate(item)
+
+
+class DesignationChangesFeed(EventFeed):
+    """The latest listings and delistings among some designations (``designations()`` says which)."""
+
+    limit = 50
+
+    def designations(self, obj) -> QuerySet:
+        raise NotImplementedError
+
+    def items(self, obj):
+        return (
+            self.events()
+            .filter(kind__in=CHANGE_EVENTS, designation__in=self.designations(obj).values("pk"))
+            .order_by(F("occurred_on").desc(nulls_last=True), "-pk")[: self.limit]
+        )
+
+    def item_summary(self, item: DesignationEvent) -> str:
         designation = item.designation
         parts = [
             f"{designation.designee.name} ({designation.designee.get_kind_display().lower()}) "
@@ -75,20 +103,12 @@ class DesignationChangesFeed(Feed):
             parts.append(f"Source: {item.source_document}.")
         return " ".join(parts)
 
-    def item_link(self, item: DesignationEvent) -> str:
-        return item.designation.designee.get_absolute_url()
-
     def item_guid(self, item: DesignationEvent) -> str:
         return f"designation-event-{item.pk}"
-
-    item_guid_is_permalink = False
 
     def item_pubdate(self, item: DesignationEvent) -> datetime.datetime:
         day = item.occurred_on or item.created_at.date()
         return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
-
-    def item_updateddate(self, item: DesignationEvent) -> datetime.datetime:
-        return self.item_pubdate(item)
 
 
 class CountryChangesFeed(DesignationChangesFeed):

@@ -1,8 +1,8 @@
 """Name screening: rank designees whose name or alias resembles a queried name.
 
 The matcher holds every designee's primary name and aliases (strong and weak) in memory, in an index
-built once per process and rebuilt when the data changes (see ``data_version``). A query goes through
-three steps:
+built once per process and rebuilt when the data changes (``tracker.dataversion.data_version``). A query
+goes through three steps:
 
 1. **Normalisation.** The name is transliterated to ASCII with ``anyascii`` (Cyrillic, Greek, Arabic
    script, diacritics), lower-cased and cut into words at spaces, hyphens and punctuation;
@@ -74,11 +74,11 @@ from typing import NamedTuple, TypedDict
 
 import jellyfish
 from anyascii import anyascii
-from django.db import connection
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
-from designations.models import Alias, BirthDate, Designation, DesignationEvent, Designee, DesigneeCountry
+from designations.models import Alias, BirthDate, Designation, Designee, DesigneeCountry
+from tracker.dataversion import DataVersion, data_version
 
 KINDS = frozenset(Designee.Kind.values)
 MAX_NAME_LENGTH = 300
@@ -392,61 +392,12 @@ def parse_birth_date(text: str) -> tuple[datetime.date, datetime.date]:
 # --- The index -----------------------------------------------------------------------------------
 
 
-def data_version() -> tuple:
-    """A cheap fingerprint of everything the index is built from, in one query of index look-ups.
-
-    1. The latest ``updated_at`` of import runs: every import saves its run when it ends (a small
-       table). The highest ids of designees, aliases, designations and designation events change with
-       most imports too, and with rows added by hand.
-    2. The highest history ids of designees and designations, where their history is kept: every
-       save or delete through the ORM writes a history row, the admin's included (it saves the
-       designee when its inline aliases, birth dates or countries change or are deleted).
-
-    Every part is one index look-up (row counts would read whole tables: 5 ms per call on
-    PostgreSQL, paid by every page view). ``MAX(updated_at)`` over designees would also do, but it
-    reads the whole table. An alias, birth date or country changed or deleted without saving its
-    designee (in the shell, say) is seen at the next import or designee save.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(data_version_parts()))  # names from the model registry only
-        return (connection.alias, *cursor.fetchone())
-
-
-def data_version_parts() -> list[str]:
-    """The sub-queries of ``data_version``, for callers that fold them into a query of their own."""
-    return list(_data_version_parts(connection.vendor))
-
-
-@functools.cache
-def _data_version_parts(vendor: str) -> tuple[str, ...]:
-    # Built once per process: reading ``Model.history`` builds a manager class each time (about 1 ms).
-    from importers.models import ImportRun
-
-    quote = connection.ops.quote_name
-
-    def table(model) -> str:
-        return quote(model._meta.db_table)
-
-    parts = [
-        f"(SELECT MAX(id) FROM {table(Designee)})",
-        f"(SELECT MAX(id) FROM {table(Alias)})",
-        f"(SELECT MAX(id) FROM {table(Designation)})",
-        f"(SELECT MAX(id) FROM {table(DesignationEvent)})",
-        f"(SELECT MAX(updated_at) FROM {table(ImportRun)})",
-    ]
-    for model in (Designee, Designation):
-        history = getattr(model, "history", None)
-        if history is not None:
-            parts.append(f"(SELECT MAX({quote(history.model._meta.pk.column)}) FROM {table(history.model)})")
-    return tuple(parts)
-
-
 class NameIndex:
     """Every designee name and alias, tokenised, with an inverted index from token keys to names."""
 
     def __init__(
         self,
-        version: tuple,
+        version: DataVersion | None,
         designees: dict[int, DesigneeFacts],
         names: list[_Name],
         tokens: dict[str, _Token],
@@ -471,7 +422,7 @@ class NameIndex:
         self.word_counts = word_counts  # names holding each word
 
     @classmethod
-    def build(cls, version: tuple = ()) -> NameIndex:
+    def build(cls, version: DataVersion | None = None) -> NameIndex:
         """Read designees, aliases, birth dates, countries and active programs in five queries.
 
         The cyclic garbage collector is paused meanwhile: the build allocates a few hundred thousand
@@ -487,7 +438,7 @@ class NameIndex:
                 gc.enable()
 
     @classmethod
-    def _build(cls, version: tuple) -> NameIndex:
+    def _build(cls, version: DataVersion | None) -> NameIndex:
         birth: dict[int, list[tuple[datetime.date, datetime.date]]] = defaultdict(list)
         for designee_id, start, end, circa in BirthDate.objects.filter(date_from__isnull=False).values_list(
             "designee_id", "date_from", "date_to", "circa"
@@ -1269,7 +1220,8 @@ def index_frozen():
 
 
 def get_index() -> NameIndex:
-    """The process's name index, rebuilt first if the data changed since it was built (one query if not)."""
+    """The process's name index, rebuilt first if the data changed since it was built (``data_version``: at most
+    one query)."""
     global _index
     frozen = getattr(_frozen, "index", None)
     if frozen is not None:

@@ -1,114 +1,34 @@
-"""A cache of rendered API responses, keyed by the request and by a fingerprint of the data.
+"""A cache of rendered API responses and public pages, keyed by the request and by the data's version.
 
-Serialising a page of designations (hyperlinks, nested events, categories, citations) costs far more
-than anything else in an API read, and the same pages are asked for over and over between imports.
 ``CachedReadMixin`` keeps the rendered JSON of ``list`` and ``retrieve`` in Django's cache (Redis when
-``REDIS_CACHE_URL`` is set, shared by every web process) for ``API_RESPONSE_CACHE_SECONDS``:
+``REDIS_CACHE_URL`` is set, shared by every web process) for ``API_RESPONSE_CACHE_SECONDS``, off by
+default: the API reads through selectors (plain ``values()`` rows, URLs from one prefix per request) cost
+a few milliseconds, which a cache lookup does not beat by enough to pay for its memory, and researchers
+rarely ask for the same URL twice. Switch it on for a deployment that serves the same answers over and
+over (a dashboard polling the statistics, say).
 
 * **Authentication, permissions, throttles and the strict parameter checks still run** on every
-  request (``initial`` runs before the lookup); only the queryset and the serialiser are skipped.
-* **The key holds the data's fingerprint** (``data_fingerprint``): the row counts and highest ids of
-  the main tables, the newest ``updated_at`` of every model the API shows (indexed, so look-ups, not
-  scans), and a generation counter in the cache that every ORM save or delete of a tracked model, and
-  every bulk review, bumps once its transaction commits. A change therefore makes every older entry
-  unreachable at once; nothing has to be deleted.
+  request (``initial`` runs before the lookup); only the reading and the rendering are skipped.
+* **The key holds the data's version** (``tracker.dataversion.data_version``, read once per request): a
+  change to the data makes every older entry unreachable at once; nothing has to be deleted.
 * Only JSON answers with status 200 are kept, and never CSV exports (they stream).
 
-``API_RESPONSE_CACHE_SECONDS=0`` turns it off (the test settings do, so pinned query counts stay
-exact; ``tests/tracker/test_response_cache.py`` turns it on).
+``cached_page`` does the same for the public pages (``PAGE_CACHE_SECONDS``). This module imports no app.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import time
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 
-GENERATION_KEY = "tracker.api.generation"
-TRACKED_APPS = ("designations", "programs", "importers", "announcements")
+from tracker import dataversion
 
-
-def generation() -> int:
-    return cache.get_or_set(GENERATION_KEY, 0, None)
-
-
-def bump_generation() -> None:
-    """Make every cached response unreachable, once the current transaction (if any) commits."""
-
-    def bump():
-        _memo.value = None
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:  # not set yet (or evicted)
-            cache.set(GENERATION_KEY, 1, None)
-
-    transaction.on_commit(bump)
-
-
-def _on_change(sender, **kwargs) -> None:
-    if sender._meta.app_label in TRACKED_APPS:
-        bump_generation()
-
-
-def connect_signals() -> None:
-    post_save.connect(_on_change, dispatch_uid="tracker.response_cache.save")
-    post_delete.connect(_on_change, dispatch_uid="tracker.response_cache.delete")
-    m2m_changed.connect(_on_change, dispatch_uid="tracker.response_cache.m2m")
-
-
-class _Memo:
-    value: tuple | None = None  # (database alias, monotonic time, values), shared by the process's threads
-
-
-_memo = _Memo()
-
-
-def _database_parts() -> tuple:
-    """The database half of the fingerprint, remembered ``API_FINGERPRINT_SECONDS`` by this process.
-
-    A write through the ORM in this process bumps the generation, which the fingerprint also holds
-    and which is never remembered; the memo only delays what another process wrote without the ORM
-    signals (with a per-process cache: anything another process wrote) by at most that long.
-    """
-    seconds = settings.API_FINGERPRINT_SECONDS
-    now = time.monotonic()
-    memo = _memo.value
-    if seconds > 0 and memo is not None and memo[0] == connection.alias and now - memo[1] < seconds:
-        return memo[2]
-    with connection.cursor() as cursor:
-        cursor.execute(_fingerprint_sql(connection.vendor, tuple(settings.API_LAST_MODIFIED_MODELS)))
-        values = tuple(str(value) for value in cursor.fetchone())
-    _memo.value = (connection.alias, now, values)
-    return values
-
-
-def data_fingerprint() -> tuple:
-    """One query of index look-ups that changes whenever the data the API shows changes.
-
-    ``designations.matching.data_version``'s parts, the newest ``updated_at`` of every model in
-    ``API_LAST_MODIFIED_MODELS``, and the generation counter.
-    """
-    return (connection.alias, generation(), _database_parts())
-
-
-@functools.cache
-def _fingerprint_sql(vendor: str, labels: tuple[str, ...]) -> str:
-    from designations.matching import data_version_parts
-
-    quote = connection.ops.quote_name
-    parts = data_version_parts()
-    for label in labels:
-        model = apps.get_model(label)
-        column = quote(model._meta.get_field("updated_at").column)
-        parts.append(f"(SELECT MAX({column}) FROM {quote(model._meta.db_table)})")
-    return "SELECT " + ", ".join(parts)  # names from the model registry only
+# Services that write with update() bump the generation through this name too.
+bump_generation = dataversion.bump_generation
 
 
 class CachedReadMixin:
@@ -125,7 +45,7 @@ class CachedReadMixin:
             return None
         raw = "|".join(
             (
-                repr(data_fingerprint()),
+                repr(dataversion.for_request(request)),
                 request.build_absolute_uri(),
                 request.accepted_media_type or "",
                 type(self).__qualname__,
@@ -169,7 +89,7 @@ class CachedReadMixin:
 def cached_page(view):
     """Serve a public page from the cache while the data is unchanged (``PAGE_CACHE_SECONDS``).
 
-    The pages show the same thing to every reader, so the key is the data's fingerprint, the URL and
+    The pages show the same thing to every reader, so the key is the data's version, the URL and
     whether htmx asked for a fragment. Requests with a session (signed-in editors, who may have
     messages waiting) always get a fresh render, as do non-GET requests and non-200 answers.
     """
@@ -181,7 +101,7 @@ def cached_page(view):
             return view(request, *args, **kwargs)
         raw = "|".join(
             (
-                repr(data_fingerprint()),
+                repr(dataversion.for_request(request)),
                 request.build_absolute_uri(),
                 request.headers.get("HX-Request", ""),
                 request.headers.get("HX-Target", ""),

@@ -277,26 +277,14 @@ MATCH_COST_BUDGET = env_int("MATCH_COST_BUDGET", 2_000_000)
 MATCH_TIME_BUDGET_SECONDS = env_float("MATCH_TIME_BUDGET_SECONDS", 5.0)
 # Proxies in front of the tracker that append to X-Forwarded-For: 0 trusts only the socket's address.
 API_NUM_PROXIES = env_int("API_NUM_PROXIES", 1 if env_bool("DJANGO_BEHIND_PROXY", default=False) else 0)
-# Whose newest updated_at is the API's Last-Modified (tracker.api.ConditionalGetMiddleware).
-API_LAST_MODIFIED_MODELS = [
-    "designations.Designation",
-    "designations.DesignationEvent",
-    "designations.Designee",
-    "designations.SourceDocument",
-    "programs.Program",
-    "programs.Authority",
-    "importers.ImportRun",
-    "announcements.Announcement",
-    "announcements.Mention",
-]
-# Seconds the shared cache keeps that date (0: read on every request, exact; see current_last_modified).
-API_LAST_MODIFIED_CACHE_SECONDS = env_int("API_LAST_MODIFIED_CACHE_SECONDS", 0)
 # Seconds rendered API reads stay in the cache (tracker/response_cache.py); any change to the data makes
-# them unreachable at once, so this only bounds memory. 0 turns the response cache off.
-API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 300)
-# Seconds a web process trusts its last reading of the data's fingerprint. Writes through the ORM are
-# seen at once (with Redis as the cache, by every process); others (another process with a per-process
-# cache, SQL by hand) within this long. 0: read it on every request.
+# them unreachable at once, so this only bounds memory. 0 (the default) turns the response cache off: reads
+# go through selectors and cost a few milliseconds (docs/benchmarks.md, bench/read_path_bench.py).
+API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 0)
+# Seconds a web process trusts its last reading of the data's version (tracker/dataversion.py), which keys
+# the caches and the name index and gives the API's Last-Modified. Writes through the ORM are seen at once
+# (with Redis as the cache, by every process); others (another process with a per-process cache, SQL by
+# hand) within this long. 0: read it on every request.
 API_FINGERPRINT_SECONDS = env_float("API_FINGERPRINT_SECONDS", 1.0)
 # Seconds a rendered public page (home, countries, programs, authorities, designees) stays in the cache,
 # keyed like the API's answers by the data's fingerprint. 0 turns it off.

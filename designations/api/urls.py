@@ -5,7 +5,7 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 from rest_framework.routers import SimpleRouter
 
-from designations.api import views
+from designations.api import changes, ftm, stats, views
 
 app_name = "designations-api"
 
@@ -16,9 +16,9 @@ router.register("designations", views.DesignationViewSet, basename="designation"
 router.register("source-documents", views.SourceDocumentViewSet, basename="sourcedocument")
 
 urlpatterns = [
-    path("changes/", views.ChangesView.as_view(), name="changes"),
-    path("changes/feed/", require_safe(views.changes_feed), name="changes-feed"),
-    path("stats/", views.StatsView.as_view(), name="stats"),
-    path("export/ftm/", views.FtmExportView.as_view(), name="export-ftm"),
+    path("changes/", changes.ChangesView.as_view(), name="changes"),
+    path("changes/feed/", require_safe(changes.changes_feed), name="changes-feed"),
+    path("stats/", stats.StatsView.as_view(), name="stats"),
+    path("export/ftm/", ftm.FtmExportView.as_view(), name="export-ftm"),
     *router.urls,
 ]

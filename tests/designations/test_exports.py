@@ -20,6 +20,7 @@ from importers.services import import_run_create, import_run_execute
 from importers.sources import get_adapter
 from tests.datafiles import requires_data, selection
 from tests.factories import DesignationEventFactory, DesignationFactory, ImportRunFactory, SourceDocumentFactory
+from tracker import csv as csv_output
 
 pytestmark = [requires_data, pytest.mark.django_db]
 
@@ -184,7 +185,7 @@ class TestCsv:
         assert len(rows) == count
 
     def test_rows_are_read_in_chunks(self, api_client, monkeypatch, django_assert_num_queries):
-        monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+        monkeypatch.setattr(csv_output, "CHUNK_SIZE", 2)
         for _ in range(5):
             DesignationEventFactory()
 

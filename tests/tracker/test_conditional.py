@@ -17,7 +17,8 @@ from importers.models import ImportRun
 from importers.services import import_run_create, import_run_execute
 from importers.sources import get_adapter
 from tests.datafiles import requires_data, selection
-from tracker.api import LAST_MODIFIED_CACHE_KEY, ConditionalGetMiddleware, data_last_modified
+from tracker.api import ConditionalGetMiddleware
+from tracker.dataversion import data_version
 
 pytestmark = [requires_data, pytest.mark.django_db]
 
@@ -29,7 +30,6 @@ GLOMAG = {"program": "GLOMAG"}
 @pytest.fixture(autouse=True)
 def _no_throttle(settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None}}
-    settings.API_LAST_MODIFIED_CACHE_SECONDS = 0
     cache.clear()
 
 
@@ -99,30 +99,24 @@ class TestValidators:
             assert not response.has_header("ETag")
             assert not response.has_header("Last-Modified")
 
-    def test_last_modified_is_one_query_over_the_data_tables(self, sdn_selection, settings, django_assert_num_queries):
+    def test_last_modified_is_the_data_versions_newest_update(self, sdn_selection, django_assert_num_queries):
         with django_assert_num_queries(1):
-            seconds = data_last_modified(settings.API_LAST_MODIFIED_MODELS)
+            version = data_version()
 
-        assert http_date(seconds) == newest_update()
+        assert http_date(version.last_modified) == newest_update()
 
 
-class TestLastModifiedCache:
-    def test_cached_date_saves_the_query_until_it_expires(
+class TestOneVersionPerRequest:
+    def test_last_modified_costs_one_query_shared_with_the_response_cache(
         self, api_client, sdn_selection, settings, django_assert_num_queries
     ):
-        settings.API_LAST_MODIFIED_CACHE_SECONDS = 60
-        first = api_client.get(DESIGNATIONS, GLOMAG)
-        touch(Designation.objects.get(designee__entry_number=29220), seconds=5)
+        settings.API_RESPONSE_CACHE_SECONDS = 60
+        api_client.get(DESIGNATIONS, GLOMAG)
 
-        with django_assert_num_queries(QUERIES_DESIGNATION_PAGE - 1):
+        with django_assert_num_queries(1):  # a cache hit: the version is its key and gives Last-Modified
             cached = api_client.get(DESIGNATIONS, GLOMAG)
-        cache.delete(LAST_MODIFIED_CACHE_KEY)  # as when the entry expires
-        fresh = api_client.get(DESIGNATIONS, GLOMAG)
 
-        # The body (and so the ETag) is always current; only the date lags for the cache's lifetime.
-        assert cached["ETag"] != first["ETag"]
-        assert cached["Last-Modified"] == first["Last-Modified"]
-        assert fresh["Last-Modified"] == newest_update() != first["Last-Modified"]
+        assert cached["Last-Modified"] == newest_update()
 
 
 class TestNotModified:
@@ -190,8 +184,9 @@ class TestNotModified:
             assert api_client.get(DESIGNATIONS, GLOMAG, HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 
-# Last-Modified, count, page, then the prefetches of the page (events with their documents, the
-# program's and authority's rows, conduct categories, citations); the same for 1 row as for 50.
+# The data's version (Last-Modified), the program filter's look-up of GLOMAG, count, page (with designee,
+# program, authority and reason source), then one query per nested relation (events with their documents,
+# conduct categories, citations); the same for 1 row as for 50.
 QUERIES_DESIGNATION_PAGE = 7
 
 
