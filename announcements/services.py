@@ -42,6 +42,7 @@ import hashlib
 import json
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -63,6 +64,8 @@ from designations.models import (
     SourceDocument,
 )
 from importers.records import CountryRoleRecord, DesigneeRecord, RelationshipRecord
+from importers.upsert import UpsertResult
+from importers.writers import WriteRequest
 from programs.models import Agency, Program
 
 logger = logging.getLogger(__name__)
@@ -209,6 +212,38 @@ def announcement_record(
                 to_resolve.append(mention)
     announcement.mentions.exclude(key__in=seen).update(in_current_version=False, updated_at=timezone.now())
     return RecordOutcome(announcement, "created" if created else "updated", to_resolve)
+
+
+def announcement_pages_write(request: WriteRequest) -> UpsertResult:
+    """Write the pages an announcement source parsed (its ``PageRecord``s), in one import run.
+
+    The writer the app registers for ``PageRecord`` (``importers.writers``): each page is recorded
+    (``announcement_record``) in the order the adapter gives them, oldest first, so a delisting notice
+    comes after its listing, and the mentions it brought are resolved (``mention_resolve``) against a
+    name index that stays as it was when the run began.
+    """
+    from designations.matching import index_frozen
+
+    result = UpsertResult(records=len(request.records))
+    statuses: Counter = Counter()
+    with index_frozen():
+        for page in request.records:
+            outcome = announcement_record(
+                parsed=page.parsed,
+                content_sha256=page.sha256,
+                raw_file=request.kept_files.get(page.name, ""),
+                import_run=request.run,
+            )
+            setattr(result, outcome.status, getattr(result, outcome.status) + 1)
+            for mention in outcome.mentions:
+                mention_resolve(mention, import_run=request.run)
+                statuses[mention.status] += 1
+    result.stats = {"mentions": dict(statuses)}
+    if statuses.get("review"):
+        result.warnings.append(f"{statuses['review']} mentions wait for an editor in the review queue")
+    if statuses.get("unparsed"):
+        result.warnings.append(f"{statuses['unparsed']} entries could not be parsed; kept for review")
+    return result
 
 
 # --------------------------------------------------------------------------------------------------

@@ -2,23 +2,25 @@
 
 They plug into the list import's machinery (``importers.services.import_run_execute``): an
 ``ImportRun`` per run, raw pages kept by hash, one transaction, a failed run writes nothing. What
-differs from a list is how pages arrive and how they are written:
+differs from a list is how pages arrive and what their records are:
 
-* ``load`` walks the source's index pages from the newest, fetching each page not seen before, and
+* ``fetch`` walks the source's index pages from the newest, fetching each page not seen before, and
   stops at the first index page that holds a page already recorded (only what is new since the last
   run is fetched) or after ``max_index_pages``.
-* ``local_files`` reads a folder of saved pages (``import_source ofac-recent-actions --path DIR``):
-  every ``*.html`` file in it (and ``*.txt``, statements saved as their text), except saved index
-  pages (``index*.html``, ``*_pageN.html``). The folder's ``pages.csv`` gives each page's URL, and may
+* ``read_local`` reads folders of saved pages (``import_source ofac-recent-actions --path DIR``):
+  every ``*.html`` file in them (and ``*.txt``, statements saved as their text), except saved index
+  pages (``index*.html``, ``*_pageN.html``). A folder's ``pages.csv`` gives each page's URL, and may
   give its ``title`` and ``date`` for pages saved without them (a Treasury release saved as its
-  ``<article>`` has no title; a statement's text may carry no date).
+  ``<article>`` has no title; a statement's text may carry no date); what it gives travels in the
+  bundle as ``pages.csv`` (url, title, date), so a re-parse of the kept files reads it too.
 * The index walk follows the sites' "next page" links (``announcements.parsers.html.NEXT_PAGE_SELECTORS``:
   the U.S. Web Design System pager of OFAC's and Treasury's indexes carries no ``rel="next"``); an
   index read by a fallback selector is reported in the run's warnings.
-* ``parse`` parses every page purely; a page with no structure the parser knows fails the whole run
-  with an error naming the page, rather than importing nothing from it silently.
-* ``upsert`` records pages oldest first (a delisting notice after its listing) and resolves their
-  mentions (``announcements.services``).
+* ``parse`` parses every page purely into a ``PageRecord``; a page with no structure the parser knows
+  fails the whole run with an error naming the page, rather than importing nothing from it silently.
+  Records come oldest first (a delisting notice after its listing).
+* The records are written by ``announcements.services.announcement_pages_write``, the writer the app
+  registers for ``PageRecord`` (``announcements.apps``).
 """
 
 from __future__ import annotations
@@ -26,27 +28,27 @@ from __future__ import annotations
 import csv
 import datetime
 import hashlib
+import io
 import logging
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from django.conf import settings
 from selectolax.lexbor import LexborHTMLParser
 
 from announcements.parsers import AnnouncementParseError, IndexPage, ParsedAnnouncement
-from designations.models import SourceDocument
 from importers.records import ParsedSource
-from importers.sources import register
-from importers.sources.base import RawBundle, SourceAdapter, SourceError
+from importers.sources.base import Fetched, FetchRequest, RawBundle, SourceAdapter, SourceError
 
 logger = logging.getLogger(__name__)
 
 # Saved index pages in a folder of pages: ``index.html``, ``index-2.html``, ``press-releases_page1.html``.
 INDEX_PAGE = re.compile(r"^index\b|_page\d+$", re.IGNORECASE)
 PAGE_SUFFIXES = (".html", ".htm", ".txt")
+MANIFEST = "pages.csv"  # a folder's list of its pages; in a bundle, what it gives per page URL
 
 
 # Words in a notice's title that announce changes to the lists.
@@ -57,12 +59,11 @@ LIST_CHANGE_TITLE = re.compile(
 
 @dataclass(frozen=True)
 class PageRecord:
-    """One parsed page with the bytes' hash and where the raw copy is kept."""
+    """One parsed page: its name in the bundle, its URL, the hash of its bytes and what the parser read."""
 
     name: str
     url: str
     sha256: str
-    raw_file: str
     parsed: ParsedAnnouncement
 
 
@@ -79,17 +80,12 @@ def canonical_url(content: bytes) -> str:
 class AnnouncementSource(SourceAdapter):
     """Base of the announcement adapters; subclasses set the URLs and the two parse functions."""
 
-    record_kind = "announcement"
+    record_type = PageRecord
     min_records = 1
     index_url: ClassVar[str] = ""
     page_url_prefix: ClassVar[str] = ""
     max_index_pages: ClassVar[int] = 10
     max_page_bytes: ClassVar[int] = 5 * 1024 * 1024
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.page_hints: dict[str, dict] = {}  # page name -> title and date a folder's pages.csv gives
-        self.index_warnings: list[str] = []  # fallbacks used while walking the index
 
     def parse_page(
         self, content: bytes, url: str, *, title: str = "", published_on: datetime.date | None = None
@@ -104,55 +100,48 @@ class AnnouncementSource(SourceAdapter):
         return True
 
     # ---- raw input ----
-    def local_files(self, folder: Path) -> list[tuple[str, Path]]:
+    def read_local(self, paths: Sequence[Path]) -> RawBundle:
+        """The saved pages of ``paths``, with what their folders' ``pages.csv`` say about them (``MANIFEST``)."""
+        bundle = super().read_local(paths)
+        hints = [hint for path in paths if path.is_dir() for hint in _folder_hints(path)]
+        if any(hint["title"] or hint["date"] for hint in hints):
+            out = io.StringIO()
+            writer = csv.DictWriter(out, fieldnames=["url", "title", "date"], lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(hints)
+            bundle[MANIFEST] = out.getvalue().encode("utf-8")
+        return bundle
+
+    def folder_files(self, folder: Path) -> list[tuple[str, Path]]:
         """The saved pages of a folder, named by their URL where the folder's ``pages.csv`` gives it.
 
         ``pages.csv`` (columns ``file`` and ``url``, paths relative to the folder) records where each
         saved page was published; without it a page's URL comes from its canonical link or its name.
         """
-        rows: dict[str, dict] = {}
-        manifest = folder / "pages.csv"
-        if manifest.is_file():
-            with manifest.open(encoding="utf-8", newline="") as handle:
-                rows = {row["file"]: row for row in csv.DictReader(handle) if row.get("file") and row.get("url")}
-        files = []
-        for child in sorted(folder.rglob("*")):
-            if child.is_file() and child.suffix.lower() in PAGE_SUFFIXES and not INDEX_PAGE.search(child.stem):
-                relative = child.relative_to(folder).as_posix()
-                row = rows.get(relative, {})
-                name = row.get("url") or child.name
-                files.append((name, child))
-                hints = {"title": (row.get("title") or "").strip()}
-                if date := (row.get("date") or row.get("published_on") or "").strip():
-                    try:
-                        hints["published_on"] = datetime.date.fromisoformat(date)
-                    except ValueError as exc:
-                        message = f"{manifest}: {relative} has a date that is not YYYY-MM-DD: {date!r}"
-                        raise SourceError(message) from exc
-                self.page_hints[name] = hints
-        return files
+        rows = _manifest_rows(folder)
+        return [(rows.get(relative, {}).get("url") or child.name, child) for relative, child in _saved_pages(folder)]
 
     def page_url(self, name: str, content: bytes) -> str:
         if name.startswith(("http://", "https://")):
             return name
         return canonical_url(content) or f"{self.page_url_prefix}{Path(name).stem}"
 
-    def load(self, run) -> RawBundle:
-        """Fetch the pages listed on the index that are not recorded yet, newest first."""
+    def fetch(self, request: FetchRequest) -> Fetched:
+        """Fetch the pages listed on the index that are not recorded yet (``request.known``), newest first."""
         from importers.fetch import fetch_file
 
-        url = getattr(settings, "IMPORT_SOURCE_URLS", {}).get(self.slug) or self.index_url
+        url = request.url or self.index_url
         if not url:
             raise SourceError(f"{self.slug} has no index URL; import it from saved pages with --path")
-        known = set(SourceDocument.objects.filter(source=self.slug).values_list("source_uid", flat=True))
         bundle: RawBundle = {}
+        warnings: list[str] = []
         for _ in range(self.max_index_pages):
             fetched = fetch_file(url, name="index")
             index = self.parse_index(fetched.content or b"", url)
             for warning in index.warnings:
                 logger.warning("%s index: %s", self.slug, warning)
-            self.index_warnings += index.warnings
-            fresh = [item for item in index.items if item.url not in known and item.url not in bundle]
+            warnings += index.warnings
+            fresh = [item for item in index.items if item.url not in request.known and item.url not in bundle]
             for item in fresh:
                 page = fetch_file(item.url, name=item.url)
                 if page.content and len(page.content) > self.max_page_bytes:
@@ -161,26 +150,26 @@ class AnnouncementSource(SourceAdapter):
             if len(fresh) < len(index.items) or not index.next_url:
                 break
             url = index.next_url
-        return bundle
+        return Fetched(files=bundle, warnings=tuple(warnings))
 
     # ---- parse ----
     def parse(self, raw: RawBundle, *, as_of: datetime.date | None = None) -> ParsedSource:
-        from importers.services import kept_raw_path
-
+        hints = _bundle_hints(raw.get(MANIFEST))
         records: list[PageRecord] = []
-        warnings: list[str] = list(self.index_warnings)
+        warnings: list[str] = []
         for name in sorted(raw):
+            if name == MANIFEST:
+                continue
             content = raw[name]
             url = self.page_url(name, content)
             try:
-                parsed = self.parse_page(content, url, **self.page_hints.get(name, {}))
+                parsed = self.parse_page(content, url, **hints.get(name, {}))
             except AnnouncementParseError as exc:
                 if self.announces_list_changes(content):
                     raise SourceError(f"{name}: {exc} Nothing from this run was written.") from exc
                 warnings.append(f"{url}: skipped, it announces no list change ({exc})")
                 continue
-            sha256 = hashlib.sha256(content).hexdigest()
-            records.append(PageRecord(name, url, sha256, kept_raw_path(name, sha256), parsed))
+            records.append(PageRecord(name, url, hashlib.sha256(content).hexdigest(), parsed))
             warnings += [w if w.startswith(url) else f"{url}: {w}" for w in parsed.warnings]
         records.sort(key=lambda r: (r.parsed.published_on, r.url))
         entries = Counter(e.action for r in records for e in r.parsed.entries)
@@ -189,36 +178,60 @@ class AnnouncementSource(SourceAdapter):
         published = max((r.parsed.published_on for r in records), default=None)
         return ParsedSource(records=records, warnings=warnings, stats=stats, published_on=published)
 
-    # ---- write ----
-    def upsert(self, parsed: ParsedSource, run):
-        from designations.matching import index_frozen
-        from importers.upsert import UpsertResult
 
-        result = UpsertResult(records=len(parsed.records))
-        statuses: Counter = Counter()
-        with index_frozen():
-            self._upsert_pages(parsed, run, result, statuses)
-        result.stats = {"mentions": dict(statuses)}
-        if statuses.get("review"):
-            result.warnings.append(f"{statuses['review']} mentions wait for an editor in the review queue")
-        if statuses.get("unparsed"):
-            result.warnings.append(f"{statuses['unparsed']} entries could not be parsed; kept for review")
-        return result
-
-    def _upsert_pages(self, parsed: ParsedSource, run, result, statuses: Counter) -> None:
-        from announcements.services import announcement_record, mention_resolve
-
-        for record in parsed.records:
-            outcome = announcement_record(
-                parsed=record.parsed, content_sha256=record.sha256, raw_file=record.raw_file, import_run=run
-            )
-            setattr(result, outcome.status, getattr(result, outcome.status) + 1)
-            for mention in outcome.mentions:
-                mention_resolve(mention, import_run=run)
-                statuses[mention.status] += 1
+def _saved_pages(folder: Path) -> list[tuple[str, Path]]:
+    """(path relative to the folder, path) of every saved page below ``folder``, saved index pages aside."""
+    return [
+        (child.relative_to(folder).as_posix(), child)
+        for child in sorted(folder.rglob("*"))
+        if child.is_file() and child.suffix.lower() in PAGE_SUFFIXES and not INDEX_PAGE.search(child.stem)
+    ]
 
 
-@register
+def _manifest_rows(folder: Path) -> dict[str, dict]:
+    """The rows of the folder's ``pages.csv`` that give a page's URL, by the page's path in the folder."""
+    manifest = folder / MANIFEST
+    if not manifest.is_file():
+        return {}
+    with manifest.open(encoding="utf-8", newline="") as handle:
+        return {row["file"]: row for row in csv.DictReader(handle) if row.get("file") and row.get("url")}
+
+
+def _folder_hints(folder: Path) -> list[dict[str, str]]:
+    """What the folder's ``pages.csv`` says of its pages: url, title and date (checked: YYYY-MM-DD)."""
+    rows = _manifest_rows(folder)
+    hints = []
+    for relative, _ in _saved_pages(folder):
+        row = rows.get(relative)
+        if row is None:
+            continue
+        date = (row.get("date") or row.get("published_on") or "").strip()
+        if date:
+            try:
+                datetime.date.fromisoformat(date)
+            except ValueError as exc:
+                message = f"{folder / MANIFEST}: {relative} has a date that is not YYYY-MM-DD: {date!r}"
+                raise SourceError(message) from exc
+        hints.append({"url": row["url"], "title": (row.get("title") or "").strip(), "date": date})
+    return hints
+
+
+def _bundle_hints(manifest: bytes | None) -> dict[str, dict]:
+    """Page name -> the ``title`` and ``published_on`` a bundle's ``MANIFEST`` gives for it."""
+    if not manifest:
+        return {}
+    hints = {}
+    for row in csv.DictReader(io.StringIO(manifest.decode("utf-8"), newline="")):
+        hint: dict = {"title": row.get("title") or ""}
+        if row.get("date"):
+            try:
+                hint["published_on"] = datetime.date.fromisoformat(row["date"])
+            except ValueError as exc:
+                raise SourceError(f"{MANIFEST}: {row.get('url')} has a date that is not YYYY-MM-DD") from exc
+        hints[row.get("url") or ""] = hint
+    return hints
+
+
 class OfacRecentActionsSource(AnnouncementSource):
     slug = "ofac-recent-actions"
     name = "OFAC Recent Actions"
@@ -251,7 +264,6 @@ class OfacRecentActionsSource(AnnouncementSource):
         return parse_index(content, url)
 
 
-@register
 class TreasuryPressSource(AnnouncementSource):
     slug = "treasury-press"
     name = "Treasury press releases"
@@ -272,7 +284,6 @@ class TreasuryPressSource(AnnouncementSource):
         return parse_index(content, url)
 
 
-@register
 class StatePressSource(AnnouncementSource):
     slug = "state-press"
     name = "State Department statements and reports"
@@ -291,3 +302,7 @@ class StatePressSource(AnnouncementSource):
         from announcements.parsers.state import parse_index
 
         return parse_index(content, url)
+
+
+# Registered by the app when it is ready (``announcements.apps``).
+ADAPTERS: tuple[type[AnnouncementSource], ...] = (OfacRecentActionsSource, TreasuryPressSource, StatePressSource)

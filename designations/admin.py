@@ -21,6 +21,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from designations import services
+from designations.locks import CHILD_COLLECTIONS, SCALAR_FIELDS
 from designations.models import (
     DESIGNEE_COLLECTIONS,
     AbuseCategory,
@@ -38,7 +39,6 @@ from designations.models import (
     ReviewState,
     SourceDocument,
 )
-from importers.upsert import CHILD_COLLECTIONS, SCALAR_FIELDS
 from programs.admin import CitationInline as BaseCitationInline
 from programs.admin import HistoryAdmin
 

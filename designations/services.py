@@ -1,4 +1,4 @@
-"""Editorial services: locks, review, merges, history and revert, roles, and imports started by editors.
+"""Editorial services: locks, review, merges, history and revert, and roles.
 
 Every write an editor makes in the admin goes through one of these functions, which record who made
 it (``_history_user``) so the record's history says who, when and what.
@@ -6,20 +6,15 @@ it (``_history_user``) so the record's history says who, when and what.
 
 from __future__ import annotations
 
-import datetime
-import hashlib
-import shutil
 from collections.abc import Iterable
-from pathlib import Path
-from typing import TypedDict
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from designations.locks import CHILD_COLLECTIONS, DESIGNEE_LOCKABLE, SCALAR_FIELDS
 from designations.models import (
     DESIGNEE_COLLECTIONS,
     Designation,
@@ -29,16 +24,13 @@ from designations.models import (
     ReviewState,
     designee_children_snapshot,
 )
-from importers.models import ImportRun
-from importers.upsert import CHILD_COLLECTIONS, LOCK_ALL, SCALAR_FIELDS
 from tracker.response_cache import bump_generation
 
 # --------------------------------------------------------------------------------------------------
 # Locks
 # --------------------------------------------------------------------------------------------------
 # What an editor can lock on a designee: the whole record, a field the importers write, or a child
-# collection the importers replace as a set (importers/upsert.py honours exactly these names).
-DESIGNEE_LOCKABLE: tuple[str, ...] = (LOCK_ALL, *SCALAR_FIELDS, *CHILD_COLLECTIONS)
+# collection the importers replace as a set (``designations.locks``, the names the importers honour).
 
 
 def _check_lockable(fields: Iterable[str]) -> list[str]:
@@ -70,6 +62,26 @@ def designee_unlock_fields(*, designee: Designee, fields: Iterable[str], user: A
     if locks != (designee.locked_fields or []):
         designee.locked_fields = locks
         _save_version(designee, user, f"Unlocked {', '.join(fields)}")
+    return designee
+
+
+def designee_take_imported(
+    *, designee: Designee, field: str, value: object, user: AbstractBaseUser | None, source: str
+) -> Designee:
+    """Take what an import brought for a field or collection an editor had locked (a change ``source`` skipped).
+
+    A field takes ``value`` and stays locked: the editor chose this value. A collection is unlocked and
+    the entry's hash cleared, so the next import writes the list's rows.
+    """
+    if field in SCALAR_FIELDS:
+        setattr(designee, field, value)
+        _save_version(designee, user, f"Accepted the change skipped by {source}")
+    elif field in CHILD_COLLECTIONS:
+        designee.locked_fields = [name for name in designee.locked_fields or [] if name != field]
+        designee.record_hash = ""
+        _save_version(designee, user, f"Unlocked {field} to take the list's rows ({source})")
+    else:
+        raise ValidationError(f"Unknown field {field!r} in the skipped change.")
     return designee
 
 
@@ -274,161 +286,6 @@ def designee_revert(*, designee: Designee, history_id: int, user: AbstractBaseUs
         when = timezone.localtime(version.history_date).strftime("%d %b %Y %H:%M")
         _save_version(designee, user, f"Reverted to the version of {when} (#{version.history_id})")
     return designee
-
-
-# --------------------------------------------------------------------------------------------------
-# Changes imports skipped because of a lock: accept or dismiss
-# --------------------------------------------------------------------------------------------------
-class SkippedChange(TypedDict, total=False):
-    designee: int
-    source_uid: str
-    field: str
-    current: object
-    imported: object
-    decision: str
-    decided_by: str
-    decided_at: str
-
-
-def _decide(run: ImportRun, index: int, user: AbstractBaseUser | None, decision: str) -> tuple[ImportRun, dict]:
-    run = ImportRun.objects.select_for_update().get(pk=run.pk)
-    changes = list(run.skipped_changes or [])
-    if not 0 <= index < len(changes):
-        raise ValidationError(f"Run #{run.pk} has no skipped change #{index}.")
-    change = dict(changes[index])
-    if change.get("decision"):
-        raise ValidationError(f"This change was already {change['decision']} by {change.get('decided_by') or '?'}.")
-    change.update(
-        decision=decision,
-        decided_by=getattr(user, "username", "") if user else "",
-        decided_at=timezone.now().isoformat(timespec="seconds"),
-    )
-    changes[index] = change
-    run.skipped_changes = changes
-    run.save(update_fields=["skipped_changes", "updated_at"])
-    return run, change
-
-
-def skipped_change_accept(*, run: ImportRun, index: int, user: AbstractBaseUser | None) -> SkippedChange:
-    """Apply a change an import skipped because the field was locked.
-
-    A field takes the imported value (and stays locked: the editor chose this value). A locked
-    collection is unlocked and the entry's hash cleared, so the next import writes the list's rows.
-    """
-    with transaction.atomic():
-        run, change = _decide(run, index, user, "accepted")
-        designee = Designee.objects.select_for_update().get(pk=change["designee"])
-        field = change["field"]
-        if field in SCALAR_FIELDS:
-            setattr(designee, field, change.get("imported"))
-            _save_version(designee, user, f"Accepted the change skipped by import run #{run.pk}")
-        elif field in CHILD_COLLECTIONS:
-            designee.locked_fields = [name for name in designee.locked_fields or [] if name != field]
-            designee.record_hash = ""
-            _save_version(designee, user, f"Unlocked {field} to take the list's rows (import run #{run.pk})")
-        else:
-            raise ValidationError(f"Unknown field {field!r} in the skipped change.")
-    return change
-
-
-def skipped_change_dismiss(*, run: ImportRun, index: int, user: AbstractBaseUser | None) -> SkippedChange:
-    """Keep the editor's value: mark the skipped change dismissed (the lock stays)."""
-    with transaction.atomic():
-        _, change = _decide(run, index, user, "dismissed")
-    return change
-
-
-def skipped_changes_pending(run: ImportRun) -> int:
-    return sum(1 for change in run.skipped_changes or [] if not change.get("decision"))
-
-
-# --------------------------------------------------------------------------------------------------
-# Imports started by editors: now, from an uploaded file, or by re-parsing a kept raw file
-# --------------------------------------------------------------------------------------------------
-MAX_UPLOAD_BYTES = 128 * 1024 * 1024
-UPLOAD_SUFFIXES = {".csv": "text", ".xml": "xml"}
-
-
-def _check_upload(name: str, content: bytes, allowed: tuple[str, ...]) -> None:
-    """Refuse files the source does not read, oversized files, and bytes that are not what the name says."""
-    if name.lower() not in {n.lower() for n in allowed}:
-        raise ValidationError(f"{name}: this source reads only {', '.join(allowed) or 'dated sdn.csv files'}.")
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ValidationError(f"{name} is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
-    if not content.strip():
-        raise ValidationError(f"{name} is empty.")
-    kind = UPLOAD_SUFFIXES.get(Path(name).suffix.lower())
-    head = content[:4096]
-    if kind is None:
-        raise ValidationError(f"{name}: only .csv and .xml files are accepted.")
-    if b"\x00" in head:
-        raise ValidationError(f"{name} is not a text file.")
-    if kind == "xml" and not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        raise ValidationError(f"{name} is not an XML file.")
-
-
-def import_run_start(
-    *,
-    source: str,
-    user: AbstractBaseUser | None,
-    files: dict[str, bytes] | None = None,
-    as_of: datetime.date | None = None,
-    dry_run: bool = False,
-) -> ImportRun:
-    """Start an import of ``source`` through Celery, from the network or from uploaded files.
-
-    Uploaded files are checked (name, size, type), kept under ``MEDIA_ROOT/uploads/<hash>/`` with the
-    names the source reads, and imported from there.
-    """
-    from importers.services import import_run_enqueue
-    from importers.sources import get_adapter
-
-    adapter = get_adapter(source)
-    path = ""
-    if files:
-        for name, content in files.items():
-            _check_upload(name, content, tuple(adapter.files))
-        digest = hashlib.sha256(b"".join(files[name] for name in sorted(files))).hexdigest()[:16]
-        folder = Path(settings.MEDIA_ROOT) / "uploads" / digest
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, content in files.items():
-            (folder / name.lower()).write_bytes(content)
-        path = str(folder)
-    with transaction.atomic():
-        run = import_run_enqueue(
-            source=source, trigger=ImportRun.Trigger.MANUAL, path=path, as_of=as_of, dry_run=dry_run
-        )
-        ImportRun.objects.filter(pk=run.pk).update(started_by=user)
-    run.refresh_from_db()
-    return run
-
-
-def import_run_reparse(*, run: ImportRun, user: AbstractBaseUser | None) -> ImportRun:
-    """Import the raw files kept by ``run`` again (e.g. after a parser fix), as a new manual run.
-
-    The kept files are named by their hash; they are copied under ``MEDIA_ROOT/reparse/<run>/`` with
-    the names the source reads (``<date>/sdn.csv`` for the history source) and imported from there.
-    """
-    from importers.services import import_run_enqueue
-
-    kept: dict[str, str] = (run.stats or {}).get("raw_files") or {}
-    if not kept:
-        raise ValidationError(f"Run #{run.pk} kept no raw file to re-parse.")
-    folder = Path(settings.MEDIA_ROOT) / "reparse" / str(run.pk)
-    for name, relative in kept.items():
-        source_path = Path(settings.MEDIA_ROOT) / relative
-        if not source_path.is_file():
-            raise ValidationError(f"The raw file {relative} of run #{run.pk} is missing from disk.")
-        target = folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source_path, target)
-    with transaction.atomic():
-        new_run = import_run_enqueue(
-            source=run.source, trigger=ImportRun.Trigger.MANUAL, path=str(folder), as_of=run.as_of
-        )
-        ImportRun.objects.filter(pk=new_run.pk).update(started_by=user)
-    new_run.refresh_from_db()
-    return new_run
 
 
 # --------------------------------------------------------------------------------------------------

@@ -24,13 +24,14 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from importers.models import ImportRun
+from importers.services import start
+from importers.services.skipped import skipped_changes_pending
 
 
 def _source_choices() -> list[tuple[str, str]]:
-    from importers.sources import _REGISTRY, _load
+    from importers.sources import adapters
 
-    _load()
-    return [(slug, f"{cls.name or slug} ({slug})") for slug, cls in sorted(_REGISTRY.items())]
+    return [(cls.slug, f"{cls.name or cls.slug} ({cls.slug})") for cls in adapters()]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -67,12 +68,11 @@ class StartImportForm(forms.Form):
     )
 
     def clean_files(self):
-        from designations.services import MAX_UPLOAD_BYTES
-
+        limit = start.MAX_UPLOAD_BYTES  # the limit ``import_run_start`` applies, read when the form is checked
         files = self.cleaned_data["files"]
         for upload in files:
-            if upload.size > MAX_UPLOAD_BYTES:
-                raise ValidationError(f"{upload.name} is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+            if upload.size > limit:
+                raise ValidationError(f"{upload.name} is larger than {limit // (1024 * 1024)} MB.")
         return files
 
 
@@ -220,7 +220,7 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     @admin.action(description="Re-parse the kept raw file (a new run)", permissions=("run",))
     def reparse(self, request, queryset):
-        from designations.services import import_run_reparse
+        from importers.services import import_run_reparse
 
         for run in queryset.order_by("pk"):
             try:
@@ -249,7 +249,7 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def start_view(self, request):
         """Start an import now, from the source's URL or from uploaded files; then show the new run."""
-        from designations.services import import_run_start
+        from importers.services import import_run_start
 
         if not self.has_run_permission(request):
             raise PermissionDenied
@@ -290,7 +290,7 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def skipped_change_view(self, request, run_id, index, decision):
         """Accept or dismiss one change an import skipped because a field was locked."""
-        from designations.services import skipped_change_accept, skipped_change_dismiss
+        from importers.services import skipped_change_accept, skipped_change_dismiss
 
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
@@ -346,7 +346,7 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     @admin.display(description="Locked changes pending")
     def pending_skipped_changes(self, obj):
-        return sum(1 for change in obj.skipped_changes or [] if not change.get("decision"))
+        return skipped_changes_pending(obj)
 
     @admin.display(description="Duration")
     def duration_display(self, obj):

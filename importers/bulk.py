@@ -5,6 +5,9 @@ list (over 100,000 child rows) costs far more than the database work. The import
 of already-clean values (strings, ints, dates, booleans) and inserts them here with the driver's
 fastest path: ``execute_values`` on PostgreSQL, ``executemany`` on SQLite. Like ``bulk_create``, this
 bypasses ``save()`` and signals; the importers record their own events.
+
+``update_rows`` writes changed rows the same way: one parametrised UPDATE per row through ``executemany``
+(``bulk_update`` builds CASE expressions that grow quadratically with the rows).
 """
 
 from __future__ import annotations
@@ -18,14 +21,18 @@ from django.utils import timezone
 PAGE = 2000
 
 
-def insert_rows(model: type[models.Model], columns: Sequence[str], rows: list[tuple]) -> int:
+def insert_rows(
+    model: type[models.Model], columns: Sequence[str], rows: list[tuple], *, returning: bool = False
+) -> list[int]:
     """Insert ``rows`` (tuples in ``columns`` order, field names) into ``model``'s table.
 
     ``created_at``/``updated_at`` are filled with now when the model has them and they are not given.
-    JSON fields must be passed as Python objects; they are serialised here.
+    JSON fields must be passed as Python objects; they are serialised here. With ``returning`` the new
+    rows' primary keys come back in the order of ``rows`` (``INSERT ... RETURNING``, in the order the
+    rows were given, as ``bulk_create`` relies on), else an empty list.
     """
     if not rows:
-        return 0
+        return []
     meta = model._meta
     fields = [meta.get_field(name) for name in columns]
     extra: tuple = ()
@@ -35,21 +42,69 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: list[tu
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         names += ["created_at", "updated_at"]
         extra = (now, now)
-    json_positions = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
-    if json_positions:
-        rows = [tuple(json.dumps(v) if i in json_positions else v for i, v in enumerate(row)) for row in rows]
+    rows = _json_ready(fields, rows)
     if extra:
         rows = [row + extra for row in rows]
     table = connection.ops.quote_name(meta.db_table)
     column_sql = ", ".join(connection.ops.quote_name(n) for n in names)
+    pk_sql = connection.ops.quote_name(meta.pk.column)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             from psycopg2.extras import execute_values
 
-            execute_values(cursor.cursor, f"INSERT INTO {table} ({column_sql}) VALUES %s", rows, page_size=PAGE)
-        else:
-            placeholders = ", ".join(["%s"] * len(names))
-            sql = f"INSERT INTO {table} ({column_sql}) VALUES ({placeholders})"
+            sql = f"INSERT INTO {table} ({column_sql}) VALUES %s"
+            if not returning:
+                execute_values(cursor.cursor, sql, rows, page_size=PAGE)
+                return []
+            returned = execute_values(cursor.cursor, f"{sql} RETURNING {pk_sql}", rows, page_size=PAGE, fetch=True)
+            return [pk for (pk,) in returned]
+        placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
+        if not returning:
+            sql = f"INSERT INTO {table} ({column_sql}) VALUES {placeholders}"
             for start in range(0, len(rows), PAGE):
                 cursor.executemany(sql, rows[start : start + PAGE])
+            return []
+        # Multi-row INSERTs, each within SQLite's limit on query parameters.
+        page = max(1, connection.features.max_query_params // len(names))
+        pks: list[int] = []
+        for start in range(0, len(rows), page):
+            chunk = rows[start : start + page]
+            values = ", ".join([placeholders] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} ({column_sql}) VALUES {values} RETURNING {pk_sql}",
+                [value for row in chunk for value in row],
+            )
+            pks += [pk for (pk,) in cursor.fetchall()]
+        return pks
+
+
+def update_rows(model: type[models.Model], columns: Sequence[str], rows: list[tuple], *, touch: bool = False) -> int:
+    """Set ``columns`` (field names) of existing rows: each row is its values in ``columns`` order, then its pk.
+
+    One parametrised UPDATE per row through ``executemany``. ``touch`` also sets ``updated_at`` to now (an
+    import that changed the row); without it the row's own timestamp stays. JSON fields are serialised here.
+    """
+    if not rows:
+        return 0
+    meta = model._meta
+    fields = [meta.get_field(name) for name in columns]
+    assignments = [f"{connection.ops.quote_name(f.column)} = %s" for f in fields]
+    rows = _json_ready(fields, rows)
+    if touch:
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        assignments.append(f"{connection.ops.quote_name('updated_at')} = %s")
+        rows = [(*row[:-1], now, row[-1]) for row in rows]
+    table = connection.ops.quote_name(meta.db_table)
+    sql = f"UPDATE {table} SET {', '.join(assignments)} WHERE {connection.ops.quote_name(meta.pk.column)} = %s"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), PAGE):
+            cursor.executemany(sql, rows[start : start + PAGE])
     return len(rows)
+
+
+def _json_ready(fields: Sequence[models.Field], rows: list[tuple]) -> list[tuple]:
+    """``rows`` with the values of JSON fields serialised (the driver gets strings, as the ORM would pass)."""
+    positions = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+    if not positions:
+        return rows
+    return [tuple(json.dumps(v) if i in positions else v for i, v in enumerate(row)) for row in rows]

@@ -66,15 +66,13 @@ def human_rights_programs() -> list[Program]:
 
 class HomeView(TemplateView):
     """The tracker at a glance: totals, recent listings and delistings, the monthly timeline by program
-    family, the map of active designations per country, the human-rights programs and the latest imports."""
+    family, the map of active designations per country, the human-rights programs.
+    The import log is the editors', in the admin."""
 
     template_name = "home.html"
     recent_event_count = 10
-    recent_run_count = 5
 
     def get_context_data(self, **kwargs):
-        from importers.models import ImportRun
-
         context = super().get_context_data(**kwargs)
         page_stats = PageStats("home")
         active = Designation.objects.active()
@@ -94,7 +92,6 @@ class HomeView(TemplateView):
         }
         context["map_rows"] = country_rows
         context["map_chart"] = {"type": "map", "countries": country_rows}
-        context["import_runs"] = list(ImportRun.objects.order_by("-created_at", "-pk")[: self.recent_run_count])
         context["recent_events"] = list(
             DesignationEvent.objects.filter(kind__in=CHANGE_EVENTS)
             .select_related("designation__designee", "designation__program")

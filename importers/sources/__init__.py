@@ -1,7 +1,9 @@
 """The registry of source adapters, by slug.
 
-Adding a source: copy an existing module, decorate its class with ``@register`` and import the module
-in ``_load()`` below.
+Apps register their adapters when they are ready: the importers the OFAC list formats
+(``importers.apps``, through ``@register`` on each class), the announcements their pages
+(``announcements.apps``). Adding a source: write its adapter class, register it, and register a writer
+for its ``record_type`` if no app writes that type yet (``importers.writers``).
 """
 
 from __future__ import annotations
@@ -19,21 +21,8 @@ def register(cls: type[SourceAdapter]) -> type[SourceAdapter]:
     return cls
 
 
-def _load() -> None:
-    import importlib
-
-    for module in ("ofac_sdn", "ofac_xml", "ofac_advanced", "ofac_history"):
-        try:
-            importlib.import_module(f"importers.sources.{module}")
-        except ModuleNotFoundError as exc:  # an adapter module not written yet
-            if exc.name != f"importers.sources.{module}":
-                raise
-    importlib.import_module("announcements.sources")
-
-
 def get_adapter(slug: str) -> SourceAdapter:
     """Return a new adapter for ``slug``; ``KeyError`` names the known slugs."""
-    _load()
     try:
         return _REGISTRY[slug]()
     except KeyError:
@@ -41,5 +30,9 @@ def get_adapter(slug: str) -> SourceAdapter:
 
 
 def all_slugs() -> list[str]:
-    _load()
     return sorted(_REGISTRY)
+
+
+def adapters() -> list[type[SourceAdapter]]:
+    """Every registered adapter class, by slug."""
+    return [_REGISTRY[slug] for slug in sorted(_REGISTRY)]

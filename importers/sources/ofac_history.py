@@ -29,6 +29,7 @@ import io
 import logging
 import re
 from collections import Counter
+from pathlib import Path
 from typing import ClassVar
 
 from importers.records import ParsedSource, PresenceIntervalRecord
@@ -52,6 +53,7 @@ INTERVAL_COLUMNS = (
 )
 KINDS = {"individual", "entity", "vessel", "aircraft"}
 _SNAPSHOT_NAME = re.compile(r"(?:^|/)(?:(\d{4}-\d{2}-\d{2})/sdn\.csv|sdn_(\d{4}-\d{2}-\d{2})\.csv)$", re.IGNORECASE)
+_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
 
 class _BadRow(ValueError):
@@ -81,8 +83,21 @@ class OfacHistorySource(SourceAdapter):
     list_source = "ofac-sdn"
     is_complete_snapshot = False
     min_records = 100
-    record_kind = "presence_interval"
+    record_type = PresenceIntervalRecord
     files: ClassVar[tuple[str, ...]] = ()
+
+    def folder_files(self, folder: Path) -> list[tuple[str, Path]]:
+        """Every dated snapshot below ``folder``: ``<date>/sdn.csv`` (a folder named by its date, e.g.
+        ``sdn_2021-06-29/sdn.csv``) and ``sdn_<date>.csv``, named as ``parse`` reads them."""
+        found = []
+        for child in sorted(folder.rglob("*")):
+            if not child.is_file():
+                continue
+            if child.name.lower() == "sdn.csv" and (dated := _DATE.search(child.parent.name)):
+                found.append((f"{dated.group(1)}/sdn.csv", child))
+            elif child.suffix.lower() == ".csv" and _DATE.search(child.name):
+                found.append((child.name, child))
+        return found
 
     def parse(self, raw: RawBundle, *, as_of: datetime.date | None = None) -> ParsedSource:
         """Read the interval file, or replay the snapshots, into ``PresenceIntervalRecord``s.

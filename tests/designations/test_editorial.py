@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from designations import services
 from designations.models import AbuseCategory, Alias, Citation, Designation, Designee
 from importers.models import ImportRun
-from importers.services import import_run_create, import_run_execute
+from importers.services import import_run_create, import_run_execute, skipped_change_accept
 from tests.datafiles import data_path, requires_data
 
 pytestmark = [requires_data, pytest.mark.django_db]
@@ -91,7 +91,7 @@ def test_locked_fields_survive_a_reimport_of_the_real_2024_list_with_changes(ref
     assert president.history.count() == versions
 
     index = run.skipped_changes.index(skipped["title"])
-    services.skipped_change_accept(run=run, index=index, user=editor)
+    skipped_change_accept(run=run, index=index, user=editor)
 
     president.refresh_from_db()
     assert president.title == "President of the Republic of Zimbabwe"

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import importers.services
+import importers.services.start
 from importers.models import ImportRun
 from tests.datafiles import data_path, requires_data
 
@@ -145,7 +146,7 @@ def test_run_again_enqueues_a_manual_run_with_the_same_source_path_and_date(admi
         calls.append(kwargs)
         return ImportRun.objects.create(source=kwargs["source"], trigger=kwargs["trigger"], path=kwargs["path"])
 
-    monkeypatch.setattr(importers.services, "import_run_enqueue", fake_enqueue, raising=False)
+    monkeypatch.setattr(importers.services, "import_run_enqueue", fake_enqueue)
 
     response = run_again(admin_client, run)
 
@@ -164,9 +165,6 @@ def test_run_again_enqueues_a_manual_run_with_the_same_source_path_and_date(admi
 
 
 def test_run_again_through_the_real_service_creates_a_pending_manual_run(admin_client, run):
-    if not hasattr(importers.services, "import_run_enqueue"):
-        pytest.skip("importers.services.import_run_enqueue is not available")
-
     run_again(admin_client, run)
 
     new_run = ImportRun.objects.exclude(pk=run.pk).get()
@@ -190,7 +188,7 @@ def test_run_again_reports_a_refused_run_and_goes_on_with_the_others(admin_clien
             raise ValueError("another import of ofac-sdn is running")
         return ImportRun.objects.create(source=kwargs["source"])
 
-    monkeypatch.setattr(importers.services, "import_run_enqueue", fake_enqueue, raising=False)
+    monkeypatch.setattr(importers.services, "import_run_enqueue", fake_enqueue)
 
     response = run_again(admin_client, first, second)
 
@@ -205,7 +203,7 @@ def test_run_again_needs_the_add_permission(client, run, monkeypatch):
     viewer.user_permissions.add(Permission.objects.get(codename="view_importrun"))
     client.force_login(viewer)
     calls = []
-    monkeypatch.setattr(importers.services, "import_run_enqueue", lambda **kw: calls.append(kw), raising=False)
+    monkeypatch.setattr(importers.services, "import_run_enqueue", lambda **kw: calls.append(kw))
 
     listing = client.get(reverse("admin:importers_importrun_changelist"))
     run_again(client, run)
@@ -255,13 +253,14 @@ def editor_client(client):
 
 @pytest.fixture
 def fake_enqueue(monkeypatch):
+    """The runs the start form and the re-parse action queue (``importers.services.start``), not run."""
     calls = []
 
     def enqueue(**kwargs):
         calls.append(kwargs)
         return ImportRun.objects.create(source=kwargs["source"], path=kwargs["path"], trigger=kwargs["trigger"])
 
-    monkeypatch.setattr(importers.services, "import_run_enqueue", enqueue)
+    monkeypatch.setattr(importers.services.start, "import_run_enqueue", enqueue)
     return calls
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from importers.records import PresenceIntervalRecord
 from importers.sources import get_adapter
 from importers.sources.base import SourceError
 from tests.datafiles import data_bytes, data_path, requires_data
@@ -38,7 +39,7 @@ def interval_lines(count: int) -> list[bytes]:
 def test_adapter_is_a_history_not_a_snapshot():
     adapter = get_adapter("ofac-history")
     assert (adapter.list_source, adapter.is_complete_snapshot) == ("ofac-sdn", False)
-    assert (adapter.min_records, adapter.record_kind) == (100, "presence_interval")
+    assert (adapter.min_records, adapter.record_type) == (100, PresenceIntervalRecord)
 
 
 def test_interval_file_gives_every_interval_with_its_counts(history):

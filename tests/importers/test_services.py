@@ -231,7 +231,7 @@ def test_reviewed_records_changed_by_an_import_go_back_to_the_review_queue(refer
 def test_reparse_of_the_kept_raw_files_parses_again_instead_of_ending_unchanged(reference_data, low_floor, settings):
     from django.contrib.auth.models import User
 
-    from designations.services import import_run_reparse
+    from importers.services import import_run_reparse
 
     first = _run(path=[TINY], as_of=datetime.date(2025, 5, 16))
     editor = User.objects.create_user("editor")

@@ -617,3 +617,31 @@ def test_history_that_ends_many_active_designations_is_held_for_review(countries
 
     result = upsert_history(records=ended[:3], list_source="ofac-sdn", source_document=None)
     assert result.delisted == 3
+
+
+# --------------------------------------------------------------------------------------------------
+# The write step
+# --------------------------------------------------------------------------------------------------
+def test_the_write_step_refines_a_recorded_event_in_place_instead_of_adding_one(countries):
+    from importers.upsert.plan import Bracket, DelistingGate, EventPlan, Plan, Tally, Verdict
+    from importers.upsert.state import load_list_state, load_reference
+    from importers.upsert.write import Provenance, write_plan
+
+    _snapshot([QAHTANI], date=D2)
+    designation = Designation.objects.get()
+    recorded = designation.events.get()
+    better = Bracket(datetime.date(2021, 5, 22), "range", datetime.date(2021, 5, 21))
+    refinement = EventPlan("listed", better, designation.pk, note="Dated by the notice.", refines=recorded.pk)
+    plan = Plan("ofac-sdn", DelistingGate(Verdict.PASS), Tally(), events=(refinement,))
+    reference = load_reference()
+
+    write_plan(plan, load_list_state("ofac-sdn", reference), reference, Provenance())
+
+    recorded.refresh_from_db()
+    assert designation.events.count() == 1
+    assert (recorded.occurred_on, recorded.precision, recorded.earliest, recorded.note) == (
+        datetime.date(2021, 5, 22),
+        "range",
+        datetime.date(2021, 5, 21),
+        "Dated by the notice.",
+    )

@@ -17,7 +17,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from designations.models import Designee
-from importers import services
+from importers.services import lists, runs
 from importers.models import ImportRun
 from importers.services import ImportRefused, import_run_create, import_run_enqueue, import_run_execute
 from importers.sources import get_adapter
@@ -105,7 +105,7 @@ def test_on_postgresql_a_dead_runs_free_lock_lets_the_next_run_recover_at_once(r
     stale = ImportRun.objects.create(
         source="ofac-sdn",
         status=ImportRun.Status.RUNNING,
-        started_at=timezone.now() - datetime.timedelta(seconds=services.ABANDON_GRACE_SECONDS + 5),
+        started_at=timezone.now() - datetime.timedelta(seconds=runs.ABANDON_GRACE_SECONDS + 5),
     )
 
     run = import_run_execute(run_id=_create().pk)  # minutes, not the 31 of the time limit
@@ -123,8 +123,8 @@ def test_on_postgresql_a_run_whose_process_lives_is_never_taken_for_abandoned(re
     )
     other = _other_session()  # the live process: it holds the source's run lock
     with other.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [services.RUN_LOCK_CLASS, services._run_lock_key("ofac-sdn")])
-    monkeypatch.setattr(services, "RESUME_WAIT_SECONDS", 0.5)
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [runs.RUN_LOCK_CLASS, runs._run_lock_key("ofac-sdn")])
+    monkeypatch.setattr(runs, "RESUME_WAIT_SECONDS", 0.5)
     try:
         pending = _create()
         with pytest.raises(ImportRefused, match="already running"):
@@ -179,7 +179,7 @@ def test_the_task_retries_transient_database_errors():
     from importers.tasks import run_import
 
     assert OperationalError in run_import.autoretry_for
-    assert any(issubclass(OperationalError, kind) for kind in services.TRANSIENT_ERRORS)
+    assert any(issubclass(OperationalError, kind) for kind in runs.TRANSIENT_ERRORS)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -191,7 +191,7 @@ def test_on_postgresql_the_lists_rows_are_locked_while_the_import_writes(referen
     import_run_execute(run_id=_create().pk)
     some = Designee.objects.filter(source="ofac-sdn").order_by("pk").first()
     seen = {}
-    real_upsert = services.upsert_snapshot
+    real_upsert = lists.upsert_snapshot
 
     def upsert_then_look(**kwargs):
         other = _other_session()  # an editor saving the designee while the import's transaction is open
@@ -207,7 +207,7 @@ def test_on_postgresql_the_lists_rows_are_locked_while_the_import_writes(referen
             other.close()
         return real_upsert(**kwargs)
 
-    monkeypatch.setattr(services, "upsert_snapshot", upsert_then_look)
+    monkeypatch.setattr(lists, "upsert_snapshot", upsert_then_look)
     run = import_run_execute(run_id=_create(max_delist_share=1.0, dry_run=True).pk)
 
     assert run.status == ImportRun.Status.SUCCEEDED

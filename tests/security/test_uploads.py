@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-import importers.services
+import importers.services.start
 from designations.services import roles_sync
 from importers.models import ImportRun
 
@@ -29,7 +29,7 @@ def enqueued(monkeypatch):
         calls.append(kwargs)
         return ImportRun.objects.create(source=kwargs["source"], path=kwargs["path"], trigger=kwargs["trigger"])
 
-    monkeypatch.setattr(importers.services, "import_run_enqueue", enqueue)
+    monkeypatch.setattr(importers.services.start, "import_run_enqueue", enqueue)
     return calls
 
 
@@ -109,7 +109,7 @@ def test_an_xml_source_refuses_a_file_that_is_not_xml(editor, enqueued):
 
 
 def test_an_oversized_file_is_refused_before_anything_is_written(editor, enqueued, settings, monkeypatch):
-    monkeypatch.setattr("designations.services.MAX_UPLOAD_BYTES", 1024 * 1024)
+    monkeypatch.setattr("importers.services.start.MAX_UPLOAD_BYTES", 1024 * 1024)
     upload = SimpleUploadedFile("sdn.csv", CSV * (1024 * 1024 // len(CSV) + 1))
 
     response = editor.post(START, {"source": "ofac-sdn", "files": [upload]})

@@ -1,0 +1,114 @@
+"""Idempotent upsert of parsed list records into the database, as a plan and a set-based write.
+
+Every upsert runs in three steps:
+
+1. **Load** (``state``): the reference (programs, authorities, countries) and the list as held
+   (designees with their hashes and locks, designations, unresolved "Linked To"s), into plain typed
+   snapshots, in a handful of queries.
+2. **Plan** (``snapshot``, ``history``): a pure function of the records and that state, giving a
+   ``Plan`` of frozen dataclasses (``plan``): designees to create and to update (the parts and columns
+   changed), child rows to replace, designations to list, delist, re-tag or re-date, events with their
+   dates and precision, the changes editors' locks kept out, and the delisting gates' verdict
+   (``gate``).
+3. **Write** (``write``): the gates' verdict is enforced first (a refused or held run writes nothing),
+   then the plan is applied with multi-row INSERTs and one UPDATE per changed row.
+
+``upsert_snapshot`` takes every ``DesigneeRecord`` of one list (a complete snapshot or a partial
+source); ``upsert_history`` takes a list's ``PresenceIntervalRecord``s. The caller wraps the call in
+``transaction.atomic()``. A second run over the same input plans, and writes, nothing. Fields an
+editor locked are never overwritten: the change that was skipped is returned in
+``UpsertResult.skipped_changes``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+
+from designations.models import SourceDocument
+from importers.records import DesigneeRecord, PresenceIntervalRecord
+from importers.upsert.gate import DelistApproval, DelistLimits, ImportSafetyError, ReviewRequired, enforce
+from importers.upsert.history import HistoryOptions, plan_history
+from importers.upsert.plan import Plan
+from importers.upsert.snapshot import SnapshotOptions, plan_snapshot
+from importers.upsert.state import ListState, Reference, choose_authority, load_list_state, load_reference
+from importers.upsert.write import Provenance, UpsertResult, write_plan
+
+__all__ = [
+    "DelistApproval",
+    "ImportSafetyError",
+    "ReviewRequired",
+    "UpsertResult",
+    "choose_authority",
+    "upsert_history",
+    "upsert_snapshot",
+]
+
+
+def upsert_snapshot(
+    *,
+    records: Sequence[DesigneeRecord],
+    list_source: str,
+    complete: bool,
+    snapshot_date: datetime.date,
+    source_document: SourceDocument | None,
+    import_run=None,
+    agency: str = "OFAC",
+    max_delist_share: float | None = None,
+    approval: DelistApproval | None = None,
+    review: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> UpsertResult:
+    """Bring the database in line with ``records`` for ``list_source`` (``importers.upsert.snapshot``).
+
+    ``complete``: a missing entry means a delisting. ``review=False`` (a dry run) reports a run that
+    would be held for review in a warning instead.
+    """
+    reference = load_reference()
+    state = load_list_state(list_source, reference, previous_before=snapshot_date if complete else None, links=True)
+    options = SnapshotOptions(
+        complete=complete,
+        snapshot_date=snapshot_date,
+        limits=DelistLimits.from_settings(max_delist_share),
+        agency=agency,
+        approval=approval,
+    )
+    plan = plan_snapshot(records, state, reference, options)
+    return _write(plan, state, reference, source_document, import_run, review=review, progress=progress)
+
+
+def upsert_history(
+    *,
+    records: Sequence[PresenceIntervalRecord],
+    list_source: str,
+    source_document: SourceDocument | None,
+    import_run=None,
+    agency: str = "OFAC",
+    approval: DelistApproval | None = None,
+    review: bool = True,
+) -> UpsertResult:
+    """Date ``list_source``'s designations from its history of presence intervals (``importers.upsert.history``)."""
+    reference = load_reference()
+    state = load_list_state(list_source, reference)
+    options = HistoryOptions(limits=DelistLimits.from_settings(), agency=agency, approval=approval)
+    plan = plan_history(records, state, reference, options)
+    return _write(plan, state, reference, source_document, import_run, review=review)
+
+
+def _write(
+    plan: Plan,
+    state: ListState,
+    reference: Reference,
+    source_document: SourceDocument | None,
+    import_run,
+    *,
+    review: bool,
+    progress: Callable[[int], None] | None = None,
+) -> UpsertResult:
+    warnings, stats = enforce(plan.gate, review=review)  # refused or held: nothing is written
+    provenance = Provenance(
+        source_document=source_document.pk if source_document else None,
+        import_run=import_run.pk if import_run else None,
+    )
+    write_plan(plan, state, reference, provenance, progress)
+    return UpsertResult.of(plan, warnings=warnings, stats=stats)
