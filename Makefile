@@ -74,6 +74,7 @@ backup-drill: install
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 fmt: install-dev
 	$(BIN)/ruff check --fix .
