@@ -227,17 +227,6 @@ def designee_unmerge(*, merge: DesigneeMerge, user: AbstractBaseUser | None) -> 
     return merge
 
 
-def designee_merge_group(designee: Designee) -> list[int]:
-    """The pks of the survivor and of every designee merged into it, survivor first.
-
-    Pages and the API show a merged party as one: the survivor's page lists the aliases, identifiers
-    and designations of the whole group.
-    """
-    survivor = designee.merged_into_id or designee.pk
-    merged = Designee.objects.filter(merged_into_id=survivor).order_by("pk").values_list("pk", flat=True)
-    return [survivor, *merged]
-
-
 # --------------------------------------------------------------------------------------------------
 # History: revert a designee to an earlier version
 # --------------------------------------------------------------------------------------------------

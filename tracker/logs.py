@@ -51,10 +51,6 @@ def log_context(**fields: Any) -> Iterator[None]:
         unbind(token)
 
 
-def current_context() -> dict[str, Any]:
-    return dict(_context.get())
-
-
 class ContextFilter(logging.Filter):
     """Copy the current context onto each record (fields passed with ``extra=`` win)."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import io
 
 import pytest
@@ -14,15 +13,11 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from designations.models import Designation
-from importers.models import ImportRun
-from importers.services import import_run_create, import_run_execute
-from importers.sources import get_adapter
-from tests.datafiles import requires_data, selection
+from tests.datafiles import requires_data
 from tracker import settings as tracker_settings
 
 pytestmark = [requires_data, pytest.mark.django_db]
 
-SELECTION = selection("sdn_2024-07-02_selection")
 DESIGNATIONS = reverse("designations-api:designation-list")
 DESIGNEES = reverse("designations-api:designee-list")
 COLLECTIONS = (
@@ -37,15 +32,6 @@ COLLECTIONS = (
 
 # Last-Modified, count, the page of programs, and the prefetches of authorities and target countries.
 QUERIES_PROGRAM_PAGE = 5
-
-
-@pytest.fixture
-def sdn_selection(monkeypatch):
-    """The 39 real entries of ``tests/data``'s selection of the 2 July 2024 SDN list (programs made on the way)."""
-    monkeypatch.setattr(type(get_adapter("ofac-sdn")), "min_records", 5)
-    run = import_run_create(source="ofac-sdn", path=[str(SELECTION)], as_of=datetime.date(2024, 7, 2))
-    run = import_run_execute(run_id=run.pk)
-    assert run.status == ImportRun.Status.SUCCEEDED, run.error
 
 
 @pytest.fixture

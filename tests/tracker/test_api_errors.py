@@ -6,7 +6,6 @@ without editing this file.
 
 from __future__ import annotations
 
-import datetime
 from urllib.parse import quote
 
 import pytest
@@ -21,15 +20,11 @@ from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
 from designations.models import Designee
-from importers.models import ImportRun
-from importers.services import import_run_create, import_run_execute
-from importers.sources import get_adapter
-from tests.datafiles import requires_data, selection
+from tests.datafiles import requires_data
 from tracker.api import StrictQueryParamsMixin, exception_handler
 
 pytestmark = [requires_data, pytest.mark.django_db]
 
-SELECTION = selection("sdn_2024-07-02_selection")
 DESIGNATIONS = reverse("designations-api:designation-list")
 
 # Raw, already percent-encoded query values: SQL, a 10,000-character value, invalid UTF-8, a NUL byte,
@@ -51,15 +46,6 @@ HOSTILE_VALUES = (
 def _no_throttle(settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None}}
     cache.clear()
-
-
-@pytest.fixture
-def sdn_selection(monkeypatch):
-    """The 39 real entries of ``tests/data``'s selection of the 2 July 2024 SDN list (programs made on the way)."""
-    monkeypatch.setattr(type(get_adapter("ofac-sdn")), "min_records", 5)
-    run = import_run_create(source="ofac-sdn", path=[str(SELECTION)], as_of=datetime.date(2024, 7, 2))
-    run = import_run_execute(run_id=run.pk)
-    assert run.status == ImportRun.Status.SUCCEEDED, run.error
 
 
 # A valid value of each type, for the parameters an endpoint requires (``changed_since``, ``name``).

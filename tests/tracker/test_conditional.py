@@ -14,15 +14,12 @@ from django.utils.http import http_date
 
 from designations.models import Designation, Designee
 from importers.models import ImportRun
-from importers.services import import_run_create, import_run_execute
-from importers.sources import get_adapter
-from tests.datafiles import requires_data, selection
+from tests.datafiles import requires_data
 from tracker.api import ConditionalGetMiddleware
 from tracker.dataversion import data_version
 
 pytestmark = [requires_data, pytest.mark.django_db]
 
-SELECTION = selection("sdn_2024-07-02_selection")
 DESIGNATIONS = reverse("designations-api:designation-list")
 GLOMAG = {"program": "GLOMAG"}
 
@@ -31,15 +28,6 @@ GLOMAG = {"program": "GLOMAG"}
 def _no_throttle(settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None}}
     cache.clear()
-
-
-@pytest.fixture
-def sdn_selection(monkeypatch):
-    """The 39 real entries of ``tests/data``'s selection of the 2 July 2024 SDN list (programs made on the way)."""
-    monkeypatch.setattr(type(get_adapter("ofac-sdn")), "min_records", 5)
-    run = import_run_create(source="ofac-sdn", path=[str(SELECTION)], as_of=datetime.date(2024, 7, 2))
-    run = import_run_execute(run_id=run.pk)
-    assert run.status == ImportRun.Status.SUCCEEDED, run.error
 
 
 def newest_update() -> str:

@@ -8,7 +8,6 @@ its status code (the error answers are documented by ``tracker.schema.AutoSchema
 
 from __future__ import annotations
 
-import datetime
 import json
 
 import pytest
@@ -19,15 +18,12 @@ from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from importers.models import ImportRun
-from importers.services import import_run_create, import_run_execute
-from importers.sources import get_adapter
-from tests.datafiles import requires_data, selection
+from tests.datafiles import requires_data
+from tests.tracker.conftest import import_sdn_selection
 from tracker.wsgi import application
 
 pytestmark = requires_data
 
-SELECTION = selection("sdn_2024-07-02_selection")
 MAX_EXAMPLES = 20
 
 # Related objects that may be missing: they must be documented as nullable.
@@ -43,7 +39,7 @@ schema.app = application
 
 
 @pytest.fixture
-def sdn_selection(db, monkeypatch, settings, request):
+def sdn_selection(db, monkeypatch, settings, request):  # the shared one, requests sent to the WSGI app
     """The 39 real entries of ``tests/data``'s selection of the 2 July 2024 SDN list, unthrottled."""
     # Requests go straight to the WSGI application, whose request signals would close the test's database
     # connection (it is inside the test's transaction); Django's own test client unhooks them the same way.
@@ -56,10 +52,7 @@ def sdn_selection(db, monkeypatch, settings, request):
     request.addfinalizer(lambda: signals.request_finished.connect(close_old_connections))
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None}}
     cache.clear()
-    monkeypatch.setattr(type(get_adapter("ofac-sdn")), "min_records", 5)
-    run = import_run_create(source="ofac-sdn", path=[str(SELECTION)], as_of=datetime.date(2024, 7, 2))
-    run = import_run_execute(run_id=run.pk)
-    assert run.status == ImportRun.Status.SUCCEEDED, run.error
+    import_sdn_selection(monkeypatch)
 
 
 @schema.parametrize()
