@@ -72,7 +72,7 @@ class PageStats:
         self._version: tuple | None = None
 
     def get(self, name: str, compute):
-        from designations.matching import data_version
+        from tracker.dataversion import data_version
 
         if self._version is None:
             self._version = data_version()

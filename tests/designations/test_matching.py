@@ -352,7 +352,7 @@ def test_the_bound_never_leaves_out_a_name_that_would_be_answered(monkeypatch, t
     queries += [{"name": "Ali Hassan", "birth_date": "1970", "country": "LB"}]
     bounded = matching.match_many(queries, threshold=threshold, limit=limit)
 
-    monkeypatch.setattr(matching._Bounds, "reaches", lambda self, candidate, cutoff: True)  # score them all
+    monkeypatch.setattr(matching.scoring._Bounds, "reaches", lambda self, candidate, cutoff: True)  # score them all
     everything = matching.match_many(queries, threshold=threshold, limit=limit)
 
     assert bounded == everything
