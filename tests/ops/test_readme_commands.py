@@ -86,6 +86,7 @@ PLAN: list[Step] = [
         "walks the live index of ofac.treasury.gov; the same walk over a loopback site is "
         "tests/announcements/test_review.py::test_index_walk_over_loopback",
     ),
+    Step("make lint"),
     Step("make test", "skip", CI_RUNS_IT),
     Step("DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker make test", "skip", CI_RUNS_IT),
     Step("make test-worker", "skip", CI_RUNS_IT),
@@ -110,6 +111,14 @@ PLAN: list[Step] = [
     Step(".venv/bin/python bench/export_bench.py", "skip", BENCH),
     Step(".venv/bin/python bench/api_bench.py --database-url postgres://... [--prepare]", "skip", BENCH),
     Step(".venv/bin/python bench/load_bench.py --database-url postgres://...", "skip", BENCH),
+    Step(".venv/bin/python bench/announcements_bench.py --real-only", "skip", BENCH),
+    Step(".venv/bin/python bench/screening_cost_bench.py [--repeat 20] [--uncapped]", "skip", BENCH),
+    Step(
+        ".venv/bin/python bench/read_path_bench.py --database-url "
+        "postgres://postgres@127.0.0.1:5432/tracker_bench --prepare",
+        "skip",
+        BENCH,
+    ),
     Step("scripts/backup.sh", "skip", PRODUCTION),
     Step("scripts/restore.sh", "skip", PRODUCTION),
     Step("scripts/backup_drill.sh", "skip", CI_RUNS_IT),
