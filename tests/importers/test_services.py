@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from designations.models import Designation, Designee
@@ -64,12 +66,19 @@ def test_same_file_twice_ends_unchanged_and_writes_nothing(reference_data, low_f
     _run(path=[TINY], as_of=datetime.date(2025, 5, 16))
     counts = (Designee.objects.count(), Designation.objects.count())
 
-    second = _run(path=[TINY], as_of=datetime.date(2025, 5, 16))
+    with CaptureQueriesContext(connection) as queries:
+        second = _run(path=[TINY], as_of=datetime.date(2025, 5, 16))
 
     assert second.status == ImportRun.Status.UNCHANGED
     assert (second.created, second.updated, second.delisted) == (0, 0, 0)
     assert (Designee.objects.count(), Designation.objects.count()) == counts
-    assert second.duration.total_seconds() < 1
+    writes = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        and "designations_" in query["sql"]
+    ]
+    assert writes == []
 
 
 def test_raw_files_are_kept_by_hash(reference_data, low_floor, settings):
