@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import logging
 
-import requests
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+
+from importers.errors import TRANSIENT_ERRORS
 
 logger = logging.getLogger(__name__)
 
 MAX_RETRIES = 5
-# The network and the database connection (importers.services.TRANSIENT_ERRORS, which imports models).
-TRANSIENT_ERRORS = (
-    requests.ConnectionError,
-    requests.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-    OperationalError,
-    InterfaceError,
-)
 
 
 @shared_task(

@@ -15,15 +15,15 @@ import zlib
 from collections.abc import Callable
 from typing import NoReturn
 
-import requests
 from django.conf import settings
-from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from designations.services import review_flag_changed
 from importers import writers
+from importers.errors import DATABASE_ERRORS, NETWORK_ERRORS, TRANSIENT_ERRORS
 from importers.models import ImportRun
 from importers.records import ParsedSource
 from importers.services import checks, files
@@ -34,12 +34,6 @@ from tracker.logs import log_context
 
 # One logger for every import-run service: the name operators filter and alert on.
 logger = logging.getLogger("importers.services")
-
-# Errors worth another attempt: the network (a refused or dropped connection, a timeout, a 5xx, a body cut
-# short) and the database connection (a restart, a failover, a deadlock victim).
-NETWORK_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
-DATABASE_ERRORS = (OperationalError, InterfaceError)
-TRANSIENT_ERRORS = (*NETWORK_ERRORS, *DATABASE_ERRORS)
 
 
 class ImportRefused(Exception):
