@@ -261,11 +261,16 @@ def _createsuperuser(step: Step, env: dict[str, str]) -> None:
             break
         output += chunk
         pending += chunk
+        # A prompt is answered once the command waits on it: "Username (leave blank to use 'root'): ".
+        if not pending.rstrip().endswith(b":"):
+            continue
         for prompt, answer in answers.items():
-            if prompt + b":" in pending or prompt + b" [" in pending:
+            if prompt in pending.rsplit(b"\n", 1)[-1]:
                 os.write(fd, answer)
                 pending = b""
                 break
+    else:
+        os.kill(pid, signal.SIGKILL)  # still asking: fail with what it printed, never hang
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0, output.decode(errors="replace")
     assert b"Superuser created successfully" in output, output.decode(errors="replace")
