@@ -17,9 +17,8 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from designations.models import Designee
-from importers.services import lists, runs
 from importers.models import ImportRun
-from importers.services import ImportRefused, import_run_create, import_run_enqueue, import_run_execute
+from importers.services import ImportRefused, import_run_create, import_run_enqueue, import_run_execute, lists, runs
 from importers.sources import get_adapter
 from tests.datafiles import data_path, requires_data
 from tests.ops.test_logs import _Collect
