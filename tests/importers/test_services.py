@@ -75,8 +75,7 @@ def test_same_file_twice_ends_unchanged_and_writes_nothing(reference_data, low_f
     writes = [
         query["sql"]
         for query in queries.captured_queries
-        if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
-        and "designations_" in query["sql"]
+        if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) and "designations_" in query["sql"]
     ]
     assert writes == []
 
