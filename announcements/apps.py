@@ -9,8 +9,9 @@ class AnnouncementsConfig(AppConfig):
         # The announcement sources plug into the import machinery: their adapters by slug, and the writer
         # of the pages they parse into.
         from announcements.models import Announcement, Mention
-        from announcements.services import announcement_pages_write
+        from announcements.services import announcement_pages_write, reconstructed_announcement_documents
         from announcements.sources import ADAPTERS, PageRecord
+        from designations.selectors import register_reconstruction_lookup
         from importers import writers
         from importers.sources import register
         from tracker import dataversion
@@ -21,3 +22,5 @@ class AnnouncementsConfig(AppConfig):
         # What the announcements API and the review queue show (tracker.dataversion).
         dataversion.register(Announcement)
         dataversion.register(Mention)
+        # The designations' pages ask which documents are reconstructed pages (never the publisher's words).
+        register_reconstruction_lookup(reconstructed_announcement_documents)

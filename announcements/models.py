@@ -32,6 +32,12 @@ class Announcement(TimeStampedModel):
     programs = models.JSONField(default=list, blank=True, help_text="OFAC tags or program codes concerned.")
     sections = models.JSONField(default=list, blank=True, help_text="Section headings found, verbatim.")
     warnings = models.JSONField(default=list, blank=True)
+    reconstructed = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="The page was written from reports of the release, not saved from the publisher: its wording "
+        "is not the publisher's own (the demo pages of fixtures/announcements/).",
+    )
     import_run = models.ForeignKey(
         "importers.ImportRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="announcements"
     )

@@ -142,9 +142,17 @@ def _mention_fields(entry: ParsedEntry, order: int) -> dict:
 
 @transaction.atomic
 def announcement_record(
-    *, parsed: ParsedAnnouncement, content_sha256: str, raw_file: str = "", import_run=None
+    *,
+    parsed: ParsedAnnouncement,
+    content_sha256: str,
+    raw_file: str = "",
+    import_run=None,
+    reconstructed: bool = False,
 ) -> RecordOutcome:
-    """Store one parsed page; a page already recorded with the same bytes changes nothing.
+    """Store one parsed page; a page already recorded with the same bytes changes nothing (but for being
+    flagged ``reconstructed``, which a page recorded before the flag existed may lack).
+
+    ``reconstructed``: the page was written from reports of the release, not saved from the publisher.
 
     A page whose bytes changed at the same URL gets a new version; its mentions are brought in line:
     kept ones keep their link, new ones are returned for resolving, and ones the new version dropped
@@ -166,6 +174,9 @@ def announcement_record(
         source=parsed.source, url=parsed.url, defaults={"document": document, "import_run": import_run}
     )
     if not created and announcement.versions.filter(content_sha256=content_sha256).exists():
+        if reconstructed and not announcement.reconstructed:
+            announcement.reconstructed = True
+            announcement.save(update_fields=["reconstructed", "updated_at"])
         return RecordOutcome(announcement, "unchanged", [])
 
     document.kind = parsed.kind
@@ -179,6 +190,7 @@ def announcement_record(
     announcement.programs = list(parsed.programs)
     announcement.sections = list(parsed.sections)
     announcement.warnings = list(parsed.warnings)
+    announcement.reconstructed = reconstructed
     announcement.import_run = import_run
     announcement.save()
     AnnouncementVersion.objects.create(
@@ -214,6 +226,12 @@ def announcement_record(
     return RecordOutcome(announcement, "created" if created else "updated", to_resolve)
 
 
+def reconstructed_announcement_documents(ids: list[int]) -> set[int]:
+    """The source documents among ``ids`` whose announcement page is a reconstruction (one query)."""
+    rows = Announcement.objects.filter(document_id__in=ids, reconstructed=True).values_list("document_id", flat=True)
+    return set(rows)
+
+
 def announcement_pages_write(request: WriteRequest) -> UpsertResult:
     """Write the pages an announcement source parsed (its ``PageRecord``s), in one import run.
 
@@ -233,6 +251,7 @@ def announcement_pages_write(request: WriteRequest) -> UpsertResult:
                 content_sha256=page.sha256,
                 raw_file=request.kept_files.get(page.name, ""),
                 import_run=request.run,
+                reconstructed=page.reconstructed,
             )
             setattr(result, outcome.status, getattr(result, outcome.status) + 1)
             for mention in outcome.mentions:

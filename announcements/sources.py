@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from django.conf import settings
 from selectolax.lexbor import LexborHTMLParser
 
 from announcements.parsers import AnnouncementParseError, IndexPage, ParsedAnnouncement
@@ -65,6 +66,7 @@ class PageRecord:
     url: str
     sha256: str
     parsed: ParsedAnnouncement
+    reconstructed: bool = False
 
 
 def canonical_url(content: bytes) -> str:
@@ -104,9 +106,9 @@ class AnnouncementSource(SourceAdapter):
         """The saved pages of ``paths``, with what their folders' ``pages.csv`` say about them (``MANIFEST``)."""
         bundle = super().read_local(paths)
         hints = [hint for path in paths if path.is_dir() for hint in _folder_hints(path)]
-        if any(hint["title"] or hint["date"] for hint in hints):
+        if any(hint["title"] or hint["date"] or hint["reconstructed"] for hint in hints):
             out = io.StringIO()
-            writer = csv.DictWriter(out, fieldnames=["url", "title", "date"], lineterminator="\n")
+            writer = csv.DictWriter(out, fieldnames=["url", "title", "date", "reconstructed"], lineterminator="\n")
             writer.writeheader()
             writer.writerows(hints)
             bundle[MANIFEST] = out.getvalue().encode("utf-8")
@@ -155,6 +157,7 @@ class AnnouncementSource(SourceAdapter):
     # ---- parse ----
     def parse(self, raw: RawBundle, *, as_of: datetime.date | None = None) -> ParsedSource:
         hints = _bundle_hints(raw.get(MANIFEST))
+        reconstructed = {url for url, hint in hints.items() if hint.pop("reconstructed", False)}
         records: list[PageRecord] = []
         warnings: list[str] = []
         for name in sorted(raw):
@@ -169,7 +172,8 @@ class AnnouncementSource(SourceAdapter):
                     raise SourceError(f"{name}: {exc} Nothing from this run was written.") from exc
                 warnings.append(f"{url}: skipped, it announces no list change ({exc})")
                 continue
-            records.append(PageRecord(name, url, hashlib.sha256(content).hexdigest(), parsed))
+            digest = hashlib.sha256(content).hexdigest()
+            records.append(PageRecord(name, url, digest, parsed, reconstructed=name in reconstructed))
             warnings += [w if w.startswith(url) else f"{url}: {w}" for w in parsed.warnings]
         records.sort(key=lambda r: (r.parsed.published_on, r.url))
         entries = Counter(e.action for r in records for e in r.parsed.entries)
@@ -197,9 +201,19 @@ def _manifest_rows(folder: Path) -> dict[str, dict]:
         return {row["file"]: row for row in csv.DictReader(handle) if row.get("file") and row.get("url")}
 
 
+def is_bundled_reconstruction(folder: Path) -> bool:
+    """Whether ``folder`` is (inside) the bundled demo pages, ``fixtures/announcements/``: pages written from
+    reports of the releases, not saved from the publishers (``fixtures/README.md``)."""
+    bundled = (settings.BASE_DIR / "fixtures" / "announcements").resolve()
+    return folder.resolve().is_relative_to(bundled)
+
+
 def _folder_hints(folder: Path) -> list[dict[str, str]]:
-    """What the folder's ``pages.csv`` says of its pages: url, title and date (checked: YYYY-MM-DD)."""
+    """What the folder's ``pages.csv`` says of its pages: url, title, date (checked: YYYY-MM-DD) and whether
+    the page is a reconstruction (its ``reconstructed`` column says ``yes``/``true``/``1``, or the folder is
+    the bundled demo pages)."""
     rows = _manifest_rows(folder)
+    bundled = is_bundled_reconstruction(folder)
     hints = []
     for relative, _ in _saved_pages(folder):
         row = rows.get(relative)
@@ -212,7 +226,15 @@ def _folder_hints(folder: Path) -> list[dict[str, str]]:
             except ValueError as exc:
                 message = f"{folder / MANIFEST}: {relative} has a date that is not YYYY-MM-DD: {date!r}"
                 raise SourceError(message) from exc
-        hints.append({"url": row["url"], "title": (row.get("title") or "").strip(), "date": date})
+        flag = bundled or (row.get("reconstructed") or "").strip().lower() in ("yes", "true", "1")
+        hints.append(
+            {
+                "url": row["url"],
+                "title": (row.get("title") or "").strip(),
+                "date": date,
+                "reconstructed": "yes" if flag else "",
+            }
+        )
     return hints
 
 
@@ -222,7 +244,7 @@ def _bundle_hints(manifest: bytes | None) -> dict[str, dict]:
         return {}
     hints = {}
     for row in csv.DictReader(io.StringIO(manifest.decode("utf-8"), newline="")):
-        hint: dict = {"title": row.get("title") or ""}
+        hint: dict = {"title": row.get("title") or "", "reconstructed": row.get("reconstructed") == "yes"}
         if row.get("date"):
             try:
                 hint["published_on"] = datetime.date.fromisoformat(row["date"])

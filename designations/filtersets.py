@@ -4,11 +4,16 @@
 has a pair of filters: ``<fk>_id`` by primary key and ``<fk>`` by code. Programs and authorities accept
 several values (``?program=GLOMAG&program=HK-EO13936`` means either).
 
-``as_of=YYYY-MM-DD`` asks what was in force on that day: listed on or before it and not delisted by then
-(``DesignationQuerySet.in_force_on``). A listing known only as a bracket between two list snapshots
-(``listed_precision=range``) counts from ``listed_on``, the end of the bracket: the day it was certainly
-listed. A delisting bracket works the same way, so a designation is in force up to the day before its
-``delisted_on``.
+Dates are answered by ``designations.coverage.DateQuestion``: ``listed_after``/``listed_before``,
+``delisted_after``/``delisted_before`` (bounds inclusive) and ``as_of=YYYY-MM-DD`` (in force at the end of
+that day: listed on or before it and not delisted by then). A date is a bracket of days (an exact day; a
+month or year; the days between two list snapshots; every day up to the first snapshot held, "on or
+before"), so ``date_certainty`` says how sure it must be: ``certain`` (the default) keeps designations
+whose whole bracket answers ("listed in 2019" means certainly in 2019; in force on a day means certainly
+listed by then and certainly not delisted by then), ``possible`` those whose bracket may answer. A
+listing known only as a bracket between two list snapshots is therefore certainly in force from
+``listed_on``, the end of the bracket, and a delisting bracket ends it certainly from ``delisted_on`` and
+possibly from ``delisted_earliest``.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from django.db.models import Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from designations.coverage import CERTAIN, POSSIBLE, DateQuestion
 from designations.models import (
     AbuseCategory,
     Country,
@@ -51,6 +57,12 @@ def identifiers_matching(kind: str | None, value: str | None) -> QuerySet[Identi
     if value:
         identifiers = identifiers.filter(value=value)
     return identifiers
+
+
+DATE_CERTAINTY_CHOICES = [
+    (CERTAIN, "Certain: the whole date bracket answers"),
+    (POSSIBLE, "Possible: some day of the date bracket answers"),
+]
 
 
 class CountryFilterSet(django_filters.FilterSet):
@@ -94,11 +106,16 @@ class DesignationFilterSet(django_filters.FilterSet):
         field_name="designee__kind", choices=Designee.Kind.choices, label="Designee kind", distinct=False
     )
     status = django_filters.MultipleChoiceFilter(choices=Designation.Status.choices, distinct=False)
-    listed_after = django_filters.DateFilter(field_name="listed_on", lookup_expr="gte")
-    listed_before = django_filters.DateFilter(field_name="listed_on", lookup_expr="lte")
-    delisted_after = django_filters.DateFilter(field_name="delisted_on", lookup_expr="gte")
-    delisted_before = django_filters.DateFilter(field_name="delisted_on", lookup_expr="lte")
-    as_of = django_filters.DateFilter(method="filter_as_of", label="In force on (date)")
+    listed_after = django_filters.DateFilter(method="filter_applied_with_dates", label="Listed on or after")
+    listed_before = django_filters.DateFilter(method="filter_applied_with_dates", label="Listed on or before")
+    delisted_after = django_filters.DateFilter(method="filter_applied_with_dates", label="Delisted on or after")
+    delisted_before = django_filters.DateFilter(method="filter_applied_with_dates", label="Delisted on or before")
+    as_of = django_filters.DateFilter(method="filter_applied_with_dates", label="In force on (date)")
+    date_certainty = django_filters.ChoiceFilter(
+        choices=DATE_CERTAINTY_CHOICES,
+        method="filter_applied_with_dates",
+        label="How sure a date must be (with date filters)",
+    )
     identifier_type = django_filters.CharFilter(
         method="filter_identifier", label="Designee identifier type (as published, e.g. Passport)"
     )
@@ -131,6 +148,7 @@ class DesignationFilterSet(django_filters.FilterSet):
             "delisted_after",
             "delisted_before",
             "as_of",
+            "date_certainty",
             "identifier_type",
             "identifier",
             "category",
@@ -141,8 +159,17 @@ class DesignationFilterSet(django_filters.FilterSet):
     def filter_country(self, queryset: QuerySet, name: str, value: Country) -> QuerySet:
         return queryset.for_country(value.code, self.form.cleaned_data.get("country_role") or None)
 
-    def filter_as_of(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        return queryset.in_force_on(value)
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        """Every filter, then the date criteria together (``dates``); ``undated_queryset`` keeps the rows
+        before the dates narrowed them, which an answer's coverage counts from."""
+        queryset = super().filter_queryset(queryset)
+        self.undated_queryset = queryset
+        self.dates = DateQuestion.from_data(self.form.cleaned_data)
+        return queryset.filter(self.dates.condition()) if self.dates else queryset
+
+    def filter_applied_with_dates(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        """Date criteria are applied together by ``filter_queryset``, at the certainty asked."""
+        return queryset
 
     def filter_identifier(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """``identifier_type`` and ``identifier`` match one identifier together; applied once, by either."""
@@ -211,6 +238,11 @@ class DesigneeFilterSet(django_filters.FilterSet):
     delisted_after = django_filters.DateFilter(method="filter_applied_together", label="Delisted on or after")
     delisted_before = django_filters.DateFilter(method="filter_applied_together", label="Delisted on or before")
     as_of = django_filters.DateFilter(method="filter_applied_together", label="Designated on (date)")
+    date_certainty = django_filters.ChoiceFilter(
+        choices=DATE_CERTAINTY_CHOICES,
+        method="filter_applied_together",
+        label="How sure a date must be (with date filters)",
+    )
     entry_number = django_filters.NumberFilter()
     identifier_type = django_filters.CharFilter(
         method="filter_identifier", label="Identifier type (as published, e.g. Passport)"
@@ -235,6 +267,7 @@ class DesigneeFilterSet(django_filters.FilterSet):
             "delisted_after",
             "delisted_before",
             "as_of",
+            "date_certainty",
             "entry_number",
             "identifier_type",
             "identifier",
@@ -249,7 +282,7 @@ class DesigneeFilterSet(django_filters.FilterSet):
         """Keep designees with a designation matching every designation criterion given.
 
         1. Narrow designations by program, authority, agency, listing and delisting dates, and to those
-           in force on ``as_of``.
+           in force on ``as_of``, at the ``date_certainty`` asked (``designations.coverage.DateQuestion``).
         2. ``status=active``: keep designees with an active one among them.
         3. ``status=delisted``: keep designees with one of them and none active.
         """
@@ -261,16 +294,9 @@ class DesigneeFilterSet(django_filters.FilterSet):
         for name in ("program", "program_id", "authority", "authority_id", "agency"):
             if data.get(name):
                 designations = designations.filter(**{f"{name.removesuffix('_id')}__in": data[name]})
-        for name, lookup in (
-            ("listed_after", "listed_on__gte"),
-            ("listed_before", "listed_on__lte"),
-            ("delisted_after", "delisted_on__gte"),
-            ("delisted_before", "delisted_on__lte"),
-        ):
-            if data.get(name):
-                designations = designations.filter(**{lookup: data[name]})
-        if data.get("as_of"):
-            designations = designations.in_force_on(data["as_of"])
+        dates = DateQuestion.from_data(data)
+        if dates:
+            designations = designations.filter(dates.condition())
         status = data.get("status")
         if status == Designation.Status.ACTIVE:
             return queryset.filter(pk__in=designations.active().values("designee_id"))

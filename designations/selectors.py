@@ -18,6 +18,7 @@ key order included: the serializers stay the schema and the reference, and
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any, TypedDict
 
 from django.contrib.contenttypes.models import ContentType
@@ -255,6 +256,34 @@ def _citations(model: type[models.Model], ids: list[int]) -> dict[int, list[Cita
         for citation in group:
             citation["published_on"] = iso_date(citation["published_on"])
     return groups
+
+
+# --------------------------------------------------------------------------------------------------
+# Reconstructed documents
+# --------------------------------------------------------------------------------------------------
+# Apps above this one that know which documents are reconstructions (the announcements: pages written from
+# reports of a release, not saved from the publisher) register a lookup here: document ids -> those of them
+# that are reconstructions.
+_reconstruction_lookups: list[Callable[[list[int]], set[int]]] = []
+
+
+def register_reconstruction_lookup(lookup: Callable[[list[int]], set[int]]) -> None:
+    """Register ``lookup`` (document ids -> the reconstructed ones among them); registering twice is once."""
+    if lookup not in _reconstruction_lookups:
+        _reconstruction_lookups.append(lookup)
+
+
+def reconstructed_documents(ids: Iterable[int | None]) -> set[int]:
+    """Which of the source documents ``ids`` are reconstructions, never to be shown as the publisher's words.
+
+    One query per registered lookup, none without ids."""
+    wanted = sorted({pk for pk in ids if pk is not None})
+    if not wanted:
+        return set()
+    found: set[int] = set()
+    for lookup in _reconstruction_lookups:
+        found |= lookup(wanted)
+    return found
 
 
 # --------------------------------------------------------------------------------------------------

@@ -119,8 +119,15 @@ class AnnouncementSerializer(serializers.ModelSerializer):
             "summary",
             "sections",
             "warnings",
+            "reconstructed",
             "source_document",
         )
+        extra_kwargs = {
+            "reconstructed": {
+                "help_text": "True for a page written from reports of the release (the bundled demo pages), not "
+                "saved from the publisher: its summary and the reasons taken from it are not the release's own words."
+            }
+        }
 
 
 class AnnouncementDetailSerializer(AnnouncementSerializer):

@@ -23,9 +23,11 @@ from rest_framework.settings import api_settings
 from designations import exports, selectors
 from designations.api.keyset import ChangesPagination, parse_after_id
 from designations.api.serializers import ChangeSerializer
+from designations.coverage import event_coverage
 from designations.feeds import EventFeed
 from designations.filtersets import DesignationEventFilterSet
 from designations.models import DesignationEvent
+from tracker import dataversion
 from tracker.api import (
     Links,
     _check_integer_range,
@@ -119,6 +121,10 @@ class ChangesView(CsvExportMixin, generics.ListAPIView):
     already holds.
 
     `format=csv` returns every row since the cursor at once (no pages), same order.
+
+    Each page also carries `data_as_of` (the data's own date: the OFAC SDN list as of the newest snapshot
+    imported) and `coverage`: the evidence window and how precisely the page's events are dated (to the day,
+    to a bracket between two list states or a month or year, only "on or before" the first list state held).
     """
 
     queryset = DesignationEvent.objects.order_by("created_at", "pk")
@@ -141,6 +147,7 @@ class ChangesView(CsvExportMixin, generics.ListAPIView):
             request,
             lambda page: selectors.change_rows(page, links=links),
         )
+        self.paginator.coverage = event_coverage(rows, version=dataversion.for_request(request))
         return self.paginator.get_paginated_response(rows)
 
 

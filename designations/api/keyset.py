@@ -17,6 +17,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
+from designations.api.coverage import DATA_AS_OF_SCHEMA, EVENT_COVERAGE_SCHEMA
 from tracker.api import MAX_INTEGER
 
 
@@ -83,7 +84,12 @@ class ChangesPagination(BasePagination):
         return self.request.build_absolute_uri(f"{self.request.path}?{urlencode(params, doseq=True)}")
 
     def get_paginated_response(self, data):
-        return Response({"next": self.get_next_link(), "has_more": self.has_more, "results": data})
+        answer = {"next": self.get_next_link(), "has_more": self.has_more}
+        coverage = getattr(self, "coverage", None)
+        if coverage is not None:
+            answer["data_as_of"] = coverage["data_as_of"]
+            answer["coverage"] = coverage
+        return Response({**answer, "results": data})
 
     def get_paginated_response_schema(self, schema):
         return {
@@ -96,6 +102,8 @@ class ChangesPagination(BasePagination):
                     "description": "Where to continue: the next page now, or the next poll once caught up.",
                 },
                 "has_more": {"type": "boolean", "description": "More rows are waiting beyond this page."},
+                "data_as_of": DATA_AS_OF_SCHEMA,
+                "coverage": EVENT_COVERAGE_SCHEMA,
                 "results": schema,
             },
         }

@@ -6,8 +6,10 @@ two list snapshots, its ``*_earliest`` bound); see ``designations.models.DatePre
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from designations.api.coverage import DESIGNATION_COVERAGE_SCHEMA
 from designations.models import (
     Alias,
     Citation,
@@ -285,3 +287,20 @@ class StatsRowSerializer(serializers.Serializer):
     agency = serializers.ChoiceField(choices=Agency.choices, required=False, allow_null=True)
     status = serializers.ChoiceField(choices=Designation.Status.choices, required=False, allow_null=True)
     count = serializers.IntegerField()
+
+
+@extend_schema_field(DESIGNATION_COVERAGE_SCHEMA)
+class DesignationCoverageField(serializers.JSONField):
+    """The ``coverage`` object of a dated designation answer (``designations.coverage.designation_coverage``)."""
+
+
+# One object, not a list of them, although /api/stats/ is a list view (drf-spectacular's override).
+@extend_schema_serializer(many=False)
+class StatsSerializer(serializers.Serializer):
+    """The statistics: the data's own date, what the counts' dates rest on, and the groups."""
+
+    data_as_of = serializers.DateField(
+        allow_null=True, help_text="The data's own date: the OFAC SDN list as of this day (the newest imported)."
+    )
+    coverage = DesignationCoverageField()
+    results = StatsRowSerializer(many=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from rest_framework import viewsets
 
 from designations import exports, selectors
+from designations.api.coverage import DatedLimitOffsetPagination, asks_about_dates, designations_coverage
 from designations.api.serializers import (
     CountrySerializer,
     DesignationSerializer,
@@ -68,8 +69,15 @@ class DesignationViewSet(CachedReadMixin, CsvExportMixin, SelectorReadMixin, vie
     """Designations, newest listing first, each with its dated events.
 
     ``as_of=YYYY-MM-DD`` keeps designations in force on that day: listed on or before it and not delisted
-    by then. A listing known only as a bracket between two list snapshots counts from the end of the
-    bracket (``listed_on``), the day it was certainly in effect.
+    by then. Dates are brackets (an exact day, a month or year, the days between two list snapshots, or
+    every day up to the first snapshot held): ``date_certainty=certain`` (the default) keeps designations
+    whose whole bracket answers the date criteria, ``possible`` those whose bracket may. So a listing known
+    only as a bracket between two list snapshots is certainly in force from ``listed_on``, the end of the
+    bracket, and "listed in 2019" (``listed_after=2019-01-01&listed_before=2019-12-31``) means certainly in
+    2019. Without ``as_of``, ``status=active`` means in force on the data's own date (``data_as_of``).
+
+    With a date criterion the page also carries ``data_as_of`` and ``coverage``: the evidence window, how
+    precisely the matching rows' dates are known, how many more designations possibly match, and caveats.
     """
 
     queryset = Designation.objects.order_by("-listed_on", "pk")
@@ -77,9 +85,15 @@ class DesignationViewSet(CachedReadMixin, CsvExportMixin, SelectorReadMixin, vie
     filterset_class = DesignationFilterSet
     ordering_fields = ("id", "listed_on", "delisted_on", "status", "agency", "designee__name", "program__code")
     csv_spec = exports.DESIGNATION_CSV
+    pagination_class = DatedLimitOffsetPagination
 
     def select(self, queryset, links):
         return selectors.designation_rows(queryset, links=links)
+
+    def get_paginated_response(self, data):
+        """The page, with ``data_as_of`` and ``coverage`` when the request asks about dates."""
+        self.paginator.coverage = designations_coverage(self) if asks_about_dates(self.request) else None
+        return super().get_paginated_response(data)
 
 
 @csv_schema(SourceDocumentSerializer)

@@ -18,14 +18,16 @@ from django.http import HttpResponseBadRequest
 from django.utils.dateparse import parse_date
 from rest_framework.exceptions import ValidationError
 
+from designations.coverage import CERTAIN, POSSIBLE, DateQuestion, dated_stats, designation_coverage
+from designations.coverage import in_force_on as coverage_in_force_on
 from designations.filtersets import DesignationFilterSet
 from designations.models import (
     Country,
-    DatePrecision,
     Designation,
     DesignationEvent,
 )
 from programs.models import Program
+from tracker import dataversion
 from tracker.api import MAX_INTEGER, MAX_OFFSET, _check_bounded_int
 
 PAGE_SIZE = 50
@@ -50,10 +52,8 @@ FORM_LABELS = {
 
 
 def designation_stats(queryset: QuerySet, **kwargs) -> list[dict]:
-    """``designations.stats.designation_stats``, imported when first called."""
-    from designations.stats import designation_stats as stats
-
-    return stats(queryset, **kwargs)
+    """``designations.coverage.dated_stats``: the statistics API's counts, dates placed by the same rule."""
+    return dated_stats(queryset, **kwargs)
 
 
 class PageStats:
@@ -103,9 +103,35 @@ def parse_as_of(request) -> tuple[datetime.date | None, str]:
     return day, ""
 
 
-def in_force(queryset: QuerySet, as_of: datetime.date | None) -> QuerySet:
-    """Designations in force on ``as_of`` (today's active ones without a date)."""
-    return queryset.in_force_on(as_of) if as_of else queryset.active()
+def date_certainty(request) -> str:
+    """How sure a date must be on this page: ``possible`` when the query string asks, else ``certain``."""
+    return POSSIBLE if request.GET.get("date_certainty") == POSSIBLE else CERTAIN
+
+
+def in_force_on(queryset: QuerySet, as_of: datetime.date, certainty: str = CERTAIN) -> QuerySet:
+    """Designations in force at the end of ``as_of``, as the API's ``as_of`` filter means it."""
+    return queryset.filter(coverage_in_force_on(as_of, certainty))
+
+
+def page_coverage(request) -> dict | None:
+    """What a designations page's date criteria rest on, as the API's ``coverage`` says it (None without a
+    date criterion, or with one the filters cannot use): the same filters, ``as_of`` included."""
+    if not any(request.GET.get(name) for name in DateQuestion.NAMES):
+        return None
+    data = request.GET.copy()
+    for key in PAGE_KEYS:
+        if key != "as_of":
+            data.pop(key, None)
+    filterset = DesignationFilterSet(data, queryset=Designation.objects.all(), request=request)
+    if not filterset.is_valid():
+        return None
+    filterset.qs  # noqa: B018 (runs filter_queryset: undated_queryset and dates)
+    return designation_coverage(filterset.undated_queryset, filterset.dates, version=dataversion.for_request(request))
+
+
+def in_force(queryset: QuerySet, as_of: datetime.date | None, certainty: str = CERTAIN) -> QuerySet:
+    """Designations in force on ``as_of`` (without a date: active ones, in force on the data's own date)."""
+    return in_force_on(queryset, as_of, certainty) if as_of else queryset.active()
 
 
 TABLE_FIELDS = (
@@ -239,19 +265,17 @@ def designation_filterset(request, queryset: QuerySet) -> DesignationFilterSet:
 
 
 def timeline(queryset: QuerySet, as_of: datetime.date | None, page_stats: PageStats) -> dict:
-    """Listings and delistings per month, for a chart and its table.
+    """Listings and delistings per month, for a chart and its table, and listings per year.
 
-    Listings known only as "on or before" the first snapshot we hold are left out of the months (they
-    would pile up on that snapshot's month) and counted apart in ``undated``. Three queries, cached.
+    Dates are placed as the statistics API places them (``designations.coverage.dated_stats``): in a month
+    (or year) only when their whole bracket lies inside it. The rest (dated only "on or before" the first
+    list state held, or by a bracket across two months) are counted apart in ``undated``; ``years`` equals
+    what ``/api/stats/?group_by=year&event=listed`` answers for the same designations. Cached.
     """
-    listed = page_stats.stats(
-        "listed-by-month",
-        queryset.exclude(listed_precision=DatePrecision.ON_OR_BEFORE),
-        group_by=["month"],
-        event="listed",
-    )
+    listed = page_stats.stats("listed-by-month", queryset, group_by=["month"], event="listed")
     delisted = page_stats.stats("delisted-by-month", queryset, group_by=["month"], event="delisted")
-    undated = page_stats.get("undated", queryset.filter(listed_precision=DatePrecision.ON_OR_BEFORE).count)
+    years = page_stats.stats("listed-by-year", queryset, group_by=["year"], event="listed")
+    undated = sum(row["count"] for row in listed if row["month"] is None)
     by_month: dict[str, dict] = defaultdict(lambda: {"listed": 0, "delisted": 0})
     for event, rows in (("listed", listed), ("delisted", delisted)):
         for row in rows:
@@ -262,6 +286,7 @@ def timeline(queryset: QuerySet, as_of: datetime.date | None, page_stats: PageSt
     rows = [{"month": month, **by_month[month]} for month in months]
     return {
         "rows": rows,
+        "years": years,
         "listed": sum(row["listed"] for row in rows),
         "undated": undated,
         "delisted": sum(row["delisted"] for row in rows),

@@ -1,8 +1,10 @@
 """Pages about countries, designees and designations, the search page and the home page.
 
-Timelines and breakdowns come from ``designations.stats.designation_stats`` (the same aggregates the API
-serves); lists use ``DesignationFilterSet``, so a page's filters mean what the API's do. Every page costs
-a fixed number of queries whatever the data size; tests pin them.
+Timelines and breakdowns come from ``designations.coverage.dated_stats`` (the aggregates ``/api/stats/``
+serves, dates placed in a month or year by the same rule); lists use ``DesignationFilterSet``, so a page's
+filters (``date_certainty`` included) mean what the API's do, and the designations list says what its date
+criteria rest on as the API's ``coverage`` does. Every page costs a fixed number of queries whatever the
+data size; tests pin them.
 
 Query parameters get the API's checks (``ParameterChecksMixin``): a ``page`` that is not a page number
 is a plain 400 naming it; a filter, ``as_of`` or id a page cannot use (not a date, beyond a 64-bit
@@ -36,16 +38,20 @@ from designations.models import (
     Designee,
     Identifier,
 )
+from designations.selectors import reconstructed_documents
 from designations.views.common import (
     CHANGE_EVENTS,
     PAGE_SIZE,
     PageStats,
     ParameterChecksMixin,
     breakdown,
+    date_certainty,
     designation_filterset,
     in_force,
+    in_force_on,
     map_data,
     narrow_program_choices,
+    page_coverage,
     paginate_designations,
     parse_as_of,
     query_without,
@@ -208,7 +214,7 @@ class CountryDetailView(ParameterChecksMixin, DetailView):
         country = self.object
         as_of, as_of_error = parse_as_of(self.request)
         everything = Designation.objects.for_country(country.code)
-        base = everything.in_force_on(as_of) if as_of else everything
+        base = in_force_on(everything, as_of, date_certainty(self.request)) if as_of else everything
         filterset = designation_filterset(self.request, base)
         designations = (
             table_rows(filterset.qs).order_by("designee__name", "program__code", "pk")
@@ -228,11 +234,11 @@ class CountryDetailView(ParameterChecksMixin, DetailView):
         )
         if self.request.htmx:
             return context
-        current = in_force(everything, as_of)
+        current = in_force(everything, as_of, date_certainty(self.request))
         programs = {program.code: program for program in Program.objects.all()}
         authorities = {authority.code: authority for authority in Authority.objects.all()}
         countries = {c.code: c for c in Country.objects.all()}
-        page_stats = PageStats(f"country:{country.code}:{as_of}")
+        page_stats = PageStats(f"country:{country.code}:{as_of}:{date_certainty(self.request)}")
         by_program_authority = page_stats.stats("by-program-authority", current, group_by=["program", "authority"])
         by_program = breakdown(sum_by(by_program_authority, "program"), "program", programs)
         by_authority = breakdown(sum_by(by_program_authority, "authority"), "authority", authorities)
@@ -302,6 +308,15 @@ class DesigneeDetailView(DetailView):
         )
         context["designations"] = designations
         history = [event for designation in designations for event in designation.events.all()]
+        # Reasons and sources from reconstructed pages are labelled as such, never shown as the release's words.
+        reconstructed = reconstructed_documents(
+            [designation.reason_source_id for designation in designations]
+            + [event.source_document_id for event in history]
+        )
+        for designation in designations:
+            designation.reason_reconstructed = designation.reason_source_id in reconstructed
+        for event in history:
+            event.source_reconstructed = event.source_document_id in reconstructed
         history.sort(key=lambda event: (event.occurred_on or datetime.date.min, event.pk), reverse=True)
         context["history"] = history
         roles: dict[Country, list[str]] = defaultdict(list)
@@ -366,7 +381,7 @@ class DesignationListView(ParameterChecksMixin, FilterView):
     def get_queryset(self):
         queryset = table_rows(Designation.objects.all()).order_by(F("listed_on").desc(nulls_last=True), "pk")
         as_of, _ = self.as_of
-        return queryset.in_force_on(as_of) if as_of else queryset
+        return in_force_on(queryset, as_of, date_certainty(self.request)) if as_of else queryset
 
     def get_filterset(self, filterset_class):
         return designation_filterset(self.request, self.get_queryset())
@@ -396,6 +411,8 @@ class DesignationListView(ParameterChecksMixin, FilterView):
                 "table_caption": "Designations",
             }
         )
+        if not self.request.htmx and filterset.is_valid():
+            context["coverage"] = page_coverage(self.request)
         return context
 
 

@@ -13,14 +13,17 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
+from designations.context_processors import data_date_for
 from designations.models import Country, Designation
 from designations.views.common import (
     PAGE_SIZE,
     PageStats,
     ParameterChecksMixin,
     breakdown,
+    date_certainty,
     designation_filterset,
     in_force,
+    in_force_on,
     map_data,
     paginate_designations,
     parse_as_of,
@@ -45,6 +48,10 @@ class DesignationsPageMixin:
     def designations_of(self, obj) -> QuerySet:
         raise NotImplementedError
 
+    def authorities_of(self, obj) -> list[Authority]:
+        """The authorities behind the object, whose end after the data's date the page points out."""
+        raise NotImplementedError
+
     def get_template_names(self):
         if self.request.htmx:
             return ["designations/_designation_table.html"]
@@ -53,7 +60,8 @@ class DesignationsPageMixin:
     def designations_context(self, obj) -> dict:
         as_of, as_of_error = parse_as_of(self.request)
         everything = self.designations_of(obj)
-        base = everything.in_force_on(as_of) if as_of else everything
+        certainty = date_certainty(self.request)
+        base = in_force_on(everything, as_of, certainty) if as_of else everything
         filterset = designation_filterset(self.request, base)
         designations = (
             table_rows(filterset.qs).order_by("designee__name", "program__code", "pk")
@@ -72,8 +80,14 @@ class DesignationsPageMixin:
         )
         if self.request.htmx:
             return context
-        page_stats = PageStats(f"{obj._meta.model_name}:{obj.pk}:{as_of}")
-        current = in_force(everything, as_of)
+        day = data_date_for(self.request).day
+        context["ended_after_data"] = [
+            authority
+            for authority in self.authorities_of(obj)
+            if day is not None and authority.ended_on is not None and authority.ended_on > day
+        ]
+        page_stats = PageStats(f"{obj._meta.model_name}:{obj.pk}:{as_of}:{certainty}")
+        current = in_force(everything, as_of, certainty)
         countries = {country.code: country for country in Country.objects.all()}
         country_rows = page_stats.stats("by-country", current, group_by=["country"])
         by_country = breakdown(country_rows, "country", countries)
@@ -120,6 +134,9 @@ class ProgramDetailView(ParameterChecksMixin, DesignationsPageMixin, DetailView)
 
     def designations_of(self, obj: Program) -> QuerySet:
         return Designation.objects.filter(program=obj)
+
+    def authorities_of(self, obj: Program) -> list[Authority]:
+        return list(obj.authorities.all())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -170,6 +187,9 @@ class AuthorityDetailView(ParameterChecksMixin, DesignationsPageMixin, DetailVie
     def designations_of(self, obj: Authority) -> QuerySet:
         programs = Program.objects.filter(authorities=obj).values("pk")
         return Designation.objects.filter(Q(authority=obj) | Q(program__in=programs))
+
+    def authorities_of(self, obj: Authority) -> list[Authority]:
+        return [obj]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

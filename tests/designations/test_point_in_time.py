@@ -91,8 +91,9 @@ class TestDesignationsAsOf:
         for _ in range(extra):
             DesignationEventFactory(designation=DesignationFactory(authority=AuthorityFactory()))
 
-        # count, page, events, categories and citations of the page (+ the data's last-modified time)
-        with django_assert_num_queries(6):
+        # count, page, events, categories and citations of the page (+ the data's last-modified time); the
+        # answer's coverage: the data's date, the first list state held, the rows' dates by precision
+        with django_assert_num_queries(9):
             response = api_client.get(DESIGNATIONS, {"as_of": "2022-01-01", "limit": 500})
 
         assert response.json()["count"] == 3 + extra

@@ -211,8 +211,9 @@ def test_home_works_on_an_empty_database(client, db):
 
 def test_home_costs_a_fixed_number_of_queries(client, django_assert_num_queries, world):
     # data fingerprint, totals, countries, per-country stats, designees, programs, authorities, recent events,
-    # programs with counts, per-program-and-month stats
-    with django_assert_num_queries(10):
+    # programs with counts, per-program-and-month stats (placed in a month, and not); the data's version and
+    # date for the page's "OFAC SDN list as of" line
+    with django_assert_num_queries(13):
         client.get(reverse("home"))
     for number in range(30):
         person = Designee.objects.create(kind="individual", name=f"Person {number}", entry_number=40000 + number)
@@ -222,7 +223,7 @@ def test_home_costs_a_fixed_number_of_queries(client, django_assert_num_queries,
         ImportRun.objects.create(source="ofac-sdn")
     cache.clear()
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(13):
         response = client.get(reverse("home"))
 
     assert len(response.context["recent_events"]) == 10
@@ -266,7 +267,8 @@ def test_country_list_shows_every_country_in_one_query(client, django_assert_num
     for number in range(60):
         Country.objects.create(code=f"{chr(65 + number // 26)}{chr(65 + number % 26)}", name=f"Territory {number}")
 
-    with django_assert_num_queries(1):
+    # the countries; the data's version and date for the page's "OFAC SDN list as of" line
+    with django_assert_num_queries(3):
         response = client.get(reverse("designations:country_list"))
 
     assert len(response.context["countries"]) == 64
@@ -345,11 +347,12 @@ def test_country_page_paginates_by_50_with_fixed_queries(client, django_assert_n
 
     # country, spellings, programs, authorities, count, page; data fingerprint; all programs, authorities
     # and countries (to name the stats rows); by program and authority; by country; the timeline's
-    # listings, delistings and undated count; the program choices of the form
-    with django_assert_num_queries(16):
+    # listings and delistings by month and listings by year (each placed in a period, and not); the program
+    # choices of the form; the data's version and date for the page's "OFAC SDN list as of" line
+    with django_assert_num_queries(21):
         first = client.get(url)
-    # The aggregates are cached for the second page: the four stats queries are not repeated.
-    with django_assert_num_queries(11):
+    # The aggregates and the data's date are cached for the second page: only the data's version is read.
+    with django_assert_num_queries(12):
         second = client.get(url, {"page": 2})
 
     assert len(first.context["designations"]) == 50
@@ -402,8 +405,8 @@ def test_designee_page_queries_are_pinned(client, django_assert_num_queries, wor
         client.get(world["president"].get_absolute_url())
     # designee; aliases, identifiers, addresses, birth dates, places of birth and their countries, country
     # links and their countries, links both ways; designations with program and authority; their events;
-    # their conduct categories and citations; the designee's citations
-    assert len(baseline) == 16
+    # their conduct categories and citations; the designee's citations; the data's version and date
+    assert len(baseline) == 18
 
 
 def test_designee_page_shows_the_editors_reason_categories_and_citations(client, world):
@@ -613,14 +616,15 @@ def test_designation_list_pagination_keeps_the_filters(client, world):
 
 def test_designation_list_queries_are_pinned(client, django_assert_num_queries, world):
     url = reverse("designations:designation_list")
-    # the program asked for; count, page; the program, authority, country and category choices of the form
-    with django_assert_num_queries(7):
+    # the program asked for; count, page; the program, authority, country and category choices of the form;
+    # the data's version and date
+    with django_assert_num_queries(9):
         client.get(url, {"program": "GLOMAG"})
     for number in range(60):
         person = Designee.objects.create(kind="individual", name=f"OFFICIAL {number:02d}")
         Designation.objects.create(designee=person, program=world["glomag"], listed_on=datetime.date(2022, 12, 9))
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         response = client.get(url, {"program": "GLOMAG"})
 
     assert len(response.context["designations"]) == 50
@@ -720,7 +724,8 @@ def test_search_offers_to_jump_to_a_country_or_program(client, world):
 
 
 def test_search_with_an_empty_box_shows_the_form_only(client, world, django_assert_num_queries):
-    with django_assert_num_queries(0):
+    # only the data's version and date, for the page's "OFAC SDN list as of" line
+    with django_assert_num_queries(2):
         response = client.get(reverse("designations:search"))
 
     assert response.status_code == 200

@@ -118,7 +118,7 @@ def test_program_list_queries_are_pinned(client, django_assert_num_queries, worl
     for number in range(60):
         Program.objects.create(code=f"EO{13000 + number}", name=f"Executive Order {13000 + number}")
 
-    with django_assert_num_queries(3):  # count, page, target countries
+    with django_assert_num_queries(5):  # count, page, target countries; the data's version and date
         response = client.get(reverse("programs:program_list"))
 
     assert len(response.context["programs"]) == 50
@@ -175,12 +175,13 @@ def test_program_page_paginates_by_50_with_fixed_queries(client, django_assert_n
     url = world["glomag"].get_absolute_url()
 
     # program (+ successor), authorities, target countries, replaced programs, count, page; data fingerprint;
-    # countries; by-country stats; designations in force; the timeline's listings, delistings and undated
-    # count; the lifecycle of its authorities; the authority and country choices of the form
-    with django_assert_num_queries(15):
+    # countries; by-country stats; designations in force; the timeline's listings and delistings by month and
+    # listings by year (each placed in a period, and not); the lifecycle of its authorities; the authority and
+    # country choices of the form; the data's version and date
+    with django_assert_num_queries(20):
         first = client.get(url)
-    # The aggregates are cached for the second page: the five aggregate queries are not repeated.
-    with django_assert_num_queries(10):
+    # The aggregates and the data's date are cached for the second page: only the data's version is read.
+    with django_assert_num_queries(11):
         last = client.get(url, {"page": 2})
 
     assert len(first.context["designations"]) == 50
@@ -206,7 +207,7 @@ def test_authority_list_queries_are_pinned(client, django_assert_num_queries, wo
     for number in range(60):
         Authority.objects.create(code=f"eo-{13000 + number}", kind="executive_order", name=f"E.O. {13000 + number}")
 
-    with django_assert_num_queries(2):  # count, page
+    with django_assert_num_queries(4):  # count, page; the data's version and date
         response = client.get(reverse("programs:authority_list"))
 
     assert len(response.context["authorities"]) == 50
@@ -251,9 +252,10 @@ def test_authority_page_queries_are_pinned(client, django_assert_num_queries, wo
         Designation.objects.create(designee=designee, program=world["glomag"], listed_on=datetime.date(2019, 6, 10))
 
     # authority (+ ended_by), events, implements, implemented by, target countries, programs, count, page;
-    # data fingerprint; countries; by-country stats; in force; the timeline's three; the program, authority
-    # and country choices of the form
-    with django_assert_num_queries(17):
+    # data fingerprint; countries; by-country stats; in force; the timeline's six (listings and delistings by
+    # month, listings by year, each placed in a period and not); the program, authority and country choices
+    # of the form; the data's version and date
+    with django_assert_num_queries(22):
         response = client.get(world["eo_13818"].get_absolute_url())
 
     assert response.context["page_obj"].paginator.count == 57

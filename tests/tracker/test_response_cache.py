@@ -104,5 +104,5 @@ def test_statistics_are_cached_too(client, cached):
     assert second.content == first.content
     assert second_queries < first_queries
     DesignationFactory()
-    third = _get(client, "/api/stats/?group_by=program")[0].json()
+    third = _get(client, "/api/stats/?group_by=program")[0].json()["results"]
     assert sum(row["count"] for row in third) == 4
