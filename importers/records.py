@@ -218,6 +218,25 @@ class PresenceIntervalRecord:
     prev_snapshot: datetime.date | None
     last_seen: datetime.date
     first_absent: datetime.date | None
+    # The entry was already on the list before ``first_seen``: this interval carries on one of an earlier
+    # history whose last state is ``first_seen`` (two chained interval files), which dates its listing.
+    continues: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EntryDateRecord:
+    """Exact days on which a document shows an action on a list entry (its listing, or an update of it).
+
+    ``evidence`` says what the days are: ``created`` (OFAC's own "Created" date of the entry,
+    SDN_ADVANCED.XML ``EntryEvent``) or ``recent_action`` (the dates of OFAC Recent Actions pages naming
+    the entry, the earliest first). ``title`` and ``url`` name the document of the first day.
+    """
+
+    source_uid: str
+    evidence: str
+    days: tuple[datetime.date, ...]
+    title: str = ""
+    url: str = ""
 
 
 @dataclass(slots=True)

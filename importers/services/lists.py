@@ -11,8 +11,9 @@ from django.conf import settings
 
 from designations.models import Designation, Designee, SourceDocument
 from importers import writers
-from importers.records import DesigneeRecord, PresenceIntervalRecord
-from importers.upsert import UpsertResult, upsert_history, upsert_snapshot
+from importers.records import DesigneeRecord, EntryDateRecord, PresenceIntervalRecord
+from importers.sources.ofac_archive import ArchivedEntry
+from importers.upsert import UpsertResult, upsert_earlier_facts, upsert_entry_dates, upsert_history, upsert_snapshot
 
 
 @writers.register(DesigneeRecord)
@@ -47,6 +48,82 @@ def write_list_history(request: writers.WriteRequest) -> UpsertResult:
         approval=request.approval,
         review=request.review,
     )
+
+
+@writers.register(EntryDateRecord)
+def write_entry_dates(request: writers.WriteRequest) -> UpsertResult:
+    """Exact days of listings from dated evidence: each kind of evidence its own source document, OFAC's own
+    dates first."""
+    adapter = request.adapter
+    lock_list_rows(adapter.list_source)
+    groups: dict[str, list[EntryDateRecord]] = {}
+    for record in request.records:
+        groups.setdefault(record.evidence, []).append(record)
+    total = UpsertResult()
+    for evidence, records in groups.items():
+        document, _ = SourceDocument.objects.get_or_create(
+            source=adapter.list_source,
+            source_uid=f"{request.raw_sha256[:52]}-{evidence}"[:255],
+            defaults={
+                "kind": EVIDENCE_DOCUMENTS[evidence][0],
+                "title": EVIDENCE_DOCUMENTS[evidence][1],
+                "published_on": max(day for record in records for day in record.days),
+                "content_sha256": request.raw_sha256,
+            },
+        )
+        result = upsert_entry_dates(
+            records=records, list_source=adapter.list_source, source_document=document, import_run=request.run
+        )
+        total.records += result.records
+        total.updated += result.updated
+        total.unchanged += result.unchanged
+        total.warnings += result.warnings
+        total.stats.update({f"{evidence}_{key}": value for key, value in result.stats.items()})
+    return total
+
+
+@writers.register(ArchivedEntry)
+def write_earlier_sets(request: writers.WriteRequest) -> UpsertResult:
+    """Earlier full sets (each entry from the newest set of the run that lists it): they describe the
+    designees no list file described yet and that are no longer listed (``upsert_earlier_facts``)."""
+    adapter = request.adapter
+    lock_list_rows(adapter.list_source)
+    sets = sorted({(entry.set_date, entry.set_name) for entry in request.records}, reverse=True)
+    document, _ = SourceDocument.objects.get_or_create(
+        source=adapter.list_source,
+        source_uid=request.raw_sha256,
+        defaults={
+            "kind": SourceDocument.Kind.LIST_SNAPSHOT,
+            "title": "Earlier OFAC SDN list sets (archived copies): " + ", ".join(name for _, name in sets),
+            "published_on": sets[0][0] if sets else request.as_of,
+            "content_sha256": request.raw_sha256,
+        },
+    )
+    result = upsert_earlier_facts(
+        records=[(entry.set_name, entry.record) for entry in request.records],
+        list_source=adapter.list_source,
+        set_date=request.as_of,
+        source_document=document,
+        import_run=request.run,
+    )
+    described = result.stats.pop("described", {})
+    result.stats["sets"] = {
+        name: {
+            "entries_read": sum(1 for e in request.records if e.set_name == name),
+            "described": described.get(name, 0),
+        }
+        for _, name in sets
+    }
+    return result
+
+
+EVIDENCE_DOCUMENTS = {
+    "created": (
+        SourceDocument.Kind.LIST_SNAPSHOT,
+        "OFAC SDN_ADVANCED.XML entry 'Created' dates (extract of March 2024)",
+    ),
+    "recent_action": (SourceDocument.Kind.RECENT_ACTION, "OFAC Recent Actions pages naming SDN entries, 2001-2018"),
+}
 
 
 def lock_list_rows(list_source: str) -> None:

@@ -9,6 +9,9 @@ a. The derived interval file ``sdn_presence_intervals_<from>_<to>.csv`` (``share
    record keeps their UTC dates. An empty ``prev_snapshot`` means the entry was there in the first
    snapshot ("on or before first_seen"); an empty ``first_absent`` means it was still listed in the
    last one. Programs are written ``[SDGT] [SYRIA]``.
+   Several interval files in one bundle (``history-pre2021/derived/sdn_presence_intervals_2015-01_2021-05-22.csv``
+   with the 2021-2024 file) are chained (``_chain``): where one file ends on the state the next begins with,
+   an entry "on or before" that state in the later file ``continues`` its interval of the earlier one.
 b. A bundle of dated ``sdn.csv`` snapshots, named ``<YYYY-MM-DD>/sdn.csv`` or ``sdn_<YYYY-MM-DD>.csv``,
    replayed in date order: an entry in snapshot *i* and not in *i+1* ends with ``last_seen`` = date
    *i* and ``first_absent`` = date *i+1*; an entry that appears was added after the snapshot before.
@@ -24,6 +27,7 @@ interval file has no marker: a cut one holds fewer intervals, which dates less b
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
 import io
 import logging
@@ -107,13 +111,70 @@ class OfacHistorySource(SourceAdapter):
         """
         if not raw:
             raise SourceError("ofac-history: no input files")
-        if len(raw) == 1:
+        intervals = [name for name, data in raw.items() if _is_interval_file(name, data)]
+        if len(intervals) == 1 and len(raw) == 1:
             [(filename, data)] = raw.items()
-            first_line = data.lstrip(b"\xef\xbb\xbf")[:200].split(b"\n", 1)[0]
-            dated = _SNAPSHOT_NAME.search(filename.replace("\\", "/"))
-            if not dated and (first_line.startswith(b"ent_num,") or not data.strip()):
-                return _finish(_read_intervals(filename, data))
+            return _finish(_read_intervals(filename, data))
+        if intervals:
+            if len(intervals) != len(raw):
+                others = sorted(set(raw) - set(intervals))
+                raise SourceError(
+                    f"ofac-history: interval files and snapshots cannot be mixed in one run ({', '.join(others)})"
+                )
+            return _finish(_chain([_read_intervals(name, raw[name]) for name in intervals], intervals))
         return _finish(_replay(raw))
+
+
+def _is_interval_file(filename: str, data: bytes) -> bool:
+    first_line = data.lstrip(b"\xef\xbb\xbf")[:200].split(b"\n", 1)[0]
+    dated = _SNAPSHOT_NAME.search(filename.replace("\\", "/"))
+    return not dated and (first_line.startswith(b"ent_num,") or not data.strip())
+
+
+def _chain(parts: list[ParsedSource], names: list[str]) -> ParsedSource:
+    """Several interval files, one after the other (``2015-01_2021-05-22`` then ``2021-05-22_2024-07-02``).
+
+    Files are ordered by the first state they hold. Where a file's last state is the next file's first
+    one (the derived pre-2021 file ends on the first state of the 2021-2024 file), an entry still listed
+    at the end of the earlier file and there "on or before" the first state of the later one is the same
+    presence: its later interval is marked ``continues``, and takes its listing date from the earlier
+    one. Files that do not meet leave a gap, and their intervals stand as they are.
+    """
+    order = sorted(
+        range(len(parts)), key=lambda i: min((r.first_seen for r in parts[i].records), default=datetime.date.max)
+    )
+    result = ParsedSource()
+    previous_end: datetime.date | None = None
+    still_listed: set[str] = set()
+    chained = 0
+    for i in order:
+        part = parts[i]
+        result.warnings += part.warnings
+        start = min((r.first_seen for r in part.records), default=None)
+        meets = previous_end is not None and start == previous_end
+        if previous_end is not None and not meets:
+            result.warnings.append(
+                f"{names[i]} starts on {start}, not on {previous_end} where the file before it ends: "
+                "its first listings stay 'on or before' that day"
+            )
+        for record in part.records:
+            if (
+                meets
+                and record.prev_snapshot is None
+                and record.first_seen == start
+                and record.source_uid in still_listed
+            ):
+                record = dataclasses.replace(record, continues=True)
+                chained += 1
+            result.records.append(record)
+        previous_end = max((r.last_seen for r in part.records), default=previous_end)
+        still_listed = {r.source_uid for r in part.records if r.first_absent is None and r.last_seen == previous_end}
+    result.records.sort(key=lambda r: (int(r.source_uid) if r.source_uid.isdigit() else 0, r.source_uid, r.first_seen))
+    result.published_on = previous_end
+    result.stats["files"] = len(parts)
+    result.stats["chained"] = chained
+    result.stats["skipped"] = sum(p.stats.get("skipped", 0) for p in parts)
+    return result
 
 
 def _finish(result: ParsedSource) -> ParsedSource:

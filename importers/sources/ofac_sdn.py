@@ -224,8 +224,11 @@ class _OfacCsvSource(SourceAdapter):
     comments_file: ClassVar[str]
     end_marker = EOF_MARKER.encode()
 
-    def parse(self, raw: RawBundle, *, as_of: datetime.date | None = None) -> ParsedSource:
-        """Parse the bundle into one ``DesigneeRecord`` per entry of the main file.
+    def parse(
+        self, raw: RawBundle, *, as_of: datetime.date | None = None, skip: frozenset[str] = frozenset()
+    ) -> ParsedSource:
+        """Parse the bundle into one ``DesigneeRecord`` per entry of the main file (but those of ``skip``,
+        entry numbers a caller already has from elsewhere, which are read but not built).
 
         1. Read the main file; a duplicate entry number is an error, an entry of unknown type or
            without a name is skipped with a warning.
@@ -289,6 +292,8 @@ class _OfacCsvSource(SourceAdapter):
         items = unparsed = 0
         unparsed_examples: list[str] = []
         for uid, (_line, row) in entries.items():
+            if uid in skip:
+                continue
             kind = _KINDS[value(row[2]).strip()]
             result = parse_remarks(remarks[uid], title=value(row[4]), kind=kind)
             record_uncovered = uncovered

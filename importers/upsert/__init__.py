@@ -26,7 +26,8 @@ import datetime
 from collections.abc import Callable, Sequence
 
 from designations.models import SourceDocument
-from importers.records import DesigneeRecord, PresenceIntervalRecord
+from importers.records import DesigneeRecord, EntryDateRecord, PresenceIntervalRecord
+from importers.upsert.entry_dates import plan_entry_dates
 from importers.upsert.gate import DelistApproval, DelistLimits, ImportSafetyError, ReviewRequired, enforce
 from importers.upsert.history import HistoryOptions, plan_history
 from importers.upsert.plan import Plan
@@ -40,6 +41,8 @@ __all__ = [
     "ReviewRequired",
     "UpsertResult",
     "choose_authority",
+    "upsert_earlier_facts",
+    "upsert_entry_dates",
     "upsert_history",
     "upsert_snapshot",
 ]
@@ -93,6 +96,52 @@ def upsert_history(
     options = HistoryOptions(limits=DelistLimits.from_settings(), agency=agency, approval=approval)
     plan = plan_history(records, state, reference, options)
     return _write(plan, state, reference, source_document, import_run, review=review)
+
+
+def upsert_earlier_facts(
+    *,
+    records: Sequence[tuple[str, DesigneeRecord]],
+    list_source: str,
+    set_date: datetime.date,
+    source_document: SourceDocument | None,
+    import_run=None,
+) -> UpsertResult:
+    """Describe the designees of ``list_source`` that no list file has described yet (the list history
+    created them: entries gone before the current snapshot) and that are not listed now, from ``records``
+    of earlier full sets, (set name, record), one record per entry: names, aliases, addresses, countries.
+    No designation is touched. The result's ``stats`` count the designees each set described."""
+    reference = load_reference()
+    state = load_list_state(list_source, reference, links=True)
+    listed = {d.designee for d in state.designations if d.active}
+    wanted = {uid for uid, d in state.designees.items() if not d.record_hash and d.pk not in listed}
+    chosen = [(name, record) for name, record in records if record.source_uid in wanted]
+    options = SnapshotOptions(
+        complete=False, snapshot_date=set_date, limits=DelistLimits.from_settings(), facts_only=True
+    )
+    plan = plan_snapshot([record for _, record in chosen], state, reference, options)
+    result = _write(plan, state, reference, source_document, import_run, review=True)
+    result.records = len(records)
+    result.unchanged = len(records) - len(chosen)
+    described: dict[str, int] = {}
+    for name, _ in chosen:
+        described[name] = described.get(name, 0) + 1
+    result.stats = {**result.stats, "described": described}
+    return result
+
+
+def upsert_entry_dates(
+    *,
+    records: Sequence[EntryDateRecord],
+    list_source: str,
+    source_document: SourceDocument | None,
+    import_run=None,
+) -> UpsertResult:
+    """Date ``list_source``'s listings to the day where dated evidence falls inside their brackets
+    (``importers.upsert.entry_dates``)."""
+    reference = load_reference()
+    state = load_list_state(list_source, reference)
+    plan = plan_entry_dates(records, state)
+    return _write(plan, state, reference, source_document, import_run, review=True)
 
 
 def _write(

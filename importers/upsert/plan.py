@@ -96,6 +96,8 @@ class EventPlan:
     changes: Mapping[str, object] = field(default_factory=dict)
     note: str = ""
     refines: int | None = None
+    # Refining only the note and evidence trail (evidence kept, not used): the event keeps citing its document.
+    keeps_document: bool = False
 
 
 @dataclass(frozen=True, slots=True)

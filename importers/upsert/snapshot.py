@@ -4,9 +4,12 @@
    changed when a part its input covers differs from what we hold; parts the input did not speak about
    (``DesigneeRecord.uncovered``) count as unchanged (``importers.records``).
 2. Plan the designation changes per entry: programs added (listings), removed (delistings) and
-   re-tagged (an amendment of the same designation, e.g. ``BELARUS-EO`` -> ``BELARUS-EO14038``).
-   For a complete snapshot, entries that vanished are delisted, and one whose name stays on the list
-   under another entry number is recorded as a removed duplicate.
+   re-tagged (an amendment of the same designation, e.g. ``BELARUS-EO`` -> ``BELARUS-EO14038``; a tag
+   for another under the same authority). A move to a program under another authority (``ZIMBABWE`` ->
+   ``GLOMAG``) is a delisting and a listing (``vocabulary.pair_retags``). With ``facts_only`` (an earlier
+   set describing entries gone since) no designation changes. For a complete snapshot, entries that
+   vanished are delisted, and one whose name stays on the list under another entry number is recorded as
+   a removed duplicate.
 3. Leave what editors locked: locked designations keep their status and program, locked fields and
    collections of a designee keep their value; each change left undone is a ``SkippedChange``.
 4. Judge the delistings (``importers.upsert.gate``).
@@ -93,6 +96,9 @@ class SnapshotOptions:
     limits: DelistLimits
     agency: str = "OFAC"
     approval: DelistApproval | None = None
+    # The records describe entries (names, aliases, addresses, countries) and say nothing about their
+    # designations: an earlier list set read for entries the current list no longer has.
+    facts_only: bool = False
 
 
 def snapshot_listing(record: DesigneeRecord, previous: datetime.date | None, current: datetime.date) -> Bracket:
@@ -206,7 +212,7 @@ def plan_snapshot(
             to_delist += [(designation, kind) for designation in active.get(designee.pk, {}).values()]
     retags: list[tuple[HeldDesignation, str, str]] = []  # (designation, old program, new program)
     listings: list[tuple[DesigneeRecord, str, Bracket]] = []
-    for record in records:
+    for record in () if options.facts_only else records:
         codes = programs.codes(record.programs)
         known = held.get(record.source_uid)
         current = active.get(known.pk, {}) if known else {}

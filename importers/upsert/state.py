@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from designations.countries import CountryResolver
 from designations.locks import SCALAR_FIELDS
-from designations.models import Country, Designation, Designee, Relationship, SourceDocument
+from designations.models import Country, Designation, DesignationEvent, Designee, Relationship, SourceDocument
 from importers.upsert.plan import Bracket
 from programs.models import Authority, Program
 
@@ -36,12 +36,14 @@ def choose_authority(links: Iterable[tuple[int, str]]) -> int | None:
 
 @dataclass(frozen=True, slots=True)
 class ProgramRef:
-    """A program tag: its pk, the tag that replaced it (a renamed placeholder), and its designations' authority."""
+    """A program tag: its pk, the tag that replaced it (a renamed placeholder), its designations' authority,
+    and the day that authority ended (expired, revoked, repealed), if the registry records one."""
 
     pk: int
     code: str
     replaced_by: str | None = None
     authority: int | None = None
+    authority_ended: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,11 @@ class Reference:
         program = self.programs.get(code)
         return program.authority if program else None
 
+    def authority_ended(self, code: str) -> datetime.date | None:
+        """The day the authority of ``code`` ended, if it has (``Authority.ended_on``)."""
+        program = self.programs.get(code)
+        return program.authority_ended if program else None
+
 
 def load_reference() -> Reference:
     links: dict[int, list[tuple[int, str]]] = {}
@@ -65,10 +72,11 @@ def load_reference() -> Reference:
         links.setdefault(program_id, []).append((authority_id, kind))
     rows = list(Program.objects.values_list("pk", "code", "replaced_by_id"))
     code_of = {pk: code for pk, code, _ in rows}
-    programs = {
-        code: ProgramRef(pk, code, code_of.get(successor), choose_authority(links.get(pk, [])))
-        for pk, code, successor in rows
-    }
+    ended = dict(Authority.objects.filter(ended_on__isnull=False).values_list("pk", "ended_on"))
+    programs = {}
+    for pk, code, successor in rows:
+        authority = choose_authority(links.get(pk, []))
+        programs[code] = ProgramRef(pk, code, code_of.get(successor), authority, ended.get(authority))
     return Reference(
         programs=programs,
         countries=dict(Country.objects.values_list("code", "pk")),
@@ -90,8 +98,20 @@ class HeldDesignee:
 
 
 @dataclass(frozen=True, slots=True)
+class HeldEvent:
+    """A designation's recorded listing event: what better evidence refines in place."""
+
+    pk: int
+    kind: str
+    when: Bracket
+    source_document: int | None = None
+    note: str = ""
+    changes: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class HeldDesignation:
-    """A designation of the list as held, its program by code."""
+    """A designation of the list as held, its program by code, and its first listing event."""
 
     pk: int
     designee: int
@@ -100,6 +120,7 @@ class HeldDesignation:
     listed: Bracket
     delisted: Bracket | None = None
     locks: tuple[str, ...] = ()
+    listed_event: HeldEvent | None = None
 
     @property
     def active(self) -> bool:
@@ -156,6 +177,7 @@ def load_list_state(
             for uid, d in designees.items()
         }
     code_of = {program.pk: code for code, program in reference.programs.items()}
+    listed_events = _listing_events(list_source)
     designations = tuple(
         HeldDesignation(
             pk,
@@ -167,6 +189,7 @@ def load_list_state(
             if status != Designation.Status.ACTIVE
             else None,
             tuple(locks or ()),
+            listed_events.get(pk),
         )
         for (
             pk,
@@ -213,3 +236,30 @@ def load_list_state(
             .first()
         )
     return ListState(list_source, designees, designations, unresolved, previous)
+
+
+def _listing_events(list_source: str) -> dict[int, HeldEvent]:
+    """Each designation's first listing (or relisting) event, by designation pk."""
+    found: dict[int, HeldEvent] = {}
+    rows = (
+        DesignationEvent.objects.filter(
+            designation__designee__source=list_source,
+            kind__in=(DesignationEvent.Kind.LISTED, DesignationEvent.Kind.RELISTED),
+        )
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "designation_id",
+            "kind",
+            "occurred_on",
+            "precision",
+            "earliest",
+            "source_document_id",
+            "note",
+            "changes",
+        )
+    )
+    for pk, designation, kind, on, precision, earliest, document, note, changes in rows:
+        if designation not in found:
+            found[designation] = HeldEvent(pk, kind, Bracket(on, precision, earliest), document, note, changes or {})
+    return found

@@ -6,6 +6,7 @@ tracker has not seen, country spellings no rule maps) for the plan to create or 
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from collections.abc import Iterable
 
@@ -41,6 +42,15 @@ class Programs:
         program = self.reference.programs.get(code)
         return program.replaced_by if program else None
 
+    def same_authority(self, old: str, new: str) -> bool:
+        """Both tags are known and their designations are made under one authority (``BPI-RUSSIA-EO14024`` ->
+        ``RUSSIA-EO14024``); a tag the registry does not know, or without an authority, is never the same."""
+        authority = self.authority(old)
+        return authority is not None and authority == self.authority(new)
+
+    def authority_ended(self, code: str) -> datetime.date | None:
+        return self.reference.authority_ended(code)
+
     def warnings(self) -> list[str]:
         return [
             f"New program tag {code!r} created; an editor should name it and link its authorities." for code in self.new
@@ -48,10 +58,13 @@ class Programs:
 
 
 def pair_retags(programs: Programs, removed: list[str], added: list[str]) -> list[tuple[str, str]]:
-    """Pair programs that vanished from an entry with programs that appeared on it (re-tags).
+    """Pair programs that vanished from an entry with programs that appeared on it: the re-tags that keep
+    the designation (amendments).
 
-    First by the ``replaced_by`` link between tags; then, when exactly one tag went and one came
-    (``ZIMBABWE`` -> ``GLOMAG``), the two are the same designation under a new tag.
+    First by the ``replaced_by`` link between tags (a renamed placeholder, ``BELARUS-EO`` ->
+    ``BELARUS-EO14038``); then, when exactly one tag went and one came, only if both are under the same
+    authority. A move to a program under another authority (``ZIMBABWE`` -> ``GLOMAG``, ``SDNTK`` ->
+    ``SDGT``) is not paired: the designation under the old authority ends and one under the new begins.
     """
     pairs: list[tuple[str, str]] = []
     removed, added = list(removed), list(added)
@@ -61,7 +74,7 @@ def pair_retags(programs: Programs, removed: list[str], added: list[str]) -> lis
             pairs.append((old, successor))
             removed.remove(old)
             added.remove(successor)
-    if len(removed) == 1 and len(added) == 1:
+    if len(removed) == 1 and len(added) == 1 and programs.same_authority(removed[0], added[0]):
         pairs.append((removed[0], added[0]))
     return pairs
 

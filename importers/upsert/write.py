@@ -58,6 +58,7 @@ DATE_COLUMNS = (
 )
 EVENT_COLUMNS = ("designation", "kind", "occurred_on", "precision", "earliest", "source_document", "import_run")
 EVENT_COLUMNS += ("changes", "note")
+KEPT_EVENT_COLUMNS = ("designation", "kind", "occurred_on", "precision", "earliest", "changes", "note")
 
 
 @dataclass
@@ -241,7 +242,17 @@ def _write_designations(
         [
             (*_event_row(designation, event, provenance), event.refines)
             for designation, event in events
-            if event.refines
+            if event.refines and not event.keeps_document
+        ],
+    )
+    # Events that only gain a note and evidence keep citing their document and run.
+    update_rows(
+        DesignationEvent,
+        KEPT_EVENT_COLUMNS,
+        [
+            (designation, event.kind, *_dates(event.when), dict(event.changes), event.note, event.refines)
+            for designation, event in events
+            if event.refines and event.keeps_document
         ],
     )
 

@@ -360,6 +360,72 @@ def test_history_over_what_it_already_dated_plans_nothing():
     assert not (plan.redatings or plan.events or plan.new_designations or plan.new_designees)
 
 
+MOVES = Reference(
+    programs={
+        **REFERENCE.programs,
+        "ZIMBABWE": ProgramRef(3, "ZIMBABWE", authority=13, authority_ended=datetime.date(2024, 3, 4)),
+        "SDNTK": ProgramRef(7, "SDNTK", authority=17),
+        "SDGT": ProgramRef(6, "SDGT", authority=16),
+        "NS-PLC": ProgramRef(8, "NS-PLC", authority=16),
+    },
+    countries=REFERENCE.countries,
+    resolver=REFERENCE.resolver,
+)
+MNANGAGWA = DesigneeRecord(source_uid="7513", kind="individual", name="MNANGAGWA, Emmerson Dambudzo", programs=())
+
+
+def test_history_a_move_to_another_authority_ends_the_old_designation_and_starts_a_new_one():
+    since = datetime.date(2021, 5, 22)
+    state = _state(_held(MNANGAGWA, 1), designations=[_active(10, 1, "GLOMAG")])
+    interval = PresenceIntervalRecord(
+        "7513", "individual", MNANGAGWA.name, ("ZIMBABWE",), ("GLOMAG",), since, None, D2, None
+    )
+
+    plan = plan_history([interval], state, MOVES, HistoryOptions(limits=LIMITS))
+
+    # The end of E.O. 13288 (registry) falls inside the bracket of the change: both are dated by it.
+    moved = Bracket(datetime.date(2024, 3, 4), "range", since)
+    assert [(r.designation, r.status, r.listed, r.delisted) for r in plan.redatings] == [(10, "active", moved, None)]
+    (zimbabwe,) = plan.new_designations
+    assert (zimbabwe.program, zimbabwe.status, zimbabwe.listed, zimbabwe.delisted) == (
+        "ZIMBABWE",
+        "delisted",
+        Bracket(since, "on_or_before"),
+        moved,
+    )
+    assert [e.kind for e in zimbabwe.events] == ["listed", "delisted"]
+    assert "GLOMAG" in zimbabwe.events[1].note and "2024-03-04" in zimbabwe.events[1].note
+    assert not any(e.kind == "amended" for e in plan.events)
+
+
+def test_history_a_move_without_an_ended_authority_is_bracketed_by_the_sightings():
+    since = datetime.date(2021, 5, 22)
+    interval = PresenceIntervalRecord("9999", "individual", "X", ("SDNTK",), ("SDGT",), since, None, D2, None)
+
+    plan = plan_history([interval], _state(), MOVES, HistoryOptions(limits=LIMITS))
+
+    by_program = {d.program: d for d in plan.new_designations}
+    assert by_program["SDNTK"].status == "delisted"
+    assert by_program["SDNTK"].delisted == Bracket(D2, "range", since)
+    assert by_program["SDGT"].status == "active"
+    assert by_program["SDGT"].listed == Bracket(D2, "range", since)
+
+
+def test_history_a_move_between_tags_of_one_authority_stays_one_designation():
+    since = datetime.date(2021, 5, 22)
+    interval = PresenceIntervalRecord("9998", "entity", "Y", ("SDGT",), ("NS-PLC",), since, None, D2, None)
+
+    plan = plan_history([interval], _state(), MOVES, HistoryOptions(limits=LIMITS))
+
+    (designation,) = plan.new_designations
+    assert (designation.program, designation.status, designation.listed) == (
+        "NS-PLC",
+        "active",
+        Bracket(since, "on_or_before"),
+    )
+    assert [e.kind for e in designation.events] == ["listed", "amended"]
+
+
 def _fields(record: DesigneeRecord) -> dict:
     import dataclasses
 

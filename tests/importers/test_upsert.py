@@ -184,7 +184,7 @@ def test_placeholder_retag_is_an_amendment_not_a_delisting(countries):
     assert amended.changes == {"program": ["BELARUS-EO", "BELARUS-EO14038"]}
 
 
-def test_program_transfer_on_same_entry_is_an_amendment(countries):
+def test_a_move_to_a_program_under_another_authority_ends_one_designation_and_starts_another(countries):
     mnangagwa = DesigneeRecord(
         source_uid="7513", kind="individual", name="MNANGAGWA, Emmerson Dambudzo", programs=("ZIMBABWE",)
     )
@@ -192,8 +192,28 @@ def test_program_transfer_on_same_entry_is_an_amendment(countries):
 
     result = _snapshot([DesigneeRecord(**{**_fields(mnangagwa), "programs": ("GLOMAG",)})], date=D2)
 
+    assert (result.amended, result.delisted, result.listed) == (0, 1, 1)
+    zimbabwe = Designation.objects.get(program__code="ZIMBABWE")
+    glomag = Designation.objects.get(program__code="GLOMAG")
+    assert zimbabwe.status == Designation.Status.DELISTED and glomag.status == Designation.Status.ACTIVE
+    # Both dated by the snapshots between which the tags changed.
+    assert (zimbabwe.delisted_earliest, zimbabwe.delisted_on) == (D1, D2)
+    assert (glomag.listed_earliest, glomag.listed_on) == (D1, D2)
+
+
+def test_a_move_between_two_tags_of_one_authority_is_an_amendment(countries):
+    from programs.models import Authority
+
+    order = Authority.objects.create(code="eo-14024", kind="executive_order", name="E.O. 14024")
+    for code in ("BPI-RUSSIA-EO14024", "RUSSIA-EO14024"):
+        Program.objects.create(code=code, name=code).authorities.add(order)
+    entry = DesigneeRecord(source_uid="50002", kind="entity", name="SBERBANK", programs=("BPI-RUSSIA-EO14024",))
+    _snapshot([entry], date=D1)
+
+    result = _snapshot([DesigneeRecord(**{**_fields(entry), "programs": ("RUSSIA-EO14024",)})], date=D2)
+
     assert (result.amended, result.delisted, result.listed) == (1, 0, 0)
-    assert Designation.objects.get().program.code == "GLOMAG"
+    assert Designation.objects.get().program.code == "RUSSIA-EO14024"
 
 
 def test_added_tag_is_a_new_listing_and_others_stay(countries):
@@ -209,6 +229,16 @@ def test_added_tag_is_a_new_listing_and_others_stay(countries):
         "UKRAINE-EO13661",
         "RUSSIA-EO14024",
     }
+
+
+def test_a_designee_leaving_the_list_keeps_the_countries_it_had_while_listed(countries):
+    _snapshot([QAHTANI, LAM], date=D1)
+
+    _snapshot([QAHTANI], date=D2)
+
+    lam = Designee.objects.get(source_uid="29249")
+    assert lam.designations.get().status == Designation.Status.DELISTED
+    assert set(lam.country_links.values_list("country__code", "role")) == {("HK", "nationality")}
 
 
 def test_vanished_duplicate_record_is_recorded_as_removed_duplicate(countries):

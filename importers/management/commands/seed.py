@@ -18,18 +18,37 @@ from importers.models import ImportRun
 SNAPSHOT_DATE = datetime.date(2024, 7, 2)
 ANNOUNCEMENTS = settings.BASE_DIR / "fixtures" / "announcements"
 
-# What the seed reads from the data directory (see its ofac/PROVENANCE.md): the list of 2 July 2024 with the
-# aliases, addresses and remark spill-overs of the December 2025 files for the same entries, then the
-# 2021-2024 list history for listing and delisting dates.
+# What the seed reads from the data directory (see its ofac/PROVENANCE.md and ofac/history-pre2021/PROVENANCE.md):
+# the list of 2 July 2024 with the aliases, addresses and remark spill-overs of the December 2025 files for the
+# same entries; the list history 2015-2024 (the derived pre-2021 intervals chained with the 2021-2024 ones) for
+# listing and delisting brackets; then OFAC's own "Created" dates and the Recent Actions pages, which date a
+# listing to the day where the day falls inside its bracket.
 SDN_SNAPSHOT = ("ofac", "sdn_2024-07-02")
 SDN_EXTRAS = ("ofac", "sdn_2025-12-24_partial")
+PRE2021 = ("ofac", "history-pre2021", "derived")
+HISTORY_PRE2021 = (*PRE2021, "sdn_presence_intervals_2015-01_2021-05-22.csv")
 HISTORY = ("ofac", "history", "sdn_presence_intervals_2021-05-22_2024-07-02.csv")
+CREATED_DATES = (*PRE2021, "advanced_entry_created_dates_partial_2024-03.csv")
+RECENT_ACTIONS = (*PRE2021, "recent_actions_dates_2001-2018_sanctionsexplorer.csv")
+# Earlier full sets, newest first: who the entries gone before 2024-07-02 were (names, aliases, addresses,
+# countries), from the newest set that lists them.
+RAW_PRE2021 = ("ofac", "history-pre2021", "raw")
+EARLIER_SETS = (
+    ("ofac", "sdn_2021-06-29"),
+    (*RAW_PRE2021, "2021-04_garybogle_etl_spark"),
+    (*RAW_PRE2021, "2021-01_invaa_files"),
+    (*RAW_PRE2021, "2020-06_dfritsch1_Bahama"),
+    (*RAW_PRE2021, "2019-01_moov-io_watchman"),
+    (*RAW_PRE2021, "2018-01_archerimpact_SanctionsExplorer"),
+    (*RAW_PRE2021, "2015-01_seavoyage_BigDataMiner"),
+)
 
 
 def seed_steps(data_dir: Path | None) -> list[tuple[str, list[str], datetime.date | None]]:
     """The imports of a seed, in order: (source, paths, as-of date); no paths means download."""
     if data_dir is not None:
-        files = [data_dir.joinpath(*parts) for parts in (SDN_SNAPSHOT, SDN_EXTRAS, HISTORY)]
+        parts = (SDN_SNAPSHOT, SDN_EXTRAS, HISTORY_PRE2021, HISTORY, CREATED_DATES, RECENT_ACTIONS, *EARLIER_SETS)
+        files = [data_dir.joinpath(*part) for part in parts]
         missing = [str(path) for path in files if not path.exists()]
         if missing:
             raise CommandError(
@@ -38,7 +57,9 @@ def seed_steps(data_dir: Path | None) -> list[tuple[str, list[str], datetime.dat
             )
         lists = [
             ("ofac-sdn", [str(files[0]), str(files[1])], SNAPSHOT_DATE),
-            ("ofac-history", [str(files[2])], None),
+            ("ofac-history", [str(files[2]), str(files[3])], None),
+            ("ofac-sdn-archive", [str(path) for path in files[6:]], None),
+            ("ofac-entry-dates", [str(files[4]), str(files[5])], None),
         ]
     else:
         lists = [("ofac-sdn", [], None)]
@@ -56,7 +77,9 @@ class Command(BaseCommand):
     help = (
         "Seed the tracker on first start: reference data, then real OFAC data. With a data directory "
         "(TRACKER_DATA_DIR, default ../shared/data) the SDN list of 2 July 2024 (with the December 2025 aliases, "
-        "addresses and remark spill-overs of the same entries) and the 2021-2024 list history; without one, "
+        "addresses and remark spill-overs of the same entries), the 2015-2024 list history, the earlier full "
+        "sets for the entries gone since, and the exact days OFAC's own dates and Recent Actions pages give; "
+        "without one, "
         "OFAC's current SDN list downloaded from treasury.gov. Then the announcements of fixtures/announcements. "
         "Does nothing for a source already imported; `make run` calls it."
     )
@@ -77,8 +100,12 @@ class Command(BaseCommand):
         for source, paths, as_of in steps:
             done = ImportRun.objects.filter(
                 source=source, status__in=[ImportRun.Status.SUCCEEDED, ImportRun.Status.UNCHANGED]
-            ).exists()
-            if done and not force:
+            )
+            if paths:
+                # The same files: a seed that reads more (the history from 2015 after the 2021-2024 one) imports
+                # them into a tracker seeded before.
+                done = done.filter(path="\n".join(paths))
+            if done.exists() and not force:
                 self.stdout.write(f"{source}: already imported, skipped.")
                 continue
             if not paths:
