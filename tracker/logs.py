@@ -116,6 +116,9 @@ def request_id_from(environ: dict[str, Any] | None) -> str:
 def _request_started(sender, environ=None, scope=None, **kwargs) -> None:
     if environ is None and scope is not None:  # ASGI: headers are a list of byte pairs
         environ = {"HTTP_X_REQUEST_ID": dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")}
+    # A request this context started and never finished (a streaming response nobody closed) ends here: its
+    # id must not stay on every later record of the thread.
+    _request_finished(sender)
     _request_token.set(bind(request_id=request_id_from(environ)))
 
 

@@ -114,6 +114,16 @@ def test_a_request_gets_a_request_id_on_its_records(client, json_lines, settings
     assert "request_id" not in json.loads(json_lines[-1])
 
 
+def test_a_request_left_unfinished_does_not_tag_what_follows(db, client, json_lines):
+    from django.core.signals import request_started
+
+    request_started.send(sender=None, environ={"HTTP_X_REQUEST_ID": "never-finished"})  # a response never closed
+    client.get("/healthz")
+    logging.getLogger("after").warning("after the request")
+
+    assert "request_id" not in json.loads(json_lines[-1])
+
+
 def test_an_unlikely_request_id_header_is_replaced():
     assert request_id_from({"HTTP_X_REQUEST_ID": "abc-1.2_3"}) == "abc-1.2_3"
     assert request_id_from({"HTTP_X_REQUEST_ID": "x" * 65}) != "x" * 65
