@@ -355,6 +355,11 @@ def import_transaction_open():
 
 uids = json.loads(sys.stdin.read())
 run_id = %d
+print("ready")
+sys.stdout.flush()
+deadline = time.monotonic() + 300
+while ImportRun.objects.get(pk=run_id).status == "pending" and time.monotonic() < deadline:
+    time.sleep(0.05)  # set up before the run starts, so the first edits land while it runs
 for i, uid in enumerate(uids):
     running = ImportRun.objects.get(pk=run_id).status == "running"
     designee = Designee.objects.get(source="ofac-sdn", source_uid=uid)
@@ -379,23 +384,28 @@ def test_editors_edits_made_while_an_import_runs_are_kept(drill_db, redis, worke
     env = tracker_env(drill_db, redis.url)
     changed = last_json(django(env, CHANGED_ENTRIES % str(SDN_2024)))
     assert len(changed) > 1000  # the 2024 list rewrites thousands of the 2021 entries
-    worker = workers(env)
-    pk = enqueue_import(env, path=SDN_2024)
-    wait_for(lambda: run_status(drill_db, pk) == "running", 120, "the run to start")
-
-    editor = subprocess.run(
+    pk = enqueue_import(env, path=SDN_2024)  # pending: no worker yet
+    # The editor's process is set up (Django loaded, the entries read) before a worker starts the run, so
+    # its first edits land while the run runs.
+    editor = subprocess.Popen(
         [sys.executable, "-c", "import django\ndjango.setup()\n" + EDITOR % pk],
         cwd=ROOT,
         env=env,
-        input=json.dumps(changed),
-        capture_output=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=600,
-        check=False,
     )
-    assert editor.returncode == 0, editor.stderr[-3000:]
+    editor.stdin.write(json.dumps(changed))
+    editor.stdin.close()
+    assert editor.stdout.readline().strip() == "ready", editor.stderr.read()[-3000:]
+    worker = workers(env)
+    stdout = editor.stdout.read()
+    editor.wait(timeout=600)
+    stderr = editor.stderr.read()
+    assert editor.returncode == 0, stderr[-3000:]
     assert finished(drill_db, pk, 300) == "succeeded", describe(drill_db, worker)
-    edits = [json.loads(line) for line in editor.stdout.splitlines() if line.startswith("{")]
+    edits = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
     # The drill proves something only if edits were made while the run ran, one while its transaction was
     # open (that one waits for the import to commit, then lands on top of it).
     assert sum(edit["running"] for edit in edits) >= 5, edits[:5]
