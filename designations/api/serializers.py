@@ -25,16 +25,6 @@ from programs.api.serializers import AuthorityBriefSerializer, ProgramBriefSeria
 from programs.models import Agency
 
 
-class CountryBriefSerializer(serializers.ModelSerializer):
-    """A country as nested in other objects."""
-
-    url = serializers.HyperlinkedIdentityField(view_name="designations-api:country-detail", lookup_field="code")
-
-    class Meta:
-        model = Country
-        fields = ("code", "name", "url")
-
-
 class CountrySerializer(serializers.ModelSerializer):
     """A country, with how many designees tied to it (in any role) are actively designated."""
 

@@ -76,10 +76,9 @@ class TestCountryEndpoint:
             "code": "QM",
             "name": "Testland",
             "numeric": "999",
-            "url": data["url"],
+            "url": "http://testserver/api/countries/QM/",
             "active_designees": 1,
         }
-        assert data["url"].endswith("/api/countries/QM/")
 
     def test_list_is_ordered_by_name_and_q_finds_by_code(self, api_client):
         CountryFactory(code="QM", name="Mu")
