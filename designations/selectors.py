@@ -35,7 +35,7 @@ from designations.models import (
     DesigneeCountry,
     Identifier,
 )
-from tracker.api import Links, grouped, iso_date, iso_datetime, many_to_many_rows, page_of, rows_by_keys
+from tracker.selectors import Links, grouped, iso_date, iso_datetime, many_to_many_rows, page_of, rows_by_keys
 
 # --------------------------------------------------------------------------------------------------
 # Shapes

@@ -29,13 +29,13 @@ from designations.filtersets import DesignationEventFilterSet
 from designations.models import DesignationEvent
 from tracker import dataversion
 from tracker.api import (
-    Links,
     _check_integer_range,
-    _filterset_parameter_names,
     _integer_filter_names,
     check_unknown_query_parameters,
+    filterset_parameter_names,
 )
 from tracker.csv import CSV_RESPONSE, FORMAT_PARAMETER, CsvExportMixin, wants_csv
+from tracker.selectors import Links
 
 # The changes feed and the statistics have a fixed order: the project's filter backends, less ordering.
 FILTERS_WITHOUT_ORDERING = [
@@ -152,7 +152,7 @@ class ChangesView(CsvExportMixin, generics.ListAPIView):
 
 
 # What the Atom feed reads: the filters of /api/changes/ and its cursor, nothing else.
-FEED_PARAMETERS = frozenset({*_filterset_parameter_names(DesignationEventFilterSet), "changed_since", "after_id"})
+FEED_PARAMETERS = frozenset({*filterset_parameter_names(DesignationEventFilterSet), "changed_since", "after_id"})
 
 
 def check_feed_parameters(request) -> None:

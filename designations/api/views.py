@@ -25,10 +25,10 @@ from designations.filtersets import (
     SourceDocumentFilterSet,
 )
 from designations.models import Country, Designation, Designee, SourceDocument
-from tracker.api import SelectorReadMixin
 from tracker.csv import CsvExportMixin, csv_schema
 from tracker.csv import CsvRenderer as CsvRenderer  # still importable from here
 from tracker.response_cache import CachedReadMixin
+from tracker.selectors import SelectorReadMixin
 
 
 @csv_schema(CountrySerializer)

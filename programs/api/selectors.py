@@ -12,7 +12,7 @@ from typing import TypedDict
 from django.db.models import QuerySet
 
 from programs.models import Authority, AuthorityEvent, Program
-from tracker.api import Links, grouped, iso_date, many_to_many_rows, rows_by_keys
+from tracker.selectors import Links, grouped, iso_date, many_to_many_rows, rows_by_keys
 
 
 class AuthorityBrief(TypedDict):

@@ -10,9 +10,9 @@ from programs.api.serializers import AuthoritySerializer, ProgramSerializer
 from programs.exports import AUTHORITY_CSV, PROGRAM_CSV
 from programs.filtersets import AuthorityFilterSet, ProgramFilterSet
 from programs.models import Authority, Program
-from tracker.api import SelectorReadMixin
 from tracker.csv import CsvExportMixin, csv_schema
 from tracker.response_cache import CachedReadMixin
+from tracker.selectors import SelectorReadMixin
 
 
 @csv_schema(AuthoritySerializer)

@@ -158,9 +158,9 @@ def _argument_value(name: str, view_class, argument: str) -> str:
 
 
 def _filterset_parameters(filterset_class) -> set[str]:
-    from tracker.api import _filterset_parameter_names
+    from tracker.api import filterset_parameter_names
 
-    return set(_filterset_parameter_names(filterset_class)) if filterset_class else set()
+    return set(filterset_parameter_names(filterset_class)) if filterset_class else set()
 
 
 def endpoint_names() -> list[str]:
