@@ -15,10 +15,10 @@ from announcements.models import Mention
 from announcements.parsers.base import Action, ParsedAnnouncement, ParsedEntry
 from announcements.services import (
     Candidate,
-    _names_of,
     announcement_record,
     choose,
     mention_resolve,
+    names_of,
 )
 from designations.models import DatePrecision, Designation, Designee, Relationship
 from importers.models import ImportRun
@@ -77,7 +77,7 @@ def test_the_release_program_and_date_beat_a_higher_score_on_another_company(ref
     Designation.objects.filter(designee=wrong).update(listed_on=datetime.date(2022, 4, 6))
     assert choose(mention, candidates) is None
     # A company form is looked up written both ways.
-    assert "A71 LLC" in _names_of(mention)
+    assert "A71 LLC" in names_of(mention)
 
 
 def test_a_name_with_its_short_form_is_looked_up_without_it_and_a_short_form_links_to_its_owner(reference_data):
@@ -89,7 +89,7 @@ def test_a_name_with_its_short_form_is_looked_up_without_it_and_a_short_form_lin
     ).announcement
     full, short = announcement.mentions.order_by("order")
 
-    assert _names_of(full) == ["Aqif Lumi"]
+    assert names_of(full) == ["Aqif Lumi"]
     mention_resolve(full)
     mention_resolve(short)
     full.refresh_from_db()
