@@ -28,3 +28,12 @@ class DesignationsConfig(AppConfig):
         # The reference rows the designations API and pages nest.
         for model in (Country, Program, Authority, Citation):
             dataversion.register(model)
+        # The API's index says how old the data is.
+        from designations.coverage import data_date
+        from tracker.views import register_root_fact
+
+        register_root_fact("data_as_of", lambda: _iso(data_date()))
+
+
+def _iso(day):
+    return day.isoformat() if day else None

@@ -2,8 +2,10 @@
 
 import logging
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any
 
 from django.conf import settings
 from django.db import connections
@@ -118,12 +120,26 @@ API_ENDPOINTS = {
 }
 
 
+# What the index says about the data beside its links, e.g. ``data_as_of`` (the date of the newest list state
+# imported): the apps that know register a name and a function of no argument (tracker imports no app).
+_ROOT_FACTS: dict[str, Callable[[], Any]] = {}
+
+
+def register_root_fact(name: str, compute: Callable[[], Any]) -> None:
+    """Show ``compute()`` under ``name`` in the API's index."""
+    if name in API_ENDPOINTS or name in ("schema", "docs"):
+        raise ValueError(f"{name!r} is a link of the API's index")
+    _ROOT_FACTS[name] = compute
+
+
 @extend_schema(responses={200: OpenApiTypes.OBJECT})
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def api_root(request, format=None):
-    """The API's index: one link per collection, plus the schema and its docs."""
-    links = {}
+    """The API's index: one link per collection, the schema and its docs, and what the apps registered about
+    the data (``data_as_of``: the date of the newest OFAC SDN list imported; every "in force" without
+    ``as_of`` means in force on that date)."""
+    links: dict[str, Any] = {name: compute() for name, compute in _ROOT_FACTS.items()}
     for name, route in API_ENDPOINTS.items():
         try:
             links[name] = request.build_absolute_uri(reverse(route))

@@ -107,3 +107,12 @@ class TestEndedAfterTheData:
         program.authorities.update(ended_on=D(2024, 1, 1))
 
         assert "after the data's date" not in client.get(program.get_absolute_url()).content.decode()
+
+
+def test_the_api_index_says_the_datas_date(api_client):
+    snapshot(D(2024, 7, 2))
+
+    index = api_client.get("/api/", HTTP_ACCEPT="application/json").json()
+
+    assert index["data_as_of"] == "2024-07-02"
+    assert index["designations"] == "http://testserver/api/designations/"
