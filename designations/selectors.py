@@ -18,8 +18,9 @@ key order included: the serializers stay the schema and the reference, and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -27,13 +28,17 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from designations.models import (
+    Address,
     Alias,
+    BirthDate,
     Citation,
     Designation,
     DesignationEvent,
     Designee,
     DesigneeCountry,
     Identifier,
+    PlaceOfBirth,
+    Relationship,
 )
 from tracker.selectors import Links, grouped, iso_date, iso_datetime, many_to_many_rows, page_of, rows_by_keys
 
@@ -126,6 +131,12 @@ class DesigneeRow(TypedDict):
     aliases: list[dict[str, str]]
     identifiers: list[dict[str, Any]]
     countries: list[CountryBrief]
+    # The facts of ``designee_facts``: in the detail, and in lists with ``?expand=facts``.
+    birth_dates: NotRequired[list[dict[str, Any]]]
+    places_of_birth: NotRequired[list[dict[str, Any]]]
+    addresses: NotRequired[list[dict[str, Any]]]
+    relationships_out: NotRequired[list[dict[str, Any]]]
+    relationships_in: NotRequired[list[dict[str, Any]]]
     designations: list[DesignationBrief]
     review_state: str
     merged_into: int | None
@@ -337,8 +348,99 @@ _DESIGNEE_TEXT = (
 )
 
 
-def designee_rows(queryset: QuerySet, *, links: Links) -> list[DesigneeRow]:
-    """Designees with their aliases, identifiers, countries, designations (all of them) and citations."""
+# A registry's name OFAC writes before the number ("IMO 9245316"): not part of the identifier itself.
+_IDENTIFIER_PREFIX = re.compile(r"^\s*IMO[\s:#.-]*(?=\d)", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+
+
+def normalised_identifier(value: str) -> str:
+    """An identifier's value as compared: without a registry prefix (``IMO``), spaces or lower case.
+
+    ``"IMO 9245316"`` gives ``"9245316"``, ``"kj 0505670"`` gives ``"KJ0505670"``. Letters that are part
+    of the number itself (a passport's, a company register's ``HE``) stay.
+    """
+    return _SPACES.sub("", _IDENTIFIER_PREFIX.sub("", value)).upper()
+
+
+_BRIEF = ("id", "kind", "name", "entry_number")
+
+
+def _designee_brief(row: dict[str, Any], prefix: str, url: Callable[[Any], str]) -> DesigneeBrief | None:
+    if row[f"{prefix}id"] is None:
+        return None
+    return {
+        "id": row[f"{prefix}id"],
+        "url": url(row[f"{prefix}id"]),
+        "kind": row[f"{prefix}kind"],
+        "name": row[f"{prefix}name"],
+        "entry_number": row[f"{prefix}entry_number"],
+    }
+
+
+def designee_facts(ids: list[int], *, links: Links) -> dict[int, dict[str, list]]:
+    """The published facts of the designees ``ids`` beyond their own columns, names, identifiers and
+    countries: birth dates, places of birth, addresses and relationships both ways. One query per relation
+    (five), whatever the number of designees; every designee of ``ids`` gets every key.
+    """
+    births = _children(BirthDate, "designee", ids, "raw", "date_from", "date_to", "precision", "is_range", "circa")
+    places = _children(PlaceOfBirth, "designee", ids, "place", "country__code", "country__name")
+    addresses = _children(
+        Address, "designee", ids, "street", "city", "country__code", "country__name", "country_text", "remarks"
+    )
+    outgoing = _children(
+        Relationship, "from_designee", ids, "kind", *(f"to_designee__{name}" for name in _BRIEF), "to_name"
+    )
+    incoming = _children(Relationship, "to_designee", ids, "kind", *(f"from_designee__{name}" for name in _BRIEF))
+    url = links.to("designations-api:designee-detail")
+    facts = {}
+    for pk in ids:
+        facts[pk] = {
+            "birth_dates": [
+                {
+                    "raw": birth["raw"],
+                    "date_from": iso_date(birth["date_from"]),
+                    "date_to": iso_date(birth["date_to"]),
+                    "precision": birth["precision"],
+                    "is_range": birth["is_range"],
+                    "circa": birth["circa"],
+                }
+                for birth in births.get(pk, ())
+            ],
+            "places_of_birth": [
+                {"place": place["place"], "country": place["country__code"], "country_name": place["country__name"]}
+                for place in places.get(pk, ())
+            ],
+            "addresses": [
+                {
+                    "street": address["street"],
+                    "city": address["city"],
+                    "country": address["country__code"],
+                    "country_name": address["country__name"],
+                    "country_text": address["country_text"],
+                    "remarks": address["remarks"],
+                }
+                for address in addresses.get(pk, ())
+            ],
+            "relationships_out": [
+                {"kind": link["kind"], "designee": _designee_brief(link, "to_designee__", url), "name": link["to_name"]}
+                for link in outgoing.get(pk, ())
+            ],
+            "relationships_in": [
+                {
+                    "kind": link["kind"],
+                    "designee": _designee_brief(link, "from_designee__", url),
+                    "name": link["from_designee__name"],
+                }
+                for link in incoming.get(pk, ())
+            ],
+        }
+    return facts
+
+
+def designee_rows(queryset: QuerySet, *, links: Links, facts: bool = False) -> list[DesigneeRow]:
+    """Designees with their aliases, identifiers, countries, designations (all of them) and citations;
+    with ``facts``, also their birth dates, places of birth, addresses and relationships (``designee_facts``).
+    """
     columns = ("id", "kind", "name", "entry_number", *_DESIGNEE_TEXT, "review_state", "merged_into_id")
     rows = list(page_of(queryset).values(*columns, "created_at", "updated_at"))
     if not rows:
@@ -351,6 +453,7 @@ def designee_rows(queryset: QuerySet, *, links: Links) -> list[DesigneeRow]:
     countries = _children(DesigneeCountry, "designee", ids, "country__code", "country__name", "role")
     designations = _children(Designation, "designee", ids, "id", "program__code", "status", *_DATES)
     citations = _citations(Designee, ids)
+    more = designee_facts(ids, links=links) if facts else {}
     designee_url = links.to("designations-api:designee-detail")
     designation_url = links.to("designations-api:designation-detail")
     zone = timezone.get_current_timezone()
@@ -367,6 +470,7 @@ def designee_rows(queryset: QuerySet, *, links: Links) -> list[DesigneeRow]:
                 {
                     "kind": identifier["kind"],
                     "value": identifier["value"],
+                    "normalised_value": normalised_identifier(identifier["value"]),
                     "country": identifier["country__code"],
                     "country_text": identifier["country_text"],
                     "issued_on": iso_date(identifier["issued_on"]),
@@ -379,6 +483,7 @@ def designee_rows(queryset: QuerySet, *, links: Links) -> list[DesigneeRow]:
                 {"code": link["country__code"], "name": link["country__name"], "role": link["role"]}
                 for link in countries.get(row["id"], ())
             ],
+            **more.get(row["id"], {}),
             "designations": [
                 {
                     "id": designation["id"],

@@ -11,7 +11,9 @@ from rest_framework import serializers
 
 from designations.api.coverage import DESIGNATION_COVERAGE_SCHEMA
 from designations.models import (
+    Address,
     Alias,
+    BirthDate,
     Citation,
     Country,
     Designation,
@@ -19,8 +21,11 @@ from designations.models import (
     Designee,
     DesigneeCountry,
     Identifier,
+    PlaceOfBirth,
+    Relationship,
     SourceDocument,
 )
+from designations.selectors import normalised_identifier
 from programs.api.serializers import AuthorityBriefSerializer, ProgramBriefSerializer
 from programs.models import Agency
 
@@ -71,11 +76,91 @@ class AliasSerializer(serializers.ModelSerializer):
 
 
 class IdentifierSerializer(serializers.ModelSerializer):
-    country = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    """An identifier as published (``value``), and as compared (``normalised_value``)."""
+
+    value = serializers.CharField(read_only=True, help_text="As published, e.g. 'IMO 9245316'.")
+    normalised_value = serializers.SerializerMethodField(
+        help_text="The value without a registry prefix (IMO), spaces or lower case: '9245316', 'KJ0505670'."
+    )
+    country = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="Issuing country (ISO alpha-2), where known."
+    )
 
     class Meta:
         model = Identifier
-        fields = ("kind", "value", "country", "country_text", "issued_on", "expires_on", "note")
+        fields = ("kind", "value", "normalised_value", "country", "country_text", "issued_on", "expires_on", "note")
+
+    def get_normalised_value(self, identifier: Identifier) -> str:
+        return normalised_identifier(identifier.value)
+
+
+class BirthDateSerializer(serializers.ModelSerializer):
+    """A date of birth as published (``raw``: "13 May 1957", "circa 1970", "1966 to 1968"), with the days
+    that bound it (equal for one day) and which parts of it are known."""
+
+    date_from = serializers.DateField(read_only=True, allow_null=True, help_text="First day it may be.")
+    date_to = serializers.DateField(read_only=True, allow_null=True, help_text="Last day it may be.")
+    # A plain string in the schema, as ``kind`` above: "precision" is an enum already (DatePrecision).
+    precision = serializers.CharField(
+        read_only=True, help_text=f"Which parts are known: {', '.join(BirthDate.Precision.values)} (blank: none)."
+    )
+    is_range = serializers.BooleanField(read_only=True, help_text="Published as a range ('1966 to 1968').")
+    circa = serializers.BooleanField(read_only=True, help_text="Published as approximate ('circa').")
+
+    class Meta:
+        model = BirthDate
+        fields = ("raw", "date_from", "date_to", "precision", "is_range", "circa")
+
+
+class PlaceOfBirthSerializer(serializers.ModelSerializer):
+    """A place of birth as published, with the country it names (ISO alpha-2), where known."""
+
+    country = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    country_name = serializers.CharField(source="country.name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = PlaceOfBirth
+        fields = ("place", "country", "country_name")
+
+
+class AddressSerializer(serializers.ModelSerializer):
+    """An address as published: street, city (with state and postal code), country."""
+
+    country = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="ISO alpha-2, where the country is known."
+    )
+    country_name = serializers.CharField(source="country.name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Address
+        fields = ("street", "city", "country", "country_name", "country_text", "remarks")
+
+
+class RelationshipOutSerializer(serializers.ModelSerializer):
+    """A link this designee's entry makes to another party ("Linked To: ..."). ``name`` is as published;
+    ``designee`` is the party's record, null while the name is not resolved to one."""
+
+    # A plain string in the schema (see ``ChangeSerializer.kind``): a second enum named "kind" would need an
+    # entry in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].
+    kind = serializers.CharField(read_only=True, help_text=f"One of: {', '.join(Relationship.Kind.values)}.")
+    designee = DesigneeBriefSerializer(source="to_designee", read_only=True, allow_null=True)
+    name = serializers.CharField(source="to_name", read_only=True)
+
+    class Meta:
+        model = Relationship
+        fields = ("kind", "designee", "name")
+
+
+class RelationshipInSerializer(serializers.ModelSerializer):
+    """A link another designee's entry makes to this one."""
+
+    kind = serializers.CharField(read_only=True, help_text=f"One of: {', '.join(Relationship.Kind.values)}.")
+    designee = DesigneeBriefSerializer(source="from_designee", read_only=True)
+    name = serializers.CharField(source="from_designee.name", read_only=True)
+
+    class Meta:
+        model = Relationship
+        fields = ("kind", "designee", "name")
 
 
 class DesigneeCountrySerializer(serializers.ModelSerializer):
@@ -160,6 +245,51 @@ class DesigneeSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         )
+
+
+class DesigneeDetailSerializer(DesigneeSerializer):
+    """A designee's whole record: what the list gives, and its birth dates, places of birth, addresses and
+    relationships both ways (in lists with ``?expand=facts``).
+
+    None of these facts is tied to a source document in the tracker: each is as the list named by the
+    designee's ``source`` published it (the designations' ``events`` name the documents that listed it).
+    """
+
+    birth_dates = BirthDateSerializer(many=True, read_only=True)
+    places_of_birth = PlaceOfBirthSerializer(many=True, read_only=True)
+    addresses = AddressSerializer(many=True, read_only=True)
+    relationships_out = RelationshipOutSerializer(
+        source="relationships_from", many=True, read_only=True, help_text="Links this entry makes to others."
+    )
+    relationships_in = RelationshipInSerializer(
+        source="relationships_to", many=True, read_only=True, help_text="Links other entries make to this one."
+    )
+
+    class Meta(DesigneeSerializer.Meta):
+        fields = (
+            *DesigneeSerializer.Meta.fields[: DesigneeSerializer.Meta.fields.index("designations")],
+            "birth_dates",
+            "places_of_birth",
+            "addresses",
+            "relationships_out",
+            "relationships_in",
+            *DesigneeSerializer.Meta.fields[DesigneeSerializer.Meta.fields.index("designations") :],
+        )
+
+
+class DesigneeRowSerializer(DesigneeDetailSerializer):
+    """A row of the designee list: the facts of the detail only with ``?expand=facts`` (the schema's view
+    of the list; rows are read by ``designations.selectors.designee_rows``)."""
+
+    birth_dates = BirthDateSerializer(many=True, required=False, help_text="With `?expand=facts`.")
+    places_of_birth = PlaceOfBirthSerializer(many=True, required=False, help_text="With `?expand=facts`.")
+    addresses = AddressSerializer(many=True, required=False, help_text="With `?expand=facts`.")
+    relationships_out = RelationshipOutSerializer(
+        source="relationships_from", many=True, required=False, help_text="With `?expand=facts`."
+    )
+    relationships_in = RelationshipInSerializer(
+        source="relationships_to", many=True, required=False, help_text="With `?expand=facts`."
+    )
 
 
 class DesignationEventSerializer(serializers.ModelSerializer):

@@ -8,13 +8,17 @@ statistics and the FollowTheMoney export have modules of their own (``changes``,
 
 from __future__ import annotations
 
-from rest_framework import viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, viewsets
 
 from designations import exports, selectors
 from designations.api.coverage import DatedLimitOffsetPagination, asks_about_dates, designations_coverage
 from designations.api.serializers import (
     CountrySerializer,
     DesignationSerializer,
+    DesigneeDetailSerializer,
+    DesigneeRowSerializer,
     DesigneeSerializer,
     SourceDocumentSerializer,
 )
@@ -25,7 +29,7 @@ from designations.filtersets import (
     SourceDocumentFilterSet,
 )
 from designations.models import Country, Designation, Designee, SourceDocument
-from tracker.csv import CsvExportMixin, csv_schema
+from tracker.csv import CSV_RESPONSE, FORMAT_PARAMETER, CsvExportMixin, csv_schema
 from tracker.csv import CsvRenderer as CsvRenderer  # still importable from here
 from tracker.response_cache import CachedReadMixin
 from tracker.selectors import SelectorReadMixin
@@ -46,12 +50,39 @@ class CountryViewSet(CachedReadMixin, CsvExportMixin, SelectorReadMixin, viewset
         return selectors.country_rows(queryset, links=links)
 
 
-@csv_schema(DesigneeSerializer)
+# What ``?expand=`` may add to each row of the designee list (comma-separated or repeated).
+DESIGNEE_EXPANSIONS = ("facts",)
+EXPAND_PARAMETER = OpenApiParameter(
+    "expand",
+    OpenApiTypes.STR,
+    description=(
+        "`facts`: each row also carries the designee's birth dates, places of birth, addresses and "
+        "relationships both ways, as the detail does (five more queries per page, whatever its size). "
+        "Without it the list stays light."
+    ),
+    enum=DESIGNEE_EXPANSIONS,
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[FORMAT_PARAMETER, EXPAND_PARAMETER],
+        responses={(200, "application/json"): DesigneeRowSerializer, (200, "text/csv"): CSV_RESPONSE},
+    ),
+    retrieve=extend_schema(
+        parameters=[FORMAT_PARAMETER],
+        responses={(200, "application/json"): DesigneeDetailSerializer, (200, "text/csv"): CSV_RESPONSE},
+    ),
+)
 class DesigneeViewSet(CachedReadMixin, CsvExportMixin, SelectorReadMixin, viewsets.ReadOnlyModelViewSet):
     """Designated individuals, entities, vessels and aircraft.
 
     ``as_of=YYYY-MM-DD`` keeps designees with at least one designation in force on that day; each
     designee's nested ``designations`` still lists all of its designations, whatever their dates.
+
+    The detail is the whole record: with the list's names, identifiers, countries and designations, the
+    birth dates, places of birth, addresses and relationships both ways. The list gives those only with
+    ``?expand=facts``.
     """
 
     queryset = Designee.objects.order_by("name", "pk")
@@ -59,9 +90,34 @@ class DesigneeViewSet(CachedReadMixin, CsvExportMixin, SelectorReadMixin, viewse
     filterset_class = DesigneeFilterSet
     ordering_fields = ("id", "name", "kind", "entry_number", "created_at", "updated_at")
     csv_spec = exports.DESIGNEE_CSV
+    extra_query_params = ("expand",)
+
+    def expansions(self) -> set[str]:
+        """What ``?expand=`` asks for; an unknown expansion is a 400 naming the parameter."""
+        values = self.request.query_params.getlist("expand")
+        asked = {part.strip() for value in values for part in value.split(",") if part.strip()}
+        unknown = sorted(asked.difference(DESIGNEE_EXPANSIONS))
+        if unknown:
+            choices = ", ".join(DESIGNEE_EXPANSIONS)
+            message = f"Cannot expand {', '.join(map(repr, unknown))}. Choose from: {choices}."
+            raise exceptions.ValidationError({"expand": [message]})
+        return asked
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.expansions()  # a bad ``expand`` is refused even when the page is empty
+
+    def with_facts(self) -> bool:
+        """The detail always gives the facts; the list when ``?expand=facts`` asks for them."""
+        request = getattr(self, "request", None)
+        asked = "facts" in self.expansions() if request is not None else False
+        return asked or self.action == "retrieve"
+
+    def get_serializer_class(self):
+        return DesigneeDetailSerializer if self.with_facts() else DesigneeSerializer
 
     def select(self, queryset, links):
-        return selectors.designee_rows(queryset, links=links)
+        return selectors.designee_rows(queryset, links=links, facts=self.with_facts())
 
 
 @csv_schema(DesignationSerializer)
