@@ -29,7 +29,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from designations import matching
-from designations.models import Designee
+from designations.models import BirthDate, DatePrecision, Designation, Designee, DesigneeCountry
 from tracker.api import StrictQueryParametersFilter
 
 MAX_QUERIES = 100
@@ -111,6 +111,14 @@ class MatchOptionsSerializer(serializers.Serializer):
         default=matching.DEFAULT_LIMIT,
         help_text="Most designees returned per name, 1 to 100.",
     )
+    include_delisted = serializers.BooleanField(
+        default=True,
+        help_text=(
+            "Default true: designees none of whose designations is in force are answered too, marked "
+            "`status: delisted`, so nothing disappears without saying so. False leaves them out. Records OFAC "
+            "removed as duplicates of another entry are never answered."
+        ),
+    )
 
     def get_fields(self):
         fields = super().get_fields()
@@ -157,23 +165,83 @@ class MatchExplanationSerializer(serializers.Serializer):
     matched_tokens = serializers.CharField(help_text="How many words of each side found a partner.")
     word_order = serializers.ChoiceField(choices=["same", "reordered"])
     transliteration = serializers.CharField(help_text="Scripts transliterated from the query, or 'none'.")
-    particles_ignored = serializers.CharField(help_text="Particles (al-, bin, van...) left out of the comparison.")
+    particles_ignored = serializers.CharField(
+        help_text="Articles, particles and titles (al-, van, Dr...) left out of the comparison."
+    )
+    particles_unmatched = serializers.CharField(
+        help_text=(
+            "Filiation particles of the query (bin, ibn, bint...) whose name the candidate does not write after one: "
+            "each counts as a query word not found."
+        )
+    )
     weak_alias_penalty = serializers.FloatField(help_text="Negative when the name matched is a weak alias.")
     birth_date = serializers.FloatField(help_text="Adjustment for birth-date agreement (+) or disagreement (-).")
     country = serializers.FloatField(help_text="Adjustment for country agreement (+) or disagreement (-).")
     kind = serializers.FloatField(help_text="Adjustment for kind agreement (+) or disagreement (-).")
 
 
+class MatchDesignationSerializer(serializers.Serializer):
+    """One designation of a candidate: a program, in force or ended, with its dates and what they rest on."""
+
+    program = serializers.CharField(help_text="Program code as published.")
+    status = serializers.ChoiceField(choices=Designation.Status.choices)
+    listed_on = serializers.DateField(
+        allow_null=True, help_text="Listed on this day, or by it (see `listed_precision`); null when unknown."
+    )
+    listed_earliest = serializers.DateField(
+        allow_null=True, help_text="For a listing known only between two list states: the earliest day it may be."
+    )
+    listed_precision = serializers.ChoiceField(
+        choices=[*DatePrecision.choices, ("", "Unknown")],
+        help_text="`day`: the exact day; `range`: between `listed_earliest` and `listed_on`; `on_or_before`...",
+    )
+    delisted_on = serializers.DateField(allow_null=True, help_text="For an ended designation: delisted on or by.")
+    delisted_earliest = serializers.DateField(allow_null=True)
+    delisted_precision = serializers.ChoiceField(choices=[*DatePrecision.choices, ("", "Unknown")])
+
+
+class MatchBirthDateSerializer(serializers.Serializer):
+    """A birth date as the list publishes it, with the days it may be."""
+
+    raw = serializers.CharField(help_text='As published: "13 May 1957", "circa 1970", "1966 to 1968".')
+    date_from = serializers.DateField(allow_null=True)
+    date_to = serializers.DateField(allow_null=True)
+    precision = serializers.ChoiceField(choices=[*BirthDate.Precision.choices, ("", "Unknown")])
+    circa = serializers.BooleanField(help_text="Published as approximate.")
+
+
+class MatchCountrySerializer(serializers.Serializer):
+    """A country tied to a candidate, in one role."""
+
+    code = serializers.CharField(help_text="ISO 3166-1 alpha-2.")
+    name = serializers.CharField()
+    role = serializers.ChoiceField(choices=DesigneeCountry.Role.choices)
+
+
 class MatchResultSerializer(serializers.Serializer):
-    """A designee whose name or alias resembles the query."""
+    """A designee whose name or alias resembles the query, with what a person needs to act on it."""
 
     id = serializers.IntegerField()
     url = serializers.URLField(help_text="The designee in the API.")
     name = serializers.CharField(help_text="Primary name as published.")
     kind = serializers.ChoiceField(choices=Designee.Kind.choices)
     entry_number = serializers.IntegerField(allow_null=True, help_text="OFAC entry number.")
+    status = serializers.ChoiceField(
+        choices=[("active", "Active"), ("delisted", "Delisted"), ("no_designation", "No designation")],
+        help_text=(
+            "`active`: at least one designation is in force (on the data's own date, the newest list state "
+            "imported); `delisted`: every designation has ended; `no_designation`: the tracker holds none."
+        ),
+    )
     programs = serializers.ListField(
         child=serializers.CharField(), help_text="Programs the designee is actively designated under."
+    )
+    designations = MatchDesignationSerializer(
+        many=True, help_text="Every designation, in force or ended, by program: the history behind `status`."
+    )
+    birth_dates = MatchBirthDateSerializer(many=True, help_text="As published, in the list's order.")
+    countries = MatchCountrySerializer(
+        many=True, help_text="Countries with their role (nationality, citizenship, address, place of birth...)."
     )
     score = serializers.FloatField(help_text="0 to 1.")
     matched_name = serializers.CharField(help_text="The name or alias that matched, as published.")
@@ -198,7 +266,27 @@ _RESULT_EXAMPLE = {
     "name": "AL-QAHTANI, Saud",
     "kind": "individual",
     "entry_number": 26093,
+    "status": "active",
     "programs": ["GLOMAG"],
+    "designations": [
+        {
+            "program": "GLOMAG",
+            "status": "active",
+            "listed_on": "2018-11-15",
+            "listed_earliest": None,
+            "listed_precision": "day",
+            "delisted_on": None,
+            "delisted_earliest": None,
+            "delisted_precision": "",
+        }
+    ],
+    "birth_dates": [
+        {"raw": "07 Jul 1978", "date_from": "1978-07-07", "date_to": "1978-07-07", "precision": "day", "circa": False}
+    ],
+    "countries": [
+        {"code": "SA", "name": "Saudi Arabia", "role": "nationality"},
+        {"code": "SA", "name": "Saudi Arabia", "role": "place_of_birth"},
+    ],
     "score": 1.0,
     "matched_name": "AL-QAHTANI, Saud",
     "matched_field": "name",
@@ -211,6 +299,7 @@ _RESULT_EXAMPLE = {
         "word_order": "same",
         "transliteration": "none",
         "particles_ignored": "al",
+        "particles_unmatched": "",
         "weak_alias_penalty": 0.0,
         "birth_date": 0.05,
         "country": 0.03,
@@ -344,7 +433,7 @@ class MatchView(APIView):
 
     permission_classes = (AllowAny,)
     throttle_classes = (*api_settings.DEFAULT_THROTTLE_CLASSES, ScreeningRateThrottle)
-    extra_query_params = ("name", "birth_date", "country", "kind", "threshold", "limit")
+    extra_query_params = ("name", "birth_date", "country", "kind", "threshold", "limit", "include_delisted")
 
     def check_throttles(self, request):
         """The first throttle to refuse answers (so the names of a request refused anyway are not counted)."""
@@ -364,9 +453,12 @@ class MatchView(APIView):
         summary="Screen one name",
         description=(
             "Ranks designees whose primary name or alias resembles `name`, regardless of word order, "
-            "transliteration (Cyrillic, Arabic, Chinese), diacritics, particles (al-, bin, van...) and "
-            "spelling variants. Weak aliases score lower. `birth_date`, `country` and `kind` raise the "
-            "score when they agree and lower it when they disagree. Each result explains its score." + _COSTS
+            "transliteration (Cyrillic, Arabic, Chinese), diacritics, articles (al-, van...) and spelling "
+            "variants; a filiation particle (bin, ibn, bint) must still match. Weak aliases score lower. "
+            "`birth_date`, `country` and `kind` raise the score when they agree and lower it when they disagree. "
+            "Each result explains its score and carries the designee's status, designations, birth dates as "
+            "published and countries with their roles; delisted designees are answered, marked, unless "
+            "`include_delisted=false`; records OFAC removed as duplicates never are." + _COSTS
         ),
         parameters=[MatchParametersSerializer],
         responses={200: MatchResponseSerializer, 413: _BUDGET_RESPONSE},
@@ -386,7 +478,7 @@ class MatchView(APIView):
         data = serializer.validated_data
         index = matching.get_index()
         try:
-            answers = self._answer(request, index, [_query_fields(data)], data["threshold"], data["limit"])
+            answers = self._answer(request, index, [_query_fields(data)], data)
         except matching.ScreeningBudgetExceeded as exc:
             return _over_budget(exc, 1)
         response = Response(answers[0])
@@ -444,16 +536,16 @@ class MatchView(APIView):
         queries = [_query_fields(query) for query in data["queries"]]
         index = matching.get_index()
         try:
-            answers = self._answer(request, index, queries, data["threshold"], data["limit"])
+            answers = self._answer(request, index, queries, data)
         except matching.ScreeningBudgetExceeded as exc:
             return _over_budget(exc, len(queries))
         return Response({"responses": answers})
 
-    def _answer(
-        self, request, index: matching.NameIndex, queries: list[dict[str, str]], threshold: float, limit: int
-    ) -> list[dict]:
-        """Each query with its ranked designees. The designees' kind, entry number and programs come from
-        the index, so a request costs one database query (``get_index`` checking the data version).
+    def _answer(self, request, index: matching.NameIndex, queries: list[dict[str, str]], options: dict) -> list[dict]:
+        """Each query with its ranked designees. Names, kind and entry number come from the index; each
+        candidate's designations, birth dates and countries are read for all the request's candidates at once
+        (``screening_facts``): a request costs one database query (``get_index`` checking the data version),
+        and three more when anything matched, whatever the number of names and candidates.
 
         The whole request shares one budget (``MATCH_COST_BUDGET``, ``MATCH_TIME_BUDGET_SECONDS``): the
         matcher charges it as it works, and the results answered count too. Raises
@@ -468,35 +560,92 @@ class MatchView(APIView):
         def url_of(designee_id: int) -> str:
             return f"{head}{designee_id}{tail}"
 
-        answers = []
+        ranked = []
         for query in queries:
             results = index.search(
                 query["name"],
                 birth_date=query["birth_date"] or None,
                 country=query["country"] or None,
                 kind=query["kind"] or None,
-                threshold=threshold,
-                limit=limit,
+                threshold=options["threshold"],
+                limit=options["limit"],
                 budget=budget,
+                include_delisted=options["include_delisted"],
             )
             budget.charge(RESULT_UNITS * len(results))
-            answers.append({"query": query, "results": [self._result(index, r, url_of) for r in results]})
-        return answers
+            ranked.append((query, results))
+        facts = screening_facts({r.designee_id for _, results in ranked for r in results})
+        return [
+            {"query": query, "results": [self._result(index, r, url_of, facts) for r in results]}
+            for query, results in ranked
+        ]
 
-    def _result(self, index: matching.NameIndex, result: matching.MatchResult, url_of) -> dict:
-        facts = index.designees[result.designee_id]
+    def _result(self, index: matching.NameIndex, result: matching.MatchResult, url_of, facts: dict) -> dict:
+        known = index.designees[result.designee_id]
+        held = facts.get(result.designee_id, _NO_FACTS)
+        designations = held["designations"]
+        if any(d["status"] == Designation.Status.ACTIVE for d in designations):
+            standing = "active"
+        else:
+            standing = "delisted" if designations else "no_designation"
         return {
             "id": result.designee_id,
             "url": url_of(result.designee_id),
             "name": result.name,
-            "kind": facts.kind,
-            "entry_number": facts.entry_number,
-            "programs": list(facts.programs),
+            "kind": known.kind,
+            "entry_number": known.entry_number,
+            "status": standing,
+            "programs": sorted({d["program"] for d in designations if d["status"] == Designation.Status.ACTIVE}),
+            "designations": designations,
+            "birth_dates": held["birth_dates"],
+            "countries": held["countries"],
             "score": result.score,
             "matched_name": result.matched_name,
             "matched_field": result.matched_field,
             "explanation": result.explanation,
         }
+
+
+_NO_FACTS = {"designations": [], "birth_dates": [], "countries": []}
+_DESIGNATION_FIELDS = (
+    "status",
+    "listed_on",
+    "listed_earliest",
+    "listed_precision",
+    "delisted_on",
+    "delisted_earliest",
+    "delisted_precision",
+)
+
+
+def screening_facts(designee_ids: set[int]) -> dict[int, dict[str, list[dict]]]:
+    """Each designee's designations (by program), birth dates as published and countries with their roles,
+    in three queries for any number of designees (none for none)."""
+    if not designee_ids:
+        return {}
+    facts: dict[int, dict[str, list[dict]]] = {
+        pk: {"designations": [], "birth_dates": [], "countries": []} for pk in designee_ids
+    }
+    designations = Designation.objects.filter(designee_id__in=designee_ids).order_by(
+        "designee_id", "program__code", "listed_on", "pk"
+    )
+    for designee_id, program, *values in designations.values_list("designee_id", "program__code", *_DESIGNATION_FIELDS):
+        facts[designee_id]["designations"].append(
+            {"program": program, **dict(zip(_DESIGNATION_FIELDS, values, strict=True))}
+        )
+    birth_dates = BirthDate.objects.filter(designee_id__in=designee_ids).order_by("designee_id", "pk")
+    for designee_id, raw, start, end, precision, circa in birth_dates.values_list(
+        "designee_id", "raw", "date_from", "date_to", "precision", "circa"
+    ):
+        facts[designee_id]["birth_dates"].append(
+            {"raw": raw, "date_from": start, "date_to": end, "precision": precision, "circa": circa}
+        )
+    countries = DesigneeCountry.objects.filter(designee_id__in=designee_ids).order_by(
+        "designee_id", "role", "country__code"
+    )
+    for designee_id, code, name, role in countries.values_list("designee_id", "country__code", "country__name", "role"):
+        facts[designee_id]["countries"].append({"code": code, "name": name, "role": role})
+    return facts
 
 
 def _over_budget(exc: matching.ScreeningBudgetExceeded, names: int) -> Response:

@@ -10,8 +10,9 @@ goes through three steps:
    characters become one syllable each: the first is the family name and the rest are joined into
    the given name ("陈全国" -> "chen quanguo"), as the list spells Chinese names. A list-style
    inverted name ("AL-QAHTANI, Saud") is turned around at its single comma. Particles and titles
-   (al-, el-, bin, ibn, bint, van, von, de, Dr...) are left out; a glued article ("ALQAHTANI") also
-   matches without it ("qahtani").
+   (al-, el-, bin, ibn, bint, van, von, de, Dr...) are left out of the words; a glued article
+   ("ALQAHTANI") also matches without it ("qahtani"). A filiation particle (bin, ibn, bint...) is
+   remembered with the word it introduces, which must pair with a list word introduced by one too.
 2. **Candidate generation.** Every word of every list name is indexed under its text and its
    phonetic keys (Metaphone and NYSIIS from ``jellyfish``) and its consonant skeleton (used for
    Arabic-script queries). The query's words, alone and two neighbours written together, look up
@@ -24,8 +25,10 @@ goes through three steps:
    initials agreeing with the word they abbreviate; two neighbouring words can pair with one
    ("Abdul Aziz" / "ABDULAZIZ"). The name score weighs how much of the query is explained against
    how much of the candidate name is; a whole-name comparison with spaces removed is used when
-   higher. Weak aliases lose 10%. Birth date, country and kind, when given, raise the score when
-   they agree and lower it when they disagree. ``_score_name`` has the details. A cheap upper bound
+   higher. A query's filiation particle the candidate does not write before the same name counts as a
+   query word not found ("Mohammed bin Salman" against "SALMAN, Muhammad"). Weak aliases lose 10%.
+   Birth date, country and kind, when given, raise the score when they agree and lower it when they
+   disagree. ``_score_name`` has the details. A cheap upper bound
    (``_Bounds``) first leaves out the candidates that cannot reach the threshold: most of them, and
    never one that could.
 
@@ -151,17 +154,27 @@ def match_names(
     threshold: float = DEFAULT_THRESHOLD,
     limit: int = DEFAULT_LIMIT,
     budget: ScreeningBudget | None = None,
+    include_delisted: bool = True,
 ) -> list[MatchResult]:
     """Designees whose primary name or an alias resembles ``name``, best first.
 
     ``birth_date`` is ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; ``country`` an ISO alpha-2 code (any
     of the designee's countries, in any role, agrees); ``kind`` a ``Designee.Kind`` value. Results
     score at least ``threshold`` (0..1); at most ``limit`` (1..100) are returned. Equal scores rank
-    designees with an active designation first. Raises ``ValueError`` on bad arguments, and
-    ``ScreeningBudgetExceeded`` when a ``budget`` is given and spent.
+    designees with an active designation first; with ``include_delisted=False`` designees none of whose
+    designations is in force are left out. Records OFAC removed as duplicates of another entry are never
+    answered (``NameIndex.build``). Raises ``ValueError`` on bad arguments, and ``ScreeningBudgetExceeded``
+    when a ``budget`` is given and spent.
     """
     return get_index().search(
-        name, birth_date=birth_date, country=country, kind=kind, threshold=threshold, limit=limit, budget=budget
+        name,
+        birth_date=birth_date,
+        country=country,
+        kind=kind,
+        threshold=threshold,
+        limit=limit,
+        budget=budget,
+        include_delisted=include_delisted,
     )
 
 
@@ -171,6 +184,7 @@ def match_many(
     threshold: float = DEFAULT_THRESHOLD,
     limit: int = DEFAULT_LIMIT,
     budget: ScreeningBudget | None = None,
+    include_delisted: bool = True,
 ) -> list[list[MatchResult]]:
     """``match_names`` for each query, reading the data version once for the whole batch (and sharing
     ``budget``, when given, across it)."""
@@ -184,6 +198,7 @@ def match_many(
             threshold=threshold,
             limit=limit,
             budget=budget,
+            include_delisted=include_delisted,
         )
         for query in queries
     ]

@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 
 from designations.matching.cost import ScreeningBudget
 from designations.matching.normalise import (
+    _bound,
     _make_token,
     _Name,
     _Query,
@@ -59,7 +60,7 @@ from designations.matching.tuning import (
     QUERY_SHARE,
     SCORE_UNITS,
 )
-from designations.models import Alias, BirthDate, Designation, Designee, DesigneeCountry
+from designations.models import Alias, BirthDate, Designation, DesignationEvent, Designee, DesigneeCountry
 from tracker.dataversion import DataVersion
 
 # --- The index -----------------------------------------------------------------------------------
@@ -93,10 +94,15 @@ class NameIndex:
                 key_words[key].append(word)
         self.key_words = {key: tuple(words) for key, words in key_words.items()}  # inverted-index key -> words
         self.word_counts = word_counts  # names holding each word
+        self.removed_duplicates: frozenset[int] = frozenset()  # designees left out: records OFAC removed as duplicates
 
     @classmethod
     def build(cls, version: DataVersion | None = None) -> NameIndex:
-        """Read designees, aliases, birth dates, countries and active programs in five queries.
+        """Read designees, aliases, birth dates, countries, active programs and removed duplicates in six queries.
+
+        A designee none of whose designations is in force, and one of which OFAC ended by removing the record
+        as a duplicate of another entry (a ``removed_duplicate`` event, e.g. entry 36459 KADYROV beside 23343),
+        is not indexed: the record never named anyone the other entry does not.
 
         The cyclic garbage collector is paused meanwhile: the build allocates a few hundred thousand
         small objects, none of them garbage, and collections triggered by them would cost a third of
@@ -126,12 +132,20 @@ class NameIndex:
         programs: dict[int, set[str]] = defaultdict(set)
         for designee_id, code in Designation.objects.active().values_list("designee_id", "program__code"):
             programs[designee_id].add(code)
+        removed = set(
+            DesignationEvent.objects.filter(kind=DesignationEvent.Kind.REMOVED_DUPLICATE).values_list(
+                "designation__designee_id", flat=True
+            )
+        )
+        removed -= programs.keys()  # a record relisted since is no longer a removed duplicate
 
         designees: dict[int, DesigneeFacts] = {}
         raw_names: list[tuple[int, str, str, bool]] = []
         for pk, name, kind, entry_number in Designee.objects.order_by("pk").values_list(
             "pk", "name", "kind", "entry_number"
         ):
+            if pk in removed:
+                continue
             designees[pk] = DesigneeFacts(
                 id=pk,
                 name=name,
@@ -182,9 +196,12 @@ class NameIndex:
                     weight,
                     tuple(text for _, text in _merged(tokens)),
                     "".join(sorted(compact)),
+                    frozenset(_bound(words)),
                 )
             )
-        return cls(version, designees, names, cache, token_names, frequency)
+        index = cls(version, designees, names, cache, token_names, frequency)
+        index.removed_duplicates = frozenset(removed)
+        return index
 
     def search(
         self,
@@ -196,6 +213,7 @@ class NameIndex:
         threshold: float = DEFAULT_THRESHOLD,
         limit: int = DEFAULT_LIMIT,
         budget: ScreeningBudget | None = None,
+        include_delisted: bool = True,
     ) -> list[MatchResult]:
         """Rank designees against one query; see ``match_names``."""
         _check(name, birth_date=birth_date, country=country, kind=kind, threshold=threshold, limit=limit)
@@ -231,7 +249,10 @@ class NameIndex:
         best: dict[int, tuple[float, _Name, _Alignment]] = {}
         raws: dict[int, float] = {}  # each designee's best score so far, with its birth date, country and kind
         floor = cutoff
+        designees = self.designees
         for candidate in names:
+            if not include_delisted and not designees[candidate.designee_id].programs:
+                continue  # no designation in force: left out when asked
             if floor > 0 and not bounds.reaches(candidate, floor):
                 continue
             budget.cost.scored += 1
@@ -416,7 +437,9 @@ class NameIndex:
         tokens = [self._weighted(_query_token(word), abjad) for word in kept]
         particles = tuple(w for w in words if w in PARTICLES and w not in kept)
         compact = "".join(t.text for t in tokens)
-        return _Query(tokens, _merged(tokens), scripts, particles, abjad, compact, "".join(sorted(compact)))
+        # "bin Salman" is one name part: its particle weighs what the name it introduces weighs.
+        bound = {i: (particle, tokens[i].weight) for i, particle in _bound(words).items()}
+        return _Query(tokens, _merged(tokens), scripts, particles, abjad, compact, "".join(sorted(compact)), bound)
 
     def _weighted(self, token: _Token, abjad: bool) -> _Token:
         """The token weighed by how many names hold it (for an abjad query: hold its consonants)."""

@@ -8,12 +8,12 @@ import functools
 import itertools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import jellyfish
 from anyascii import anyascii
 
-from designations.matching.tuning import PARTICLES
+from designations.matching.tuning import FILIATION, PARTICLES
 
 _APOSTROPHES = re.compile(r"['`\u2018\u2019\u02bc\u02bb\u02b9\u02be\u02bf\u00b4]")
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
@@ -56,6 +56,7 @@ class _Name:
     weight: float  # of all its tokens
     joined: tuple[str, ...]  # each two neighbouring words written together, as ``_merged`` pairs them
     chars: str  # the letters of ``compact``, sorted (see ``_Bounds``)
+    bound: frozenset[int] = frozenset()  # tokens written after a filiation particle ("bin Mohammed")
 
 
 @dataclass(slots=True)
@@ -67,6 +68,7 @@ class _Query:
     abjad: bool
     compact: str  # the words written together, as typed
     chars: str  # its letters, sorted
+    bound: dict[int, tuple[str, float]] = field(default_factory=dict)  # token -> the filiation particle before it
 
 
 # --- Normalisation -------------------------------------------------------------------------------
@@ -168,6 +170,23 @@ _query_token = functools.lru_cache(maxsize=1 << 14)(_make_token)
 
 def _without_particles(words: list[str]) -> list[str]:
     return [w for w in words if w not in PARTICLES] or words  # a name made only of particles is still a name
+
+
+def _bound(words: list[str]) -> dict[int, str]:
+    """The kept words (by their position among ``_without_particles(words)``) written right after a filiation
+    particle, with the particle: "Rami bin Mohammed Makhlouf" -> ``{1: "bin"}``."""
+    if not any(w in FILIATION for w in words) or all(w in PARTICLES for w in words):
+        return {}
+    bound, position, particle = {}, 0, None
+    for word in words:
+        if word in PARTICLES:
+            particle = word if word in FILIATION else particle
+            continue
+        if particle:
+            bound[position] = particle
+        particle = None
+        position += 1
+    return bound
 
 
 def parse_birth_date(text: str) -> tuple[datetime.date, datetime.date]:

@@ -121,6 +121,7 @@ class _Alignment:
     penalty: float
     matched: dict[int, tuple[float, bool, int]]  # query token -> (score, phonetic agreement, candidate token)
     candidate_matched: int
+    unmatched_particles: tuple[str, ...] = ()  # filiation particles of the query the candidate lacks
 
 
 def _score_name(query: _Query, candidate: _Name, cache: dict[tuple, tuple[float, bool]]) -> tuple[float, _Alignment]:
@@ -135,7 +136,11 @@ def _score_name(query: _Query, candidate: _Name, cache: dict[tuple, tuple[float,
     4. The compact score compares both names with spaces removed, the query's words put in the
        candidate's order (or as typed, against a list name in its published, surname-first order);
        it is used when it is higher.
-    5. A weak alias keeps 90% of its score.
+    5. A filiation particle of the query ("bin" in "Mohammed bin Salman") must still match: the word after it
+       must pair with a list word written after one too ("MAKHLOUF, Rami Bin Mohammed"). Else the particle
+       counts as a query word not found, in the token score and in the compact one ("SALMAN, Muhammad" names
+       someone whose family name, not his father's, is Salman). A particle that matches changes nothing.
+    6. A weak alias keeps 90% of its score.
     """
     pairs: list[tuple[float, bool, tuple[int, ...], tuple[int, ...]]] = []
     good = set()
@@ -177,21 +182,31 @@ def _score_name(query: _Query, candidate: _Name, cache: dict[tuple, tuple[float,
             used_c[i] = score
 
     tokens = query.tokens
-    query_share = sum(tokens[qi].weight * s for qi, (s, _, _) in used_q.items()) / sum(t.weight for t in tokens)
+    unmatched = {
+        qi: particle
+        for qi, (particle, _) in query.bound.items()
+        if qi not in used_q or used_q[qi][2] not in candidate.bound
+    }
+    missing = sum(query.bound[qi][1] for qi in unmatched)
+    query_share = sum(tokens[qi].weight * s for qi, (s, _, _) in used_q.items()) / (
+        sum(t.weight for t in tokens) + missing
+    )
     candidate_share = sum(candidate.tokens[ci].weight * s for ci, s in used_c.items()) / (candidate.weight or 1.0)
     token_score = QUERY_SHARE * query_share + (1 - QUERY_SHARE) * candidate_share
 
     compact_score = 0.0
-    if len(used_q) < len(tokens) or len(used_c) < len(candidate.tokens):
-        # The query's words in the candidate's order (an unmatched word stays after the one before it).
+    if len(used_q) < len(tokens) or len(used_c) < len(candidate.tokens) or unmatched:
+        # The query's words in the candidate's order (an unmatched word stays after the one before it), an
+        # unmatched particle before its word.
         order, last = [], -1.0
         for qi in range(len(tokens)):
             last = used_q[qi][2] if qi in used_q else last + 0.01
             order.append((last, qi))
-        reordered = "".join(tokens[qi].text for _, qi in sorted(order))
+        reordered = "".join(unmatched.get(qi, "") + tokens[qi].text for _, qi in sorted(order))
         ratio = Indel.normalized_similarity(reordered, candidate.compact)
         if candidate.published != candidate.compact:  # surname first, as Chinese names are written
-            ratio = max(ratio, Indel.normalized_similarity(query.compact, candidate.published))
+            typed = "".join(unmatched.get(qi, "") + token.text for qi, token in enumerate(tokens))
+            ratio = max(ratio, Indel.normalized_similarity(typed, candidate.published))
         compact_score = COMPACT_FACTOR * ratio * ratio
 
     score = max(token_score, compact_score)
@@ -199,7 +214,8 @@ def _score_name(query: _Query, candidate: _Name, cache: dict[tuple, tuple[float,
     if candidate.field == "weak_alias":
         penalty = -score * (1 - WEAK_ALIAS_FACTOR)
         score += penalty
-    return score, _Alignment(token_score, compact_score, penalty, used_q, len(used_c))
+    particles = tuple(unmatched[qi] for qi in sorted(unmatched))
+    return score, _Alignment(token_score, compact_score, penalty, used_q, len(used_c), particles)
 
 
 def _far_apart(a: int, b: int) -> bool:
@@ -217,10 +233,24 @@ class _Bounds:
     a longer common subsequence than their sorted letters have, whatever the order of the words.
     """
 
-    __slots__ = ("_joinable", "_merges_for", "complete", "joined", "query", "weight", "weights", "words")
+    __slots__ = (
+        "_joinable",
+        "_merges_for",
+        "complete",
+        "joined",
+        "query",
+        "spelt_out",
+        "weight",
+        "weights",
+        "words",
+    )
 
     def __init__(self, query: _Query) -> None:
         self.query = query
+        # The query's letters with its filiation particles, sorted: the whole-name comparison takes them in
+        # when the candidate lacks the particles (``_score_name``).
+        particles = "".join(particle for particle, _ in query.bound.values())
+        self.spelt_out = "".join(sorted(query.compact + particles)) if particles else ""
         self.words: dict[str, _Profile] = {}  # list word -> how it pairs with the query's words
         self.joined: dict[str, _Profile] = {}  # two list words written together -> the same
         self.complete = False  # whether a word missing from ``words`` (or ``joined``) pairs with nothing
@@ -347,6 +377,8 @@ class _Bounds:
                 if factor * (query_part + candidate_part) >= cutoff:
                     return True
         ratio = Indel.normalized_similarity(self.query.chars, candidate.chars)
+        if self.spelt_out:
+            ratio = max(ratio, Indel.normalized_similarity(self.spelt_out, candidate.chars))
         return factor * COMPACT_FACTOR * ratio * ratio >= cutoff
 
     def _profile(self, scores: list[float], merged_gain: float = 0.0) -> _Profile:
@@ -418,9 +450,19 @@ def _explain(query: _Query, candidate: _Name, alignment: _Alignment) -> dict[str
         ),
         "word_order": "same" if matched == sorted(matched) else "reordered",
         "transliteration": "+".join(sorted(query.scripts)) or "none",
-        "particles_ignored": " ".join(query.particles),
+        "particles_ignored": " ".join(_ignored(query)),
+        "particles_unmatched": " ".join(alignment.unmatched_particles),
         "weak_alias_penalty": round(alignment.penalty, 4),
     }
+
+
+def _ignored(query: _Query) -> list[str]:
+    """The query's particles and titles left out of the comparison: all but the filiation particles that
+    must match (``_Query.bound``)."""
+    ignored = list(query.particles)
+    for particle, _ in query.bound.values():
+        ignored.remove(particle)
+    return ignored
 
 
 def _birth_date_adjustment(born: tuple[datetime.date, datetime.date] | None, facts: DesigneeFacts) -> float:

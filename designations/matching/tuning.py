@@ -17,6 +17,12 @@ PARTICLES = frozenset(
     {"al", "el", "ul", "bin", "ben", "bn", "ibn", "bint", "binti", "van", "von", "der", "den", "de", "del", "della"}
     | {"da", "di", "do", "dos", "das", "du", "la", "le", "ter", "ten", "y", "mr", "mrs", "ms", "dr"}
 )
+# Filiation particles: "bin Salman" names the father, a part of the name that must still match. A query's
+# word after one pairs in full only with a list word that follows one too; else the particle counts as a
+# query word not found, weighing what the word it introduces weighs ("bin Salman" is one name part).
+# Articles (al-, el-) are not among them: the list writes the same name with the article, glued to it or
+# without it (AL-QAHTANI, ALQAHTANI).
+FILIATION = frozenset({"bin", "ibn", "ben", "bn", "bint", "binti"})
 # Scripts written without short vowels: compare their names on consonant skeletons.
 ABJADS = frozenset({"arabic", "hebrew", "syriac", "thaana"})
 

@@ -23,7 +23,7 @@ from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
 from designations import matching
-from designations.models import Designee
+from designations.models import BirthDate, Designation, DesignationEvent, Designee, DesigneeCountry
 from importers.models import ImportRun
 from importers.services import import_run_create, import_run_execute
 from importers.sources import get_adapter
@@ -95,12 +95,25 @@ def test_get_ranks_designees_with_their_facts_and_explanation(api_client):
         "name": "AL-QAHTANI, Saud",
         "kind": "individual",
         "entry_number": 26093,
+        "status": "active",
         "programs": ["GLOMAG"],
+        "designations": first["designations"],
+        "birth_dates": first["birth_dates"],
+        "countries": first["countries"],
         "score": 1.0,
         "matched_name": "AL-QAHTANI, Saud",
         "matched_field": "name",
         "explanation": first["explanation"],
     }
+    # The list's own entry: "DOB 07 Jul 1978; POB Riyadh, Saudi Arabia; nationality Saudi Arabia".
+    assert [(d["program"], d["status"], d["delisted_on"]) for d in first["designations"]] == [
+        ("GLOMAG", "active", None)
+    ]
+    assert first["designations"][0]["listed_precision"]  # a listing date says what it rests on
+    assert [(b["raw"], b["date_from"], b["precision"]) for b in first["birth_dates"]] == [
+        ("07 Jul 1978", "1978-07-07", "day")
+    ]
+    assert {(c["code"], c["role"]) for c in first["countries"]} >= {("SA", "nationality"), ("SA", "place_of_birth")}
     assert set(first["explanation"]) == {
         "name_score",
         "token_similarity",
@@ -110,6 +123,7 @@ def test_get_ranks_designees_with_their_facts_and_explanation(api_client):
         "word_order",
         "transliteration",
         "particles_ignored",
+        "particles_unmatched",
         "weak_alias_penalty",
         "birth_date",
         "country",
@@ -249,22 +263,141 @@ def test_post_refuses_a_bad_batch_naming_the_parameter(api_client, body, errors)
     assert response.json() == errors
 
 
+# The data version, then the candidates' designations, birth dates and countries, for all of them at once.
+QUERIES_WITH_RESULTS = 4
+
+
 @pytest.mark.parametrize("limit", [1, 100])
-def test_get_costs_one_query_whatever_the_limit(api_client, django_assert_num_queries, limit):
+def test_get_costs_four_queries_whatever_the_limit(api_client, django_assert_num_queries, limit):
     api_client.get(URL, {"name": "Carrie Lam"})  # builds the index
-    with django_assert_num_queries(1):  # the data version
+    with django_assert_num_queries(QUERIES_WITH_RESULTS):
         response = api_client.get(URL, {"name": "Mohammad Mahmoud", "threshold": 0.5, "limit": limit})
     results = response.json()["results"]
     assert len(results) == 1 if limit == 1 else len(results) > 1
+    assert all(r["designations"] and r["status"] == "active" for r in results)
+
+
+def test_a_name_matching_nothing_costs_only_the_data_version(api_client, django_assert_num_queries):
+    api_client.get(URL, {"name": "Carrie Lam"})  # builds the index
+    with django_assert_num_queries(1):
+        assert api_client.get(URL, {"name": "Angela Merkel"}).json()["results"] == []
 
 
 @pytest.mark.parametrize("size", [1, 100])
-def test_post_costs_one_query_whatever_the_batch_size(api_client, django_assert_num_queries, size):
+def test_post_costs_four_queries_whatever_the_batch_size(api_client, django_assert_num_queries, size):
     api_client.get(URL, {"name": "Carrie Lam"})  # builds the index
     queries = [{"name": name} for name in ("Carrie Lam", "Saud al-Qahtani", "Chen Quanguo", "Yuri Karaev")]
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(QUERIES_WITH_RESULTS):
         response = api_client.post(URL, {"queries": (queries * 25)[:size], "limit": 100}, format="json")
-    assert len(response.json()["responses"]) == size
+    responses = response.json()["responses"]
+    assert len(responses) == size
+    assert all(r["results"][0]["birth_dates"] and r["results"][0]["countries"] for r in responses)
+
+
+# --- What a person needs to act on a candidate ------------------------------------------------------
+
+
+def test_each_candidate_carries_its_published_facts_beside_the_score(api_client):
+    # LAM, Carrie (29249): "DOB 13 May 1957; POB Hong Kong; nationality Hong Kong", HK-EO13936.
+    lam = api_client.get(URL, {"name": "Carrie Lam"}).json()["results"][0]
+    held = Designee.objects.get(entry_number=29249)
+
+    assert lam["entry_number"] == 29249
+    assert lam["status"] == "active"
+    assert [b["raw"] for b in lam["birth_dates"]] == ["13 May 1957"]
+    assert lam["birth_dates"][0]["date_from"] == lam["birth_dates"][0]["date_to"] == "1957-05-13"
+    assert {(c["code"], c["role"]) for c in lam["countries"]} == set(
+        DesigneeCountry.objects.filter(designee=held).values_list("country__code", "role")
+    )
+    assert ("HK", "nationality") in {(c["code"], c["role"]) for c in lam["countries"]}
+    assert {d["program"]: d["status"] for d in lam["designations"]} == {"HK-EO13936": "active"}
+
+
+def test_the_batch_carries_the_same_facts_as_a_single_name(api_client):
+    single = api_client.get(URL, {"name": "Chen Quanguo", "limit": 1}).json()["results"]
+    batch = api_client.post(URL, {"queries": [{"name": "Chen Quanguo"}], "limit": 1}, format="json").json()
+
+    assert batch["responses"][0]["results"] == single
+    # CHEN, Quanguo (29220): no nationality, only his place of birth, "Pingyu, Henan, China" (and an address).
+    roles = {(c["code"], c["role"]) for c in single[0]["countries"]}
+    assert ("CN", "place_of_birth") in roles
+    assert not {role for _, role in roles} & {"nationality", "citizenship"}
+
+
+def _delist(entry_number: int) -> Designee:
+    """End every designation of a listed entry, as a delisting on the list's own date would."""
+    designee = Designee.objects.get(entry_number=entry_number)
+    Designation.objects.filter(designee=designee).update(
+        status=Designation.Status.DELISTED, delisted_on=datetime.date(2024, 7, 2), delisted_precision="day"
+    )
+    matching.reset_index()
+    return designee
+
+
+def test_a_delisted_candidate_is_answered_and_marked_unless_left_out(api_client):
+    _delist(29249)
+
+    answered = api_client.get(URL, {"name": "Carrie Lam"}).json()["results"]
+    left_out = api_client.get(URL, {"name": "Carrie Lam", "include_delisted": "false"}).json()["results"]
+    batch = api_client.post(
+        URL,
+        {"queries": [{"name": "Carrie Lam"}, {"name": "Saud al-Qahtani"}], "include_delisted": False},
+        format="json",
+    ).json()["responses"]
+
+    [lam] = answered
+    assert (lam["entry_number"], lam["status"], lam["programs"]) == (29249, "delisted", [])
+    assert [(d["program"], d["status"], d["delisted_on"]) for d in lam["designations"]] == [
+        ("HK-EO13936", "delisted", "2024-07-02")
+    ]
+    assert [b["raw"] for b in lam["birth_dates"]] == ["13 May 1957"]  # the facts stay with the history
+    assert left_out == []
+    assert [[r["entry_number"] for r in response["results"]] for response in batch] == [[], [26093]]
+
+
+def test_include_delisted_refuses_what_is_not_a_boolean(api_client):
+    response = api_client.get(URL, {"name": "Carrie Lam", "include_delisted": "maybe"})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["include_delisted"]
+
+
+def _second_record(of: Designee, entry_number: int, ended_as: str) -> Designee:
+    """Another record of the same party, under another entry number, whose designation has ended as ``ended_as``
+    (as the snapshot import records a record OFAC removed while the other entry stays listed)."""
+    record = Designee.objects.create(
+        kind=of.kind, name=of.name, entry_number=entry_number, source="ofac-sdn", source_uid=str(entry_number)
+    )
+    for row in BirthDate.objects.filter(designee=of):
+        BirthDate.objects.create(designee=record, raw=row.raw, date_from=row.date_from, date_to=row.date_to)
+    kept = Designation.objects.filter(designee=of).first()
+    ended = Designation.objects.create(
+        designee=record,
+        program=kept.program,
+        status=Designation.Status.DELISTED,
+        listed_on=datetime.date(2022, 9, 15),
+        delisted_on=datetime.date(2022, 11, 14),
+    )
+    DesignationEvent.objects.create(designation=ended, kind=DesignationEvent.Kind.LISTED)
+    DesignationEvent.objects.create(designation=ended, kind=ended_as, occurred_on=datetime.date(2022, 11, 14))
+    matching.reset_index()
+    return record
+
+
+def test_a_record_ofac_removed_as_a_duplicate_is_left_out_and_a_delisted_namesake_is_not(api_client):
+    qahtani = Designee.objects.get(entry_number=26093)
+    duplicate = _second_record(qahtani, 990001, DesignationEvent.Kind.REMOVED_DUPLICATE)
+    namesake = _second_record(qahtani, 990002, DesignationEvent.Kind.DELISTED)
+
+    results = api_client.get(URL, {"name": "Saud al-Qahtani"}).json()["results"]
+    batch = api_client.post(URL, {"queries": [{"name": "Saud al-Qahtani"}]}, format="json").json()
+
+    ranked = [(r["id"], r["status"]) for r in results]
+    assert ranked[0] == (qahtani.pk, "active")
+    assert (namesake.pk, "delisted") in ranked  # delisted, not a duplicate: still answered, marked
+    assert duplicate.pk not in {r["id"] for r in results}
+    assert batch["responses"][0]["results"] == results
+    assert duplicate.pk in matching.get_index().removed_duplicates
 
 
 def test_schema_documents_both_operations(client):
@@ -283,6 +416,12 @@ def test_schema_documents_both_operations(client):
     assert {} in operations["post"]["security"]  # anonymous callers allowed
     result = schema["components"]["schemas"]["MatchResult"]
     assert {"score", "matched_name", "matched_field", "explanation", "programs"} <= set(result["properties"])
+    assert {"status", "designations", "birth_dates", "countries"} <= set(result["properties"])
+    assert "include_delisted" in parameters
+    include = next(p for p in operations["get"]["parameters"] if p["name"] == "include_delisted")
+    assert include["schema"]["default"] is True
+    assert "nothing disappears" in include["description"]
+    assert "include_delisted" in schema["components"]["schemas"]["MatchBatch"]["properties"]
 
 
 def test_schema_command_validates_without_warnings(tmp_path):
