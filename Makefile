@@ -23,7 +23,8 @@ $(VENV)/.installed-dev: requirements/base.txt requirements/dev.txt | $(BIN)/pyth
 
 install: $(VENV)/.installed
 
-install-dev: $(VENV)/.installed-dev
+# Developers and test runners get the local environment file too (never `make install`: servers use it).
+install-dev: $(VENV)/.installed-dev .env.local
 
 # The local environment file (tracker/env.py): development settings for this machine, so that the README's
 # `.venv/bin/python manage.py ...` commands work in any new shell. Written once; edit it freely.

@@ -27,8 +27,8 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Set it (or DJANGO_SECRET_KEY_FILE) in production, "
-            "or set DJANGO_DEBUG=true for local development."
+            "DJANGO_SECRET_KEY is not set. Set it (or DJANGO_SECRET_KEY_FILE) in production. For local "
+            "development run `make run` first (it writes .env.local with DJANGO_DEBUG=true), or set DJANGO_DEBUG=true."
         )
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 # Former keys, comma-separated, still accepted for sessions and signatures while a new key rolls out.
