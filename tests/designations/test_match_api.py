@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import types
 from pathlib import Path
 
 import pytest
@@ -17,16 +16,12 @@ import yaml
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import transaction
-from django.urls import NoReverseMatch, include, path, reverse
+from django.urls import reverse
 from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
 from designations import matching
 from designations.models import BirthDate, Designation, DesignationEvent, Designee, DesigneeCountry
-from importers.models import ImportRun
-from importers.services import import_run_create, import_run_execute
-from importers.sources import get_adapter
 from tests.datafiles import data_path, requires_data, selection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,46 +30,16 @@ EXTRAS_2025 = data_path("ofac", "sdn_2025-12-24_partial")
 URL = "/api/match/"
 
 
-@pytest.fixture(scope="module")
-def selection(django_db_setup, django_db_blocker):
-    """Reference data and the 39 real entries, imported once for the module, rolled back after it."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("load_reference_data", verbosity=0)
-            run = import_run_create(
-                source="ofac-sdn", path=[str(SELECTION), str(EXTRAS_2025)], as_of=datetime.date(2024, 7, 2)
-            )
-            with pytest.MonkeyPatch.context() as patch:  # a selection, far below the full list's floor
-                patch.setattr(type(get_adapter("ofac-sdn")), "min_records", 5)
-                assert import_run_execute(run_id=run.pk).status == ImportRun.Status.SUCCEEDED
-            matching.reset_index()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            matching.reset_index()
-
-
 @pytest.fixture(autouse=True)
-def _match_route_and_no_throttle(settings):
-    """Route ``/api/match/`` (until ``tracker/urls.py`` includes it) and lift the API's rate limits."""
-    try:
-        reverse("match-api:match")
-    except NoReverseMatch:
-        import tracker.urls
-
-        urlconf = types.ModuleType("match_test_urls")
-        urlconf.urlpatterns = [path("api/", include("designations.api.match_urls")), *tracker.urls.urlpatterns]
-        settings.ROOT_URLCONF = urlconf
+def _no_throttle(settings):
+    """Lift the API's rate limits."""
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None}}
     cache.clear()
     yield
     cache.clear()
 
 
-pytestmark = [requires_data, pytest.mark.usefixtures("selection", "db")]
+pytestmark = [requires_data, pytest.mark.usefixtures("match_entries", "db")]
 
 
 def test_route_is_named_match():

@@ -8,22 +8,14 @@ company words and a number, ``threshold`` 0, ``limit`` 100. Cost is asserted in 
 
 from __future__ import annotations
 
-import datetime
 import random
-import types
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.management import call_command
-from django.db import transaction
-from django.urls import NoReverseMatch, include, path, reverse
 from rest_framework.authtoken.models import Token
 
 from designations import matching
-from importers.models import ImportRun
-from importers.services import import_run_create, import_run_execute
-from importers.sources import get_adapter
 from tests.datafiles import data_path, requires_data, selection
 
 SELECTION = selection("sdn_2024-07-02_selection")
@@ -46,39 +38,9 @@ HOSTILE = {
 }
 
 
-@pytest.fixture(scope="module")
-def entries(django_db_setup, django_db_blocker):
-    """Reference data and the 39 real entries, imported once for the module, rolled back after it."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("load_reference_data", verbosity=0)
-            run = import_run_create(
-                source="ofac-sdn", path=[str(SELECTION), str(EXTRAS_2025)], as_of=datetime.date(2024, 7, 2)
-            )
-            with pytest.MonkeyPatch.context() as patch:  # a selection, far below the full list's floor
-                patch.setattr(type(get_adapter("ofac-sdn")), "min_records", 5)
-                assert import_run_execute(run_id=run.pk).status == ImportRun.Status.SUCCEEDED
-            matching.reset_index()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            matching.reset_index()
-
-
 @pytest.fixture(autouse=True)
-def _route_and_rates(settings):
-    """Route ``/api/match/`` (until ``tracker/urls.py`` includes it); no throttle unless a test sets one."""
-    try:
-        reverse("match-api:match")
-    except NoReverseMatch:
-        import tracker.urls
-
-        urlconf = types.ModuleType("match_cost_test_urls")
-        urlconf.urlpatterns = [path("api/", include("designations.api.match_urls")), *tracker.urls.urlpatterns]
-        settings.ROOT_URLCONF = urlconf
+def _no_throttle(settings):
+    """No throttle unless a test sets one."""
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None}}
     cache.clear()
     yield
@@ -115,7 +77,7 @@ def rates(settings):
     return set_rates
 
 
-pytestmark = [requires_data, pytest.mark.usefixtures("entries", "db")]
+pytestmark = [requires_data, pytest.mark.usefixtures("match_entries", "db")]
 
 
 # --- The hostile request ------------------------------------------------------------------------
