@@ -6,8 +6,8 @@ of already-clean values (strings, ints, dates, booleans) and inserts them here w
 fastest path: ``execute_values`` on PostgreSQL, ``executemany`` on SQLite. Like ``bulk_create``, this
 bypasses ``save()`` and signals; the importers record their own events.
 
-``update_rows`` writes changed rows the same way: one parametrised UPDATE per row through ``executemany``
-(``bulk_update`` builds CASE expressions that grow quadratically with the rows).
+``update_rows`` writes changed rows set-based too: one ``UPDATE ... FROM`` the new values (``bulk_update``
+builds CASE expressions that grow quadratically with the rows).
 """
 
 from __future__ import annotations
@@ -81,24 +81,52 @@ def insert_rows(
 def update_rows(model: type[models.Model], columns: Sequence[str], rows: list[tuple], *, touch: bool = False) -> int:
     """Set ``columns`` (field names) of existing rows: each row is its values in ``columns`` order, then its pk.
 
-    One parametrised UPDATE per row through ``executemany``. ``touch`` also sets ``updated_at`` to now (an
+    Set-based: ``UPDATE ... FROM (VALUES ...)`` pages on PostgreSQL, ``UPDATE ... FROM`` a temporary table on
+    SQLite (row-by-row UPDATEs of indexed columns slow down with every row already changed in the same
+    transaction there: 10 s for the 18,000 listing events the history refines, against 0.2 s). A pk given
+    twice takes its last values, as one UPDATE per row would. ``touch`` also sets ``updated_at`` to now (an
     import that changed the row); without it the row's own timestamp stays. JSON fields are serialised here.
     """
     if not rows:
         return 0
     meta = model._meta
     fields = [meta.get_field(name) for name in columns]
-    assignments = [f"{connection.ops.quote_name(f.column)} = %s" for f in fields]
     rows = _json_ready(fields, rows)
     if touch:
+        fields.append(meta.get_field("updated_at"))
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        assignments.append(f"{connection.ops.quote_name('updated_at')} = %s")
         rows = [(*row[:-1], now, row[-1]) for row in rows]
-    table = connection.ops.quote_name(meta.db_table)
-    sql = f"UPDATE {table} SET {', '.join(assignments)} WHERE {connection.ops.quote_name(meta.pk.column)} = %s"
+    rows = list({row[-1]: row for row in rows}.values())
+    quote = connection.ops.quote_name
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    names = [f"c{i}" for i in range(len(fields))]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            from psycopg2.extras import execute_values
+
+            # VALUES rows are typed by their first row: cast each column to its field's type.
+            sets = ", ".join(
+                f"{quote(f.column)} = new.{name}::{f.db_type(connection)}"
+                for f, name in zip(fields, names, strict=True)
+            )
+            sql = (
+                f"UPDATE {table} SET {sets} FROM (VALUES %s) AS new ({', '.join(names)}, row_pk) "
+                f"WHERE {table}.{pk} = new.row_pk"
+            )
+            execute_values(cursor.cursor, sql, rows, page_size=PAGE)
+            return len(rows)
+        cursor.execute("DROP TABLE IF EXISTS temp.tracker_update_rows")
+        cursor.execute(f"CREATE TEMP TABLE tracker_update_rows ({', '.join(names)}, row_pk INTEGER PRIMARY KEY)")
+        placeholders = ", ".join(["%s"] * (len(names) + 1))
         for start in range(0, len(rows), PAGE):
-            cursor.executemany(sql, rows[start : start + PAGE])
+            cursor.executemany(
+                f"INSERT INTO temp.tracker_update_rows VALUES ({placeholders})", rows[start : start + PAGE]
+            )
+        sets = ", ".join(f"{quote(f.column)} = new.{name}" for f, name in zip(fields, names, strict=True))
+        cursor.execute(
+            f"UPDATE {table} SET {sets} FROM temp.tracker_update_rows AS new WHERE {table}.{pk} = new.row_pk"
+        )
+        cursor.execute("DROP TABLE temp.tracker_update_rows")
     return len(rows)
 
 
