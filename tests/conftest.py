@@ -13,6 +13,53 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# Parses of large inputs (the real lists), kept per test process: parsing is pure and its records immutable,
+# and some 25 tests import the full 2024 list, each paying about 2 s to parse it. Keyed by the bundle's hash
+# and the arguments; each caller gets its own ParsedSource (lists and figures copied). Small inputs, which
+# tests build and vary, are always parsed.
+_PARSE_MEMO_BYTES = 1_000_000
+_parse_memo: dict[tuple, object] = {}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _memoised_parses():
+    import dataclasses
+    import functools
+
+    from importers.sources import adapters
+    from importers.sources.base import bundle_sha256
+
+    def memoised(parse):
+        @functools.wraps(parse)
+        def wrapper(self, raw, **kwargs):
+            if sum(len(content) for content in raw.values()) < _PARSE_MEMO_BYTES:
+                return parse(self, raw, **kwargs)
+            key = (type(self), bundle_sha256(raw), tuple(sorted(kwargs.items())))
+            if key not in _parse_memo:
+                if len(_parse_memo) >= 4:
+                    _parse_memo.pop(next(iter(_parse_memo)))
+                _parse_memo[key] = parse(self, raw, **kwargs)
+            parsed = _parse_memo[key]
+            return dataclasses.replace(
+                parsed,
+                records=list(parsed.records),
+                warnings=list(parsed.warnings),
+                stats=copy.deepcopy(parsed.stats),
+                end_marker_missing=list(parsed.end_marker_missing),
+            )
+
+        return wrapper
+
+    # The classes that define the parse each registered adapter uses (a shared base class once).
+    defining = {next(base for base in adapter.__mro__ if "parse" in base.__dict__) for adapter in adapters()}
+    originals = {cls: cls.__dict__["parse"] for cls in defining}
+    for cls, parse in originals.items():
+        cls.parse = memoised(parse)
+    yield
+    for cls, parse in originals.items():
+        cls.parse = parse
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Each test its own cache key space, and each xdist worker its own Redis database.
@@ -51,7 +98,8 @@ def api_client():
 
 @pytest.fixture
 def reference_data(db):
-    """Countries, country spellings, authorities and programs from ``fixtures/``."""
-    from django.core.management import call_command
+    """Countries, country spellings, authorities and programs from ``fixtures/`` (``load_reference_data``,
+    replayed after its first run in this process: ``tests/reference_replay.py``)."""
+    from tests import reference_replay
 
-    call_command("load_reference_data", verbosity=0)
+    reference_replay.load()

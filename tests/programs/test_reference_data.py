@@ -92,6 +92,27 @@ def test_reloading_restores_an_edited_fixture_row():
     assert Program.objects.filter(code="GLOMAG").count() == 1
 
 
+@pytest.mark.django_db
+def test_the_test_suites_replay_writes_what_the_command_writes():
+    """``reference_data`` replays the command's rows after its first run (tests/reference_replay.py)."""
+    from django.db import transaction
+
+    from tests import reference_replay
+
+    with transaction.atomic():
+        reference_replay.load()  # the command, or a replay of an earlier test's run: either way recorded now
+        commanded = reference_replay.snapshot()
+        transaction.set_rollback(True)
+    assert reference_replay._written is not None
+    assert sum(len(rows) for rows in reference_replay._written.added.values()) > 1000
+
+    reference_replay.load()  # from the same state: a replay
+
+    assert reference_replay.snapshot() == commanded
+    Country.objects.create(code="QZ", name="Test country")  # the next id on PostgreSQL too: sequences moved on
+    assert Program.objects.get(code="GLOMAG").name == "Global Magnitsky"
+
+
 def test_countries_are_iso_3166_plus_kosovo_and_three_historic_codes(reference_data):
     codes = set(Country.objects.values_list("code", flat=True))
     historic = {"SU", "YU", "CS"}
