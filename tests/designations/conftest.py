@@ -13,6 +13,7 @@ from importers.models import ImportRun
 from importers.services import import_run_create, import_run_execute
 from importers.sources import get_adapter
 from tests.datafiles import data_path, selection
+from tests.dbstate import settle_constraints
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +31,7 @@ def match_entries(django_db_setup, django_db_blocker):
                 patch.setattr(type(get_adapter("ofac-sdn")), "min_records", 5)
                 assert import_run_execute(run_id=run.pk).status == ImportRun.Status.SUCCEEDED
             matching.reset_index()
+            settle_constraints()
             yield
         finally:
             transaction.set_rollback(True)

@@ -22,6 +22,7 @@ from designations.models import Alias, Designee
 from importers.models import ImportRun
 from importers.services import import_run_create, import_run_execute
 from tests.datafiles import data_path, requires_data
+from tests.dbstate import settle_constraints
 
 ROOT = Path(__file__).resolve().parents[2]
 SDN_2024 = data_path("ofac", "sdn_2024-07-02")
@@ -41,6 +42,7 @@ def sdn_2024(django_db_setup, django_db_blocker):
             )
             assert import_run_execute(run_id=run.pk).status == ImportRun.Status.SUCCEEDED
             matching.reset_index()
+            settle_constraints()
             yield
         finally:
             transaction.set_rollback(True)

@@ -44,6 +44,7 @@ from importers.sources import get_adapter
 from programs.api.views import AuthorityViewSet, ProgramViewSet
 from programs.models import Authority, Program
 from tests.datafiles import data_path, requires_data, selection
+from tests.dbstate import settle_constraints
 from tests.factories import DesignationEventFactory, DesignationFactory, ProgramFactory, SourceDocumentFactory
 
 pytestmark = requires_data
@@ -92,6 +93,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             for adapter, floor in zip(adapters, floors, strict=True):
                 adapter.min_records = floor
         editors_additions()
+        settle_constraints()
         yield
         transaction.set_rollback(True)
 

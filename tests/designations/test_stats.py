@@ -21,6 +21,7 @@ from designations.stats import StatsError, designation_stats
 from importers.models import ImportRun
 from importers.services import import_run_create, import_run_execute
 from tests.datafiles import data_path, requires_data
+from tests.dbstate import settle_constraints
 from tests.factories import DesignationFactory, DesigneeCountryFactory, DesigneeFactory, ProgramFactory
 
 pytestmark = requires_data
@@ -43,6 +44,7 @@ def seeded(django_db_setup, django_db_blocker):
             run = import_run_create(source=source, path=[str(path) for path in paths], as_of=as_of)
             run = import_run_execute(run_id=run.pk)
             assert run.status == ImportRun.Status.SUCCEEDED, run.error
+        settle_constraints()
         yield
         transaction.set_rollback(True)
 

@@ -27,7 +27,7 @@ def test_update_rows_sets_each_row_its_own_values(count, monkeypatch):
             None if i % 2 else datetime.date(2019, 1, 1),
             DatePrecision.RANGE,
             document.pk if i % 3 else None,
-            {"evidence": [{"on": "2020-01-01", "i": i}], "quote": "it's \"quoted\""},
+            {"evidence": [{"on": "2020-01-01", "i": i}], "quote": 'it\'s "quoted"'},
             event.pk,
         )
         for i, event in enumerate(events)
@@ -43,7 +43,7 @@ def test_update_rows_sets_each_row_its_own_values(count, monkeypatch):
         assert event.earliest == (None if i % 2 else datetime.date(2019, 1, 1))
         assert event.precision == DatePrecision.RANGE
         assert event.source_document_id == (document.pk if i % 3 else None)
-        assert event.changes == {"evidence": [{"on": "2020-01-01", "i": i}], "quote": "it's \"quoted\""}
+        assert event.changes == {"evidence": [{"on": "2020-01-01", "i": i}], "quote": 'it\'s "quoted"'}
         assert event.updated_at == stamps[event.pk]  # not touched
     untouched.refresh_from_db()
     assert untouched.note == "left alone"
