@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Count, F, FilteredRelation, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 
-from designations.models import DesigneeCountry
+from designations.models import DesignationEvent, DesigneeCountry
 from designations.querysets import DesignationQuerySet
 
 GROUPS = ("program", "authority", "country", "year", "month", "kind", "agency", "status")
@@ -42,8 +42,8 @@ def designation_stats(
     """Count the designations of ``queryset`` per combination of the ``group_by`` values.
 
     1. ``event=None`` counts the designations themselves; ``"listed"`` counts listings (designations
-       with a listing date) and ``"delisted"`` counts delistings (designations with a delisting date),
-       placed in time by that date.
+       with a listing date) and ``"delisted"`` counts delistings (designations with a delisting date, but
+       not records OFAC removed as duplicates of another entry), placed in time by that date.
     2. ``country`` counts a designation once for each country its designee is tied to, in any role or,
        with ``country_role``, in that role only; a designation with no such country counts under
        ``country=None``. The per-country counts therefore add up to more than the total.
@@ -68,6 +68,9 @@ def designation_stats(
     queryset = queryset.order_by().prefetch_related(None).select_related(None)
     if event is not None:
         queryset = queryset.filter(**{f"{date_field}__isnull": False})
+    if event == "delisted":
+        # A record OFAC removed as a duplicate of another entry ended, but nobody was delisted.
+        queryset = queryset.exclude(events__kind=DesignationEvent.Kind.REMOVED_DUPLICATE)
 
     # Aliases are prefixed: an annotation may not reuse a model field's name (``agency``, ``status``).
     columns: dict[str, Any] = {}

@@ -44,7 +44,7 @@ from importers.upsert.plan import (
     Tally,
 )
 from importers.upsert.state import HeldDesignation, HeldEvent, ListState, Reference
-from importers.upsert.vocabulary import Programs, pair_retags
+from importers.upsert.vocabulary import Programs, name_key, pair_retags
 
 REFINED = "Date refined from the list history."
 ABSENT = "Absent from the list from this snapshot on."
@@ -120,6 +120,7 @@ def plan_history(
         latest_start[interval.source_uid] = max(
             interval.first_seen, latest_start.get(interval.source_uid, interval.first_seen)
         )
+    duplicate_of = _removed_duplicates(records, latest_start)
     carried: dict[tuple[str, str], Bracket] = {}  # (source_uid, program) -> its listing, for chained intervals
     unchanged = 0
 
@@ -133,6 +134,7 @@ def plan_history(
         seen_until: datetime.date,
         listed_note: str = "",
         end_note: str = ABSENT,
+        end_kind: str = DesignationEvent.Kind.DELISTED,
         retag: EventPlan | None = None,
     ) -> bool:
         """Date (or create) the designation under ``code`` the interval shows; True if anything changes."""
@@ -143,7 +145,7 @@ def plan_history(
             if retag is not None:
                 episode.events.append(retag)
             if end:
-                episode.events.append(EventPlan(DesignationEvent.Kind.DELISTED, end, note=end_note))
+                episode.events.append(EventPlan(end_kind, end, note=end_note))
             episodes[uid].append(episode)
             created.append((uid, episode))
             return True
@@ -153,6 +155,7 @@ def plan_history(
             ending_active.append(existing)
         if not changes:
             return False
+        changes = [(end_kind if kind == DesignationEvent.Kind.DELISTED else kind, when) for kind, when in changes]
         if existing.pk is None:
             existing.events = _refined_new(existing.events, changes, end_note)
             return True
@@ -202,6 +205,10 @@ def plan_history(
         # the new one starts when the old one ends.
         moved_from = dropped[0] if len(dropped) == 1 and came else None
         touched = False
+        stays_as = duplicate_of.get((uid, interval.first_absent))
+        end_kind, end_note = DesignationEvent.Kind.DELISTED, ABSENT
+        if stays_as is not None:
+            end_kind, end_note = DesignationEvent.Kind.REMOVED_DUPLICATE, _duplicate_note(uid, stays_as)
         for code in last:
             if code in origin:
                 program_listing = listed(origin[code])
@@ -218,6 +225,8 @@ def plan_history(
                 earlier=earlier,
                 seen_until=interval.last_seen,
                 listed_note=_moved_note(moved_from, code) if code in came else "",
+                end_note=end_note,
+                end_kind=end_kind,
                 retag=retag,
             )
             carried[(uid, code)] = program_listing
@@ -254,11 +263,9 @@ def plan_history(
         )
         for uid, e in created
     )
-    delisted = sum(
-        1
-        for event in (*events, *(event for d in new_designations for event in d.events))
-        if event.kind == DesignationEvent.Kind.DELISTED
-    )
+    every_event = [*events, *(event for d in new_designations for event in d.events)]
+    delisted = sum(1 for event in every_event if event.kind == DesignationEvent.Kind.DELISTED)
+    removed_duplicates = sum(1 for event in every_event if event.kind == DesignationEvent.Kind.REMOVED_DUPLICATE)
     return Plan(
         list_source=state.list_source,
         gate=gate,
@@ -269,6 +276,7 @@ def plan_history(
             unchanged=unchanged,
             delisted=delisted,
             listed=len(new_designations),
+            removed_duplicates=removed_duplicates,
         ),
         new_programs=tuple(programs.new),
         new_designees=new_designees,
@@ -276,7 +284,49 @@ def plan_history(
         new_designations=new_designations,
         events=tuple(events),
         warnings=tuple(programs.warnings()),
-        stats={"designations_created": len(new_designations), "designations_refined": len(redated)},
+        stats={
+            "designations_created": len(new_designations),
+            "designations_refined": len(redated),
+            "removed_duplicates": removed_duplicates,
+        },
+    )
+
+
+def _removed_duplicates(
+    records: Sequence[PresenceIntervalRecord], latest_start: dict[str, datetime.date]
+) -> dict[tuple[str, datetime.date], str]:
+    """Entries OFAC removed as duplicates of another: ``(entry, first_absent) -> the entry that stays``.
+
+    An entry's last interval ended while another entry of the same name, sharing one of its tags, was on the
+    list beside it and stayed on the state where the first one was gone (36459 KADYROV, Ramzan Akhmatovich,
+    removed in November 2022 beside 23343). That is the removal of a second record, not a delisting of the
+    person. The snapshot import applies the same test to an entry that vanishes between two lists.
+    """
+    by_name: dict[str, list[PresenceIntervalRecord]] = defaultdict(list)
+    for interval in records:
+        by_name[name_key(interval.name)].append(interval)
+    found: dict[tuple[str, datetime.date], str] = {}
+    for interval in records:
+        gone = interval.first_absent
+        if gone is None or interval.first_seen < latest_start[interval.source_uid]:
+            continue  # still listed, or an earlier episode of an entry that came back
+        tags = set(interval.programs_last)
+        for other in by_name[name_key(interval.name)]:
+            if (
+                other.source_uid != interval.source_uid
+                and other.first_seen <= interval.last_seen
+                and (other.first_absent is None or other.first_absent > gone)
+                and tags & {*other.programs_first, *other.programs_last}
+            ):
+                found[(interval.source_uid, gone)] = other.source_uid
+                break
+    return found
+
+
+def _duplicate_note(uid: str, stays_as: str) -> str:
+    return (
+        f"Entry {uid} was removed while entry {stays_as} of the same name, under a program they shared, stayed "
+        "listed: taken as the removal of a duplicate record (inferred from the list states), not a delisting."
     )
 
 

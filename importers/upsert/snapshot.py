@@ -8,8 +8,8 @@
    for another under the same authority). A move to a program under another authority (``ZIMBABWE`` ->
    ``GLOMAG``) is a delisting and a listing (``vocabulary.pair_retags``). With ``facts_only`` (an earlier
    set describing entries gone since) no designation changes. For a complete snapshot, entries that
-   vanished are delisted, and one whose name stays on the list under another entry number is recorded as
-   a removed duplicate.
+   vanished are delisted, and one whose name stays on the list under another entry number sharing one of
+   its programs is recorded as a removed duplicate.
 3. Leave what editors locked: locked designations keep their status and program, locked fields and
    collections of a designee keep their value; each change left undone is a ``SkippedChange``.
 4. Judge the delistings (``importers.upsert.gate``).
@@ -197,13 +197,15 @@ def plan_snapshot(
     # 2. Designation changes.
     to_delist: list[tuple[HeldDesignation, str]] = []  # (designation, event kind)
     if options.complete:
-        names_staying = {name_key(r.name): r.source_uid for r in records}
+        names_staying = {name_key(r.name): r for r in records}
         for designee in held.values():
             if designee.source_uid in seen:
                 continue
             kind = DesignationEvent.Kind.DELISTED
-            stays_as = names_staying.get(name_key(designee.name))
-            if stays_as and active.get(designee.pk):
+            staying = names_staying.get(name_key(designee.name))
+            stays_as = staying.source_uid if staying else None
+            # The same name under another entry, sharing one of its programs: a second record of one designee.
+            if staying and set(active.get(designee.pk, {})) & set(programs.codes(staying.programs)):
                 kind = DesignationEvent.Kind.REMOVED_DUPLICATE
                 duplicates.append(
                     f"Entry {designee.source_uid} ({designee.name}) was removed while entry {stays_as} of the same "

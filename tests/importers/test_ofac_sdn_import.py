@@ -125,6 +125,10 @@ def test_history_backfill_dates_designations_and_the_api_filters_on_them(referen
     kadyrov_duplicate = Designation.objects.filter(designee__source_uid="36459")
     assert kadyrov_duplicate.count() > 0
     assert set(kadyrov_duplicate.values_list("status", "delisted_on")) == {("delisted", datetime.date(2022, 11, 14))}
+    # ... as a second record of 23343, removed: not a delisting of the person.
+    ends = DesignationEvent.objects.filter(designation__in=kadyrov_duplicate).exclude(kind=DesignationEvent.Kind.LISTED)
+    assert set(ends.values_list("kind", flat=True)) == {DesignationEvent.Kind.REMOVED_DUPLICATE}
+    assert run.stats["removed_duplicates"] >= kadyrov_duplicate.count()
 
     response = api_client.get("/api/designations/", {"program": "GLOMAG", "delisted_after": "2021-05-22", "limit": 500})
     assert response.status_code == 200

@@ -247,14 +247,32 @@ def test_vanished_duplicate_record_is_recorded_as_removed_duplicate(countries):
     )
     duplicate = DesigneeRecord(**{**_fields(kadyrov), "source_uid": "36459", "programs": ("RUSSIA-EO14024",)})
     _snapshot([kadyrov, duplicate], date=D1)
+    # The record that stays takes the removed one's program (OFAC's merge of November 2022).
+    merged = DesigneeRecord(**{**_fields(kadyrov), "programs": ("GLOMAG", "RUSSIA-EO14024")})
 
-    result = _snapshot([kadyrov], date=D2)
+    result = _snapshot([merged], date=D2)
 
     assert result.removed_duplicates == 1
     removed = Designation.objects.get(designee__source_uid="36459")
     assert removed.status == Designation.Status.DELISTED
-    assert removed.events.filter(kind=DesignationEvent.Kind.REMOVED_DUPLICATE).exists()
+    assert list(removed.events.exclude(kind=DesignationEvent.Kind.LISTED).values_list("kind", flat=True)) == [
+        DesignationEvent.Kind.REMOVED_DUPLICATE
+    ]
     assert any("36459" in w and "23343" in w for w in result.warnings)
+
+
+def test_a_namesake_delisted_under_another_program_is_a_delisting(countries):
+    """The same name under two entries and no program in common: two people, one of them delisted."""
+    first = DesigneeRecord(source_uid="50001", kind="individual", name="HASSAN, Ali", programs=("SDGT",))
+    namesake = DesigneeRecord(**{**_fields(first), "source_uid": "50002", "programs": ("IRAN-HR",)})
+    _snapshot([first, namesake], date=D1)
+
+    result = _snapshot([first], date=D2)
+
+    assert result.removed_duplicates == 0
+    gone = Designation.objects.get(designee__source_uid="50002")
+    assert gone.events.filter(kind=DesignationEvent.Kind.DELISTED).count() == 1
+    assert not gone.events.filter(kind=DesignationEvent.Kind.REMOVED_DUPLICATE).exists()
 
 
 def test_relisting_after_delisting_is_a_new_designation(countries):
@@ -380,6 +398,57 @@ def test_history_dates_listing_and_delisting_and_is_idempotent(countries):
     assert first.created == 1  # the designee only the history knows
     assert (second.created, second.updated, second.listed) == (0, 0, 0)
     assert second.unchanged == 3
+
+
+def _interval(uid: str, name: str, tags: tuple[str, ...], first_seen, last_seen, first_absent=None, prev=None):
+    return PresenceIntervalRecord(
+        source_uid=uid,
+        kind="individual",
+        name=name,
+        programs_first=tags,
+        programs_last=tags,
+        first_seen=first_seen,
+        prev_snapshot=prev,
+        last_seen=last_seen,
+        first_absent=first_absent,
+    )
+
+
+def test_history_records_a_record_removed_beside_its_namesake_as_a_removed_duplicate(countries):
+    """36459 KADYROV was on the list beside 23343 from September to November 2022, then removed: a second
+    record of the same person, not a delisting. A namesake sharing no program is delisted as usual."""
+    kadyrov = "KADYROV, Ramzan Akhmatovich"
+    intervals = [
+        _interval("23343", kadyrov, ("GLOMAG", "RUSSIA-EO14024"), datetime.date(2021, 5, 22), D2),
+        _interval(
+            "36459",
+            kadyrov,
+            ("GLOMAG", "RUSSIA-EO14024"),
+            datetime.date(2022, 9, 15),
+            datetime.date(2022, 11, 9),
+            first_absent=datetime.date(2022, 11, 14),
+            prev=datetime.date(2022, 9, 14),
+        ),
+        _interval("50001", "HASSAN, Ali", ("SDGT",), datetime.date(2021, 5, 22), D2),
+        _interval(
+            "50002", "HASSAN, Ali", ("IRAN-HR",), datetime.date(2021, 5, 22), D1, first_absent=datetime.date(2024, 6, 5)
+        ),
+    ]
+
+    result = upsert_history(records=intervals, list_source="ofac-sdn", source_document=None)
+
+    assert result.removed_duplicates == 2  # one per program of the removed record
+    removed = Designation.objects.filter(designee__source_uid="36459")
+    assert set(removed.values_list("status", "delisted_on")) == {("delisted", datetime.date(2022, 11, 14))}
+    ends = DesignationEvent.objects.filter(designation__in=removed).exclude(kind=DesignationEvent.Kind.LISTED)
+    assert set(ends.values_list("kind", flat=True)) == {DesignationEvent.Kind.REMOVED_DUPLICATE}
+    assert all("entry 23343 of the same name" in event.note and "inferred" in event.note for event in ends)
+    namesake = DesignationEvent.objects.filter(designation__designee__source_uid="50002")
+    assert set(namesake.values_list("kind", flat=True)) == {
+        DesignationEvent.Kind.LISTED,
+        DesignationEvent.Kind.DELISTED,
+    }
+    assert not Designation.objects.filter(designee__source_uid="23343", status="delisted").exists()
 
 
 def _fields(record: DesigneeRecord) -> dict:
