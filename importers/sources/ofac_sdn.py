@@ -276,8 +276,22 @@ class _OfacCsvSource(SourceAdapter):
         entries = self._read_main(raw[self.main_file], warnings, skipped, rows_read)
         remarks = {uid: value(row[11]) for uid, (_line, row) in entries.items()}
         comment_stats = self._append_comments(raw, remarks, warnings, skipped, rows_read)
-        addresses, empty_addresses = self._read_addresses(raw, entries, warnings, skipped, rows_read)
+        addresses, empty_addresses, spoken = self._read_addresses(raw, entries, warnings, skipped, rows_read)
         aliases = self._read_aliases(raw, entries, warnings, skipped, rows_read)
+        # OFAC's address file has a row for every entry of its list (an all-null one for an entry without an
+        # address). An entry it has no row for is not on the list the address and alias files were published
+        # with (a bundle of files of different dates): those files say nothing about its addresses or aliases.
+        unspoken: set[str] = set()
+        if self.address_file in raw and spoken:
+            unspoken = {uid for uid in entries if uid not in spoken and uid not in skip}
+        if unspoken:
+            files = " and ".join(name for name in (self.address_file, self.alias_file) if name in raw)
+            warnings.append(
+                f"{self.address_file} has no row for {len(unspoken):,} entries of {self.main_file} (it has one for "
+                f"every entry of the list it was published with): {files} say nothing about them, so their "
+                f"addresses and numbered aliases are kept as the tracker holds them, "
+                f"{_examples(sorted(unspoken, key=int))}"
+            )
 
         # Remarks cut at 1,000 characters that nothing completed: without a spill-over file we can trust
         # (given, and ending with its marker) they are only the start of the remarks.
@@ -297,8 +311,11 @@ class _OfacCsvSource(SourceAdapter):
             kind = _KINDS[value(row[2]).strip()]
             result = parse_remarks(remarks[uid], title=value(row[4]), kind=kind)
             record_uncovered = uncovered
+            if uid in unspoken:
+                gone = {*record_uncovered, PART_LISTED_ALIASES, PART_ADDRESSES}
+                record_uncovered = tuple(p for p in PARTS if p in gone)
             if uid in incomplete:
-                record_uncovered = tuple(p for p in PARTS if p in {*uncovered, PART_REMARKS, PART_FACTS})
+                record_uncovered = tuple(p for p in PARTS if p in {*record_uncovered, PART_REMARKS, PART_FACTS})
             record = _build_record(
                 uid,
                 kind,
@@ -354,6 +371,7 @@ class _OfacCsvSource(SourceAdapter):
             "covers": list(parsed.covers),
             "files_without_end_marker": list(parsed.end_marker_missing),
             "empty_addresses": empty_addresses,
+            "entries_without_address_row": len(unspoken),
             **comment_stats,
         }
         return parsed
@@ -433,12 +451,14 @@ class _OfacCsvSource(SourceAdapter):
         warnings: list[str],
         skipped: Counter[str],
         rows_read: Counter[str],
-    ) -> tuple[dict[str, list[AddressRecord]], int]:
+    ) -> tuple[dict[str, list[AddressRecord]], int, set[str]]:
+        """The addresses by entry, how many rows were all null, and the entries the file has a row for."""
         name = self.address_file
         addresses: dict[str, list[AddressRecord]] = {}
         empty = 0
+        spoken: set[str] = set()
         if name not in raw:
-            return addresses, empty
+            return addresses, empty, spoken
         seen: dict[str, int] = {}
         orphans: list[str] = []
         for line, row in sdn_csv_lines(raw[name], name, columns=ADDRESS_COLUMNS, warnings=warnings):
@@ -448,6 +468,7 @@ class _OfacCsvSource(SourceAdapter):
             if uid not in entries:
                 orphans.append(uid)
                 continue
+            spoken.add(uid)
             street, city, country, remarks = (value(field).strip() for field in row[2:6])
             if not (street or city or country or remarks):
                 empty += 1  # OFAC writes an all-null address row for entries with no address
@@ -455,7 +476,7 @@ class _OfacCsvSource(SourceAdapter):
             record = AddressRecord(street=street, city=city, country=country, remarks=remarks, source_uid=add_num)
             addresses.setdefault(uid, []).append(record)
         _orphan_warning(name, self.main_file, orphans, warnings, skipped)
-        return addresses, empty
+        return addresses, empty, spoken
 
     def _read_aliases(
         self,

@@ -358,11 +358,23 @@ def _named(*names: str, **replace: bytes) -> dict[str, bytes]:
     return {**bundle, **replace}
 
 
+def _without_address_row() -> set[str]:
+    """Entries of the named selection gone from the list by December 2025: its add.csv has no row for them."""
+    rows = {line.split(b",", 1)[0].decode() for line in (NAMED / "add.csv").read_bytes().splitlines()}
+    entries = {line.split(b",", 1)[0].decode() for line in (NAMED / "sdn.csv").read_bytes().splitlines()}
+    return {uid for uid in entries - rows if uid.isdigit()}
+
+
 def test_full_set_covers_every_part_and_every_file_has_its_end_marker():
     parsed = OfacSdnCsvSource().parse(_named(*OfacSdnCsvSource.files))
+    gone = _without_address_row()
 
     assert parsed.covers == PARTS
-    assert all(record.uncovered == () for record in parsed.records)
+    assert 0 < len(gone) < len(parsed.records)
+    # Every part of every entry, but the aliases and addresses of those the 2025 files say nothing about.
+    assert {r.source_uid: r.uncovered for r in parsed.records} == {
+        r.source_uid: (PART_LISTED_ALIASES, PART_ADDRESSES) if r.source_uid in gone else () for r in parsed.records
+    }
     assert parsed.end_marker_missing == []
     assert len(_by_uid(parsed.records)["43421"].remarks) == 4188  # WANG, Yunhe: completed by the spill-over
 
@@ -390,7 +402,8 @@ def test_spill_over_file_without_end_marker_proves_nothing_by_a_missing_row():
     whole = OfacSdnCsvSource().parse(_named(*files, **{"sdn_comments.csv": unmarked}))
     emptied = OfacSdnCsvSource().parse(_named(*files, **{"sdn_comments.csv": b"\r\n"}))
 
-    assert all(record.uncovered == () for record in whole.records)  # its one row was there
+    gone = _without_address_row()
+    assert all(record.uncovered == () for record in whole.records if record.source_uid not in gone)  # its one row
     assert any("no 0x1A end marker" in w and "completed every" in w for w in whole.warnings)
     assert set(_by_uid(emptied.records)["43421"].uncovered) == {PART_REMARKS, PART_FACTS}
     assert whole.end_marker_missing == emptied.end_marker_missing == []
@@ -555,3 +568,72 @@ def test_duplicate_address_number_is_refused():
 
     with pytest.raises(SourceError, match=r"add\.csv line 2: address number 39492 appears twice"):
         OfacSdnCsvSource().parse({"sdn.csv": SELECTION.read_bytes(), "add.csv": add})
+
+
+def test_entries_the_address_file_has_no_row_for_keep_their_addresses_and_aliases_as_held():
+    """The seed's bundle: the 2024 sdn.csv with the December 2025 add.csv and alt.csv. OFAC's add.csv has a row
+    for every entry of its list (8,976 of 8,976 in the 2021 set), so the 681 entries of 2024 gone by 2025 have
+    none: the 2025 files say nothing about their addresses or aliases (12880 AL-MOALLEM, Walid: 7 aliases in
+    2021), and those parts are not covered for them; the other entries' are."""
+    full_2021 = _bundle(D21, OfacSdnCsvSource.files)
+    rows_2021 = {line.split(b",", 1)[0] for line in full_2021["add.csv"].splitlines() if line[:1].isdigit()}
+    entries_2021 = {line.split(b",", 1)[0] for line in full_2021["sdn.csv"].splitlines() if line[:1].isdigit()}
+    assert rows_2021 == entries_2021  # the format's guarantee, on a real full set
+
+    bundle = {"sdn.csv": (D24 / "sdn.csv").read_bytes(), **_bundle(D25, ("add.csv", "alt.csv"))}
+    parsed = OfacSdnCsvSource().parse(bundle, as_of=datetime.date(2024, 7, 2))
+
+    records = _by_uid(parsed.records)
+    unspoken = {uid for uid, r in records.items() if {PART_LISTED_ALIASES, PART_ADDRESSES} <= set(r.uncovered)}
+    assert len(unspoken) == parsed.stats["entries_without_address_row"] == 681
+    assert "12880" in unspoken and not records["12880"].aliases
+    assert records["29249"].uncovered == () and records["29249"].addresses  # LAM, Carrie: in the 2025 files
+    assert any("has no row for 681 entries" in warning for warning in parsed.warnings)
+    # The full 2021 set speaks about every entry.
+    assert OfacSdnCsvSource().parse(full_2021).stats["entries_without_address_row"] == 0
+
+
+@pytest.mark.django_db
+def test_a_bundle_whose_address_file_lacks_an_entry_leaves_its_aliases_and_addresses(
+    reference_data, monkeypatch, tmp_path
+):
+    """The tiny set twice: whole, then with the address and alias rows of one entry left out (its files of
+    another list): it keeps its aliases and addresses, and the others' are still replaced."""
+    from designations.models import Designee
+    from importers.services import import_run_create, import_run_execute
+
+    monkeypatch.setattr(OfacSdnCsvSource, "min_records", 1)
+
+    def run(path, as_of):
+        created = import_run_create(source="ofac-sdn", path=[str(path)], as_of=as_of, allow_missing_end_marker=True)
+        return import_run_execute(run_id=created.pk)  # the tiny set has no end markers
+
+    assert run(TINY, datetime.date(2025, 5, 16)).status == "succeeded"
+    kept_uid = "11195"  # IRAN AIRCRAFT MANUFACTURING INDUSTRIAL COMPANY: addresses and numbered aliases
+    kept = Designee.objects.get(source_uid=kept_uid)
+    aliases, addresses = set(kept.aliases.values_list("name", flat=True)), kept.addresses.count()
+    assert aliases and addresses
+
+    later = tmp_path / "sdn_2025-06-01"
+    later.mkdir()
+    for name in ("sdn.csv", "sdn_comments.csv"):
+        (later / name).write_bytes((TINY / name).read_bytes())
+    for name in ("add.csv", "alt.csv"):  # rows of the other entries only: another list's files
+        lines = (TINY / name).read_bytes().split(b"\r\n")
+        others = [line for line in lines if not line.startswith(kept_uid.encode() + b",")]
+        assert len(others) < len(lines)
+        if name == "add.csv":  # and another entry's address moved: its addresses are still replaced
+            others = [line.replace(b'"Geneva 1208"', b'"Geneva 1201"') for line in others]
+        (later / name).write_bytes(b"\r\n".join(others))
+
+    result = run(later, datetime.date(2025, 6, 1))
+
+    assert result.status == "succeeded", result.error
+    kept.refresh_from_db()
+    assert set(kept.aliases.values_list("name", flat=True)) == aliases
+    assert kept.addresses.count() == addresses
+    moved = Designee.objects.get(source_uid="12685").addresses.values_list("city", flat=True)
+    assert "Geneva 1201" in moved and "Geneva 1208" not in moved
+    # The tiny set's own add.csv already lacked two entries (20540, 40716); now 11195 as well.
+    (warning,) = [warning for warning in result.warnings if "add.csv has no row for" in warning]
+    assert "has no row for 3 entries" in warning and "11195" in warning
