@@ -1,8 +1,13 @@
 """Filters for countries, designees, designations, their events and source documents, shared by the pages and the API.
 
 ``?program=GLOMAG&country=IR`` means the same on an HTML list and on its API endpoint. Every foreign key
-has a pair of filters: ``<fk>_id`` by primary key and ``<fk>`` by code. Programs and authorities accept
-several values (``?program=GLOMAG&program=HK-EO13936`` means either).
+has a pair of filters: ``<fk>_id`` by primary key and ``<fk>`` by code. Every multi-value filter (programs,
+authorities, countries, agencies, kinds, statuses, categories) takes several values, repeated or
+comma-separated: ``?program=GLOMAG,HK-EO13936`` means ``?program=GLOMAG&program=HK-EO13936``, either of
+them; codes and choices match in any case (``program=glomag``, ``country=cn``) and an unknown one is an
+error on its parameter (``tracker.filters``). ``country_role=personal`` narrows ``country`` to the person's
+own country: a nationality, a citizenship or a place of birth. ``identifier`` compares normalised values
+(``designations.models.normalised_identifier``): ``9245316`` finds ``IMO 9245316``.
 
 Dates are answered by ``designations.coverage.DateQuestion``: ``listed_after``/``listed_before``,
 ``delisted_after``/``delisted_before`` (bounds inclusive) and ``as_of=YYYY-MM-DD`` (in force at the end of
@@ -35,19 +40,24 @@ from designations.models import (
     Identifier,
     ReviewState,
     SourceDocument,
+    normalised_identifier,
 )
-from programs.filtersets import CountryFilter, code_filter_pair
+from designations.querysets import PERSONAL_ROLE, designees_in_countries
+from programs.filtersets import CountriesFilter, CountryFilter, code_filter_pair
 from programs.models import Agency, Authority, Program
+from tracker.filters import ListChoiceFilter, ListModelChoiceFilter
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class CategoryFilter(django_filters.ModelMultipleChoiceFilter):
-    """Abuse or conduct categories by code; repeat the parameter for any of several."""
+class CategoryFilter(ListModelChoiceFilter):
+    """Abuse or conduct categories by code; repeat the parameter, or separate codes by commas, for any of several."""
 
 
 def identifiers_matching(kind: str | None, value: str | None) -> QuerySet[Identifier]:
-    """Identifiers of the published kind (case-insensitive) and with the exact value, when given.
+    """Identifiers of the published kind (case-insensitive) and with the value, when given.
 
+    The value is compared normalised on both sides (``normalised_identifier``; the stored side is the
+    indexed ``normalised_value``): ``9245316`` finds ``IMO 9245316`` and ``kj 0505670`` finds ``KJ0505670``.
     Both criteria apply to the same identifier: ``identifier_type=Passport&identifier=A123`` finds a
     passport numbered A123, not a designee with some passport and some other document numbered A123.
     """
@@ -55,9 +65,15 @@ def identifiers_matching(kind: str | None, value: str | None) -> QuerySet[Identi
     if kind:
         identifiers = identifiers.filter(kind__iexact=kind)
     if value:
-        identifiers = identifiers.filter(value=value)
+        identifiers = identifiers.filter(normalised_value=normalised_identifier(value))
     return identifiers
 
+
+# The stored roles, and ``personal``: a nationality, a citizenship or a place of birth (``designees_in_countries``).
+COUNTRY_ROLE_CHOICES = [
+    *DesigneeCountry.Role.choices,
+    (PERSONAL_ROLE, "Personal: nationality, citizenship or place of birth"),
+]
 
 DATE_CERTAINTY_CHOICES = [
     (CERTAIN, "Certain: the whole date bracket answers"),
@@ -95,17 +111,17 @@ class DesignationFilterSet(django_filters.FilterSet):
     designee_id = django_filters.NumberFilter(field_name="designee", label="Designee (ID)")
     program, program_id = code_filter_pair(Program, "program")
     authority, authority_id = code_filter_pair(Authority, "authority")
-    agency = django_filters.MultipleChoiceFilter(choices=Agency.choices, distinct=False)
-    country = CountryFilter(method="filter_country", label="Country of the designee (ISO code, any role)")
+    agency = ListChoiceFilter(choices=Agency.choices, distinct=False)
+    country = CountriesFilter(method="filter_country", label="Country of the designee (ISO code, any role)")
     country_role = django_filters.ChoiceFilter(
-        choices=DesigneeCountry.Role.choices,
+        choices=COUNTRY_ROLE_CHOICES,
         method="filter_applied_with_country",
         label="Country role (with country)",
     )
-    kind = django_filters.MultipleChoiceFilter(
+    kind = ListChoiceFilter(
         field_name="designee__kind", choices=Designee.Kind.choices, label="Designee kind", distinct=False
     )
-    status = django_filters.MultipleChoiceFilter(choices=Designation.Status.choices, distinct=False)
+    status = ListChoiceFilter(choices=Designation.Status.choices, distinct=False)
     listed_after = django_filters.DateFilter(method="filter_applied_with_dates", label="Listed on or after")
     listed_before = django_filters.DateFilter(method="filter_applied_with_dates", label="Listed on or before")
     delisted_after = django_filters.DateFilter(method="filter_applied_with_dates", label="Delisted on or after")
@@ -119,7 +135,9 @@ class DesignationFilterSet(django_filters.FilterSet):
     identifier_type = django_filters.CharFilter(
         method="filter_identifier", label="Designee identifier type (as published, e.g. Passport)"
     )
-    identifier = django_filters.CharFilter(method="filter_identifier", label="Designee identifier value (exact)")
+    identifier = django_filters.CharFilter(
+        method="filter_identifier", label="Designee identifier value (without prefix, spaces or case)"
+    )
     category = CategoryFilter(
         field_name="categories__code",
         to_field_name="code",
@@ -156,8 +174,9 @@ class DesignationFilterSet(django_filters.FilterSet):
             "q",
         )
 
-    def filter_country(self, queryset: QuerySet, name: str, value: Country) -> QuerySet:
-        return queryset.for_country(value.code, self.form.cleaned_data.get("country_role") or None)
+    def filter_country(self, queryset: QuerySet, name: str, value: list[Country]) -> QuerySet:
+        codes = [country.code for country in value]
+        return queryset.for_country(codes, self.form.cleaned_data.get("country_role") or None)
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         """Every filter, then the date criteria together (``dates``); ``undated_queryset`` keeps the rows
@@ -218,23 +237,21 @@ class DesigneeFilterSet(django_filters.FilterSet):
         "as_of",
     )
 
-    kind = django_filters.MultipleChoiceFilter(choices=Designee.Kind.choices, distinct=False)
-    country = CountryFilter(method="filter_country", label="Country (ISO code, any role)")
+    kind = ListChoiceFilter(choices=Designee.Kind.choices, distinct=False)
+    country = CountriesFilter(method="filter_country", label="Country (ISO code, any role)")
     country_role = django_filters.ChoiceFilter(
-        choices=DesigneeCountry.Role.choices,
+        choices=COUNTRY_ROLE_CHOICES,
         method="filter_applied_with_country",
         label="Country role (with country)",
     )
     program, program_id = code_filter_pair(Program, "designations__program", method="filter_applied_together")
     authority, authority_id = code_filter_pair(Authority, "designations__authority", method="filter_applied_together")
-    status = django_filters.ChoiceFilter(
+    status = ListChoiceFilter(
         choices=Designation.Status.choices, method="filter_applied_together", label="Designation status"
     )
     listed_after = django_filters.DateFilter(method="filter_applied_together", label="Listed on or after")
     listed_before = django_filters.DateFilter(method="filter_applied_together", label="Listed on or before")
-    agency = django_filters.MultipleChoiceFilter(
-        choices=Agency.choices, method="filter_applied_together", label="Designating agency"
-    )
+    agency = ListChoiceFilter(choices=Agency.choices, method="filter_applied_together", label="Designating agency")
     delisted_after = django_filters.DateFilter(method="filter_applied_together", label="Delisted on or after")
     delisted_before = django_filters.DateFilter(method="filter_applied_together", label="Delisted on or before")
     as_of = django_filters.DateFilter(method="filter_applied_together", label="Designated on (date)")
@@ -247,7 +264,9 @@ class DesigneeFilterSet(django_filters.FilterSet):
     identifier_type = django_filters.CharFilter(
         method="filter_identifier", label="Identifier type (as published, e.g. Passport)"
     )
-    identifier = django_filters.CharFilter(method="filter_identifier", label="Identifier value (exact)")
+    identifier = django_filters.CharFilter(
+        method="filter_identifier", label="Identifier value (without prefix, spaces or case)"
+    )
     q = django_filters.CharFilter(method="search", label="Search")
 
     class Meta:
@@ -285,6 +304,7 @@ class DesigneeFilterSet(django_filters.FilterSet):
            in force on ``as_of``, at the ``date_certainty`` asked (``designations.coverage.DateQuestion``).
         2. ``status=active``: keep designees with an active one among them.
         3. ``status=delisted``: keep designees with one of them and none active.
+        4. Both (``status=active,delisted``): keep designees with one of them, as with no status.
         """
         data = self.form.cleaned_data
         # Empty multiple choices clean to an empty queryset (no query: it is .none()), hence truthiness.
@@ -297,11 +317,11 @@ class DesigneeFilterSet(django_filters.FilterSet):
         dates = DateQuestion.from_data(data)
         if dates:
             designations = designations.filter(dates.condition())
-        status = data.get("status")
-        if status == Designation.Status.ACTIVE:
+        status = set(data.get("status") or ())
+        if status == {Designation.Status.ACTIVE}:
             return queryset.filter(pk__in=designations.active().values("designee_id"))
         queryset = queryset.filter(pk__in=designations.values("designee_id"))
-        if status == Designation.Status.DELISTED:
+        if status == {Designation.Status.DELISTED}:
             queryset = queryset.exclude(pk__in=designations.active().values("designee_id"))
         return queryset
 
@@ -309,12 +329,9 @@ class DesigneeFilterSet(django_filters.FilterSet):
         """Designation criteria are applied as one subquery by ``filter_by_designations``."""
         return queryset
 
-    def filter_country(self, queryset: QuerySet, name: str, value: Country) -> QuerySet:
-        links = DesigneeCountry.objects.filter(country=value)
-        role = self.form.cleaned_data.get("country_role")
-        if role:
-            links = links.filter(role=role)
-        return queryset.filter(pk__in=links.values("designee_id"))
+    def filter_country(self, queryset: QuerySet, name: str, value: list[Country]) -> QuerySet:
+        codes = [country.code for country in value]
+        return queryset.for_country(codes, self.form.cleaned_data.get("country_role") or None)
 
     def filter_applied_with_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """``country_role`` only narrows ``country``; ``filter_country`` reads it."""
@@ -365,7 +382,7 @@ class DesignationEventFilterSet(django_filters.FilterSet):
     program, program_id = code_filter_pair(Program, "designation__program")
     country = CountryFilter(method="filter_country", label="Country of the designee (ISO code, any role)")
     country_role = django_filters.ChoiceFilter(
-        choices=DesigneeCountry.Role.choices,
+        choices=COUNTRY_ROLE_CHOICES,
         method="filter_applied_with_country",
         label="Country role (with country)",
     )
@@ -375,11 +392,8 @@ class DesignationEventFilterSet(django_filters.FilterSet):
         fields = ("kind", "program", "program_id", "country", "country_role")
 
     def filter_country(self, queryset: QuerySet, name: str, value: Country) -> QuerySet:
-        links = DesigneeCountry.objects.filter(country=value)
-        role = self.form.cleaned_data.get("country_role")
-        if role:
-            links = links.filter(role=role)
-        return queryset.filter(designation__designee_id__in=links.values("designee_id"))
+        designees = designees_in_countries(value.code, self.form.cleaned_data.get("country_role") or None)
+        return queryset.filter(designation__designee_id__in=designees)
 
     def filter_applied_with_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """``country_role`` only narrows ``country``; ``filter_country`` reads it."""

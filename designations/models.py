@@ -5,6 +5,8 @@ Countries, their spellings and citations are reference data (``programs.models``
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
@@ -215,17 +217,58 @@ class Alias(models.Model):
         return f"{self.get_kind_display()} {self.name}"
 
 
+# A registry's name OFAC writes before the number ("IMO 9245316"): not part of the identifier itself.
+_IDENTIFIER_PREFIX = re.compile(r"^\s*IMO[\s:#.-]*(?=\d)", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+
+
+def normalised_identifier(value: str) -> str:
+    """An identifier's value as compared: without a registry prefix (``IMO``), spaces or lower case.
+
+    ``"IMO 9245316"`` gives ``"9245316"``, ``"kj 0505670"`` gives ``"KJ0505670"``. Letters that are part
+    of the number itself (a passport's, a company register's ``HE``) stay.
+    """
+    return _SPACES.sub("", _IDENTIFIER_PREFIX.sub("", value)).upper()
+
+
+class IdentifierManager(models.Manager):
+    def bulk_create(self, objs, *args, **kwargs):
+        """``bulk_create`` skips ``save()``: fill each identifier's ``normalised_value`` here too."""
+        objs = list(objs)
+        for identifier in objs:
+            identifier.normalised_value = normalised_identifier(identifier.value)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Identifier(models.Model):
-    """A document or number identifying a designee: passport, national ID, tax ID, IMO, crypto address..."""
+    """A document or number identifying a designee: passport, national ID, tax ID, IMO, crypto address...
+
+    ``normalised_value`` is ``value`` as the ``identifier`` filter compares it (``normalised_identifier``),
+    stored and indexed. Every write fills it: ``save()`` and ``objects.bulk_create()`` here, the importers'
+    raw inserts in their row (``importers.upsert.children.IdentifierRow``).
+    """
+
+    # Derived from other columns: left out of a designee's history snapshot, refilled on every write.
+    DERIVED_FIELDS = ("normalised_value",)
 
     designee = models.ForeignKey(Designee, on_delete=models.CASCADE, related_name="identifiers")
     kind = models.CharField(max_length=150, help_text="As published, e.g. 'Passport', 'Tax ID No.'.")
     value = models.CharField(max_length=500)
+    normalised_value = models.CharField(
+        max_length=500,
+        blank=True,
+        default="",
+        editable=False,
+        db_index=True,
+        help_text="The value as compared: no registry prefix (IMO), no spaces, upper case.",
+    )
     country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     country_text = models.CharField(max_length=100, blank=True, help_text="Issuing country as published.")
     issued_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
     note = models.CharField(max_length=500, blank=True)
+
+    objects = IdentifierManager()
 
     class Meta:
         ordering = ("designee", "pk")
@@ -233,6 +276,13 @@ class Identifier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.value}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalised_value = normalised_identifier(self.value)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "value" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "normalised_value"}
+        super().save(*args, **kwargs)
 
 
 class Address(models.Model):
@@ -585,12 +635,13 @@ DESIGNEE_COLLECTIONS: dict[str, tuple[type[models.Model], str]] = {
 def designee_children_snapshot(designee: Designee) -> dict[str, list[dict]]:
     """The designee's child rows as plain JSON values: collection -> rows (field attname -> value).
 
-    Row ids and the link back to the designee are left out: a version is what the rows say, and a
-    revert recreates them.
+    Row ids, the link back to the designee and derived columns (``DERIVED_FIELDS``) are left out: a version
+    is what the rows say, and a revert recreates them.
     """
     snapshot: dict[str, list[dict]] = {}
     for name, (model, fk) in DESIGNEE_COLLECTIONS.items():
-        columns = [f.attname for f in model._meta.concrete_fields if f.name not in ("id", fk)]
+        skipped = ("id", fk, *getattr(model, "DERIVED_FIELDS", ()))
+        columns = [f.attname for f in model._meta.concrete_fields if f.name not in skipped]
         rows = model.objects.filter(**{fk: designee}).order_by("pk").values(*columns)
         snapshot[name] = [
             {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in row.items()}

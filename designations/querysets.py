@@ -3,20 +3,44 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.db import models
 from django.db.models import Q
+
+# A role the country filters accept beyond the stored ``DesigneeCountry.Role`` values: the person's own
+# country, whichever of these the list gives (OFAC gives only a place of birth for some people).
+PERSONAL_ROLE = "personal"
+PERSONAL_ROLES = ("nationality", "citizenship", "place_of_birth")
+
+
+def designees_in_countries(codes: str | Iterable[str], role: str | None = None) -> models.QuerySet:
+    """The ids (``designee_id``) of designees tied to any of the countries (ISO codes, either case).
+
+    Tied in any role, or in ``role``: a stored ``DesigneeCountry.Role`` value, or ``"personal"`` for a
+    nationality, a citizenship or a place of birth.
+    """
+    from designations.models import DesigneeCountry
+
+    codes = [codes] if isinstance(codes, str) else list(codes)
+    links = DesigneeCountry.objects.filter(country__code__in=[code.upper() for code in codes])
+    if role == PERSONAL_ROLE:
+        links = links.filter(role__in=PERSONAL_ROLES)
+    elif role:
+        links = links.filter(role=role)
+    return links.values("designee_id")
 
 
 class DesigneeQuerySet(models.QuerySet):
     def active(self) -> DesigneeQuerySet:
         return self.filter(designations__status="active").distinct()
 
-    def for_country(self, code: str, role: str | None = None) -> DesigneeQuerySet:
-        condition = Q(country_links__country__code=code.upper())
-        if role:
-            condition &= Q(country_links__role=role)
-        return self.filter(condition).distinct()
+    def for_country(self, code: str | Iterable[str], role: str | None = None) -> DesigneeQuerySet:
+        """Designees tied to the country, or to any of the countries (``designees_in_countries``).
+
+        A subquery rather than a join, so a designee tied to a country in two roles appears once.
+        """
+        return self.filter(pk__in=designees_in_countries(code, role))
 
     def search(self, text: str) -> DesigneeQuerySet:
         """Designees whose name, an alias or an identifier value contains ``text`` (case-insensitive).
@@ -55,17 +79,13 @@ class DesignationQuerySet(models.QuerySet):
     def for_program(self, code: str) -> DesignationQuerySet:
         return self.filter(program__code=code)
 
-    def for_country(self, code: str, role: str | None = None) -> DesignationQuerySet:
-        """Designations of designees tied to the country (in any role, or in ``role``).
+    def for_country(self, code: str | Iterable[str], role: str | None = None) -> DesignationQuerySet:
+        """Designations of designees tied to the country, or to any of the countries (in any role, in
+        ``role``, or with ``role="personal"`` by nationality, citizenship or place of birth).
 
         A subquery rather than a join, so a designee tied to a country in two roles is not counted twice.
         """
-        from designations.models import DesigneeCountry
-
-        links = DesigneeCountry.objects.filter(country__code=code.upper())
-        if role:
-            links = links.filter(role=role)
-        return self.filter(designee_id__in=links.values("designee_id"))
+        return self.filter(designee_id__in=designees_in_countries(code, role))
 
     def with_related(self) -> DesignationQuerySet:
         return self.select_related("designee", "program", "authority", "reason_source")

@@ -18,7 +18,6 @@ key order included: the serializers stay the schema and the reference, and
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from typing import Any, NotRequired, TypedDict
 
@@ -39,6 +38,7 @@ from designations.models import (
     Identifier,
     PlaceOfBirth,
     Relationship,
+    normalised_identifier,
 )
 from tracker.selectors import Links, grouped, iso_date, iso_datetime, many_to_many_rows, page_of, rows_by_keys
 
@@ -346,20 +346,6 @@ _DESIGNEE_TEXT = (
     "source",
     "source_uid",
 )
-
-
-# A registry's name OFAC writes before the number ("IMO 9245316"): not part of the identifier itself.
-_IDENTIFIER_PREFIX = re.compile(r"^\s*IMO[\s:#.-]*(?=\d)", re.IGNORECASE)
-_SPACES = re.compile(r"\s+")
-
-
-def normalised_identifier(value: str) -> str:
-    """An identifier's value as compared: without a registry prefix (``IMO``), spaces or lower case.
-
-    ``"IMO 9245316"`` gives ``"9245316"``, ``"kj 0505670"`` gives ``"KJ0505670"``. Letters that are part
-    of the number itself (a passport's, a company register's ``HE``) stay.
-    """
-    return _SPACES.sub("", _IDENTIFIER_PREFIX.sub("", value)).upper()
 
 
 _BRIEF = ("id", "kind", "name", "entry_number")

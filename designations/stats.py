@@ -18,7 +18,7 @@ from django.db.models import Count, F, FilteredRelation, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from designations.models import DesignationEvent, DesigneeCountry
-from designations.querysets import DesignationQuerySet
+from designations.querysets import PERSONAL_ROLE, PERSONAL_ROLES, DesignationQuerySet
 
 GROUPS = ("program", "authority", "country", "year", "month", "kind", "agency", "status")
 EVENTS = ("listed", "delisted")
@@ -45,7 +45,8 @@ def designation_stats(
        with a listing date) and ``"delisted"`` counts delistings (designations with a delisting date, but
        not records OFAC removed as duplicates of another entry), placed in time by that date.
     2. ``country`` counts a designation once for each country its designee is tied to, in any role or,
-       with ``country_role``, in that role only; a designation with no such country counts under
+       with ``country_role``, in that role only (``personal``: nationality, citizenship or place of birth);
+       a designation with no such country counts under
        ``country=None``. The per-country counts therefore add up to more than the total.
     3. Rows are dicts with one key per grouping (``country`` adds ``country_name``; ``month`` is
        ``"YYYY-MM"``; ``program`` and ``authority`` are codes) and ``count``, sorted by the group values
@@ -61,7 +62,7 @@ def designation_stats(
             raise StatsError("group_by", f"Grouping {name!r} is given twice.")
     if event is not None and event not in EVENTS:
         raise StatsError("event", f"Unknown event {event!r}; choose from {', '.join(EVENTS)}.")
-    if country_role and country_role not in DesigneeCountry.Role.values:
+    if country_role and country_role not in (*DesigneeCountry.Role.values, PERSONAL_ROLE):
         raise StatsError("country_role", f"Unknown country role {country_role!r}.")
 
     date_field = "delisted_on" if event == "delisted" else "listed_on"
@@ -91,8 +92,9 @@ def designation_stats(
         elif name == "country":
             links = "designee__country_links"
             if country_role:
+                roles = PERSONAL_ROLES if country_role == PERSONAL_ROLE else (country_role,)
                 queryset = queryset.annotate(
-                    g_links=FilteredRelation(links, condition=Q(designee__country_links__role=country_role))
+                    g_links=FilteredRelation(links, condition=Q(designee__country_links__role__in=roles))
                 )
                 links = "g_links"
             columns["g_country"] = F(f"{links}__country__code")

@@ -4,10 +4,12 @@ uses to choose a country by its code or a program or authority by its code or id
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django_filters.fields import ModelChoiceField
 
 from programs.models import Agency, Authority, Country, Program
+from tracker.filters import ListModelChoiceField, ListModelChoiceFilter, split_values
 
 
 class CountryCodeField(ModelChoiceField):
@@ -30,8 +32,42 @@ class CountryFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-class CodeMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
-    """Related objects chosen by their ``code``; several values mean any of them.
+class CountriesSelect(forms.Select):
+    """One country to choose on a page's form; in the query string, as many as given (``country=IR,cn``)."""
+
+    def value_from_datadict(self, data, files, name):
+        getter = getattr(data, "getlist", None)
+        values = split_values(getter(name) if getter is not None else data.get(name))
+        return [value.upper() if isinstance(value, str) else value for value in values]
+
+
+class CountriesField(ListModelChoiceField):
+    """Countries by code; its select offers "any country" first, as ``CountryFilter``'s does."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.empty_label = "---------"
+
+
+class CountriesFilter(ListModelChoiceFilter):
+    """Filter by countries given as ISO alpha-2 codes, in either case, repeated or comma-separated
+    (``country=IR,cn``); several mean any of them, and an unknown code is a validation error naming it.
+
+    The filter's ``method`` receives the list of countries. Pages show it as one select, as ``CountryFilter``.
+    """
+
+    field_class = CountriesField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Country.objects.all())
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("widget", CountriesSelect)
+        super().__init__(*args, **kwargs)
+
+
+class CodeMultipleChoiceFilter(ListModelChoiceFilter):
+    """Related objects chosen by their ``code``, in any case, repeated or comma-separated
+    (``program=GLOMAG,uhrpa``); several values mean any of them.
 
     django-filter would compare ``field_name`` with each chosen object's code, and drf-spectacular reads
     the parameter's type from ``field_name`` followed by ``to_field_name``. Filtering on the chosen objects
@@ -45,7 +81,8 @@ class CodeMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
 def code_filter_pair(
     model: type[Program] | type[Authority], field_name: str, *, method: str | None = None, distinct: bool = False
 ) -> tuple[django_filters.Filter, django_filters.Filter]:
-    """The ``<fk>`` (by code) and ``<fk>_id`` (by pk) filters for ``field_name``; both repeatable.
+    """The ``<fk>`` (by code, in any case) and ``<fk>_id`` (by pk) filters for ``field_name``; both take
+    several values, repeated or comma-separated.
 
     Pass ``distinct=True`` when ``field_name`` crosses a many-to-many relation, where two values could
     match one row twice.
@@ -59,7 +96,7 @@ def code_filter_pair(
         distinct=distinct,
         method=method,
     )
-    by_pk = django_filters.ModelMultipleChoiceFilter(
+    by_pk = ListModelChoiceFilter(
         field_name=field_name,
         queryset=model.objects.all(),
         label=f"{label} (ID)",

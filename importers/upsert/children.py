@@ -21,7 +21,7 @@ from typing import NamedTuple, Protocol
 from django.db import models
 from django.db.models import Q
 
-from designations.models import DESIGNEE_COLLECTIONS, DesigneeCountry
+from designations.models import DESIGNEE_COLLECTIONS, DesigneeCountry, normalised_identifier
 from importers.records import PART_ADDRESSES, PART_FACTS, PART_LISTED_ALIASES, DesigneeRecord
 
 
@@ -44,6 +44,7 @@ class AliasRow(NamedTuple):
 class IdentifierRow(NamedTuple):
     kind: str
     value: str
+    normalised_value: str  # what the ``identifier`` filter compares (``designations.models.normalised_identifier``)
     country: int | None
     country_text: str
     issued_on: datetime.date | None
@@ -134,6 +135,7 @@ def _identifiers(record: DesigneeRecord, parts: frozenset[str], resolve: Resolve
         IdentifierRow(
             i.kind[:150],
             i.value[:500],
+            normalised_identifier(i.value[:500]),
             resolve.country(i.country),
             i.country[:100],
             i.issued_on,

@@ -282,3 +282,19 @@ class TestValidation:
 
         assert rows == [{"year": 2022, "count": 1}]
         assert response.json()["results"] == [{"year": 2022, "count": 1}]
+
+    def test_personal_country_role_counts_nationality_citizenship_and_place_of_birth(self, db, api_client):
+        program = ProgramFactory(code="QPER")
+        for role in ("place_of_birth", "nationality", "address"):
+            designee = DesigneeFactory(source="test")
+            DesigneeCountryFactory(designee=designee, country__code="QP", country__name="Personland", role=role)
+            if role == "nationality":  # born there too: still one designation there
+                DesigneeCountry.objects.create(
+                    designee=designee, country=designee.country_links.get().country, role="place_of_birth"
+                )
+            DesignationFactory(designee=designee, program=program)
+
+        params = {"program": "QPER", "group_by": "country", "country_role": "personal"}
+        rows = api_client.get(STATS, params).json()["results"]
+
+        assert {(row["country"], row["count"]) for row in rows} == {("QP", 2), (None, 1)}
