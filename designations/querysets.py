@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 
 from django.db import models
 from django.db.models import Q
+
+_WORD = re.compile(r"\w+")
 
 # A role the country filters accept beyond the stored ``DesigneeCountry.Role`` values: the person's own
 # country, whichever of these the list gives (OFAC gives only a place of birth for some people).
@@ -43,16 +46,27 @@ class DesigneeQuerySet(models.QuerySet):
         return self.filter(pk__in=designees_in_countries(code, role))
 
     def search(self, text: str) -> DesigneeQuerySet:
-        """Designees whose name, an alias or an identifier value contains ``text`` (case-insensitive).
+        """Designees whose name or one alias contains every word of ``text``, in any order and case ("Huo
+        Liujun" finds "HUO, Liujun"), or whose identifier contains ``text`` as published or normalised
+        ("kj 0505670" finds "KJ0505670").
 
         Aliases and identifiers are matched in subqueries rather than joins, so each designee appears once.
         """
-        from designations.models import Alias, Identifier
+        from designations.models import Alias, Identifier, normalised_identifier
 
+        words = _WORD.findall(text) or [text]
+        in_name, in_alias = Q(), Q()
+        for word in words:
+            in_name &= Q(name__icontains=word)
+            in_alias &= Q(name__icontains=word)
+        identifiers = Q(value__icontains=text)
+        normalised = normalised_identifier(text)
+        if normalised:
+            identifiers |= Q(normalised_value__contains=normalised)
         return self.filter(
-            Q(name__icontains=text)
-            | Q(pk__in=Alias.objects.filter(name__icontains=text).values("designee_id"))
-            | Q(pk__in=Identifier.objects.filter(value__icontains=text).values("designee_id"))
+            in_name
+            | Q(pk__in=Alias.objects.filter(in_alias).values("designee_id"))
+            | Q(pk__in=Identifier.objects.filter(identifiers).values("designee_id"))
         )
 
     def with_related(self) -> DesigneeQuerySet:

@@ -340,3 +340,30 @@ def test_migration_fill_normalises_existing_rows(monkeypatch):
         "imo9245317": "9245317",
         "A 1 2": "A12",
     }
+
+
+# --------------------------------------------------------------------------------------------------
+# 5. Free text (q): every word, in any order; identifiers as published or normalised
+# --------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", ENDPOINTS)
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=Quanguo%20Chen", {"chen"}),  # the list's order is "CHEN, Quanguo"
+        ("q=chen,%20quanguo", {"chen"}),
+        ("q=Quanguo%20Lam", set()),  # every word, in the same name
+        ("q=kj%200505670", {"chen"}),  # the passport, typed with a space
+        ("q=9245316", {"ship"}),
+        ("q=he123456", {"lam"}),
+        ("q=LLC", {"firm"}),
+    ],
+)
+def test_q_finds_every_word_in_any_order_and_identifiers_as_typed(api_client, world, path, query, expected):
+    assert found(api_client, path, query) == named(world, *expected)
+
+
+def test_q_words_may_come_from_one_alias(api_client, world):
+    world["nat"].aliases.create(name="TESTER, Ann Marie", kind="aka", strength="strong")
+
+    assert found(api_client, DESIGNEES, "q=marie%20tester") == named(world, "nat")
+    assert found(api_client, DESIGNEES, "q=marie%20national") == set()  # one word from the name, one an alias
