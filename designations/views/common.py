@@ -174,8 +174,9 @@ INTEGER_FILTERS = ("designee_id", "program_id", "authority_id")
 
 
 def _is_bounded_id(value: str) -> bool:
-    value = value.strip()
-    return not value or (value.isascii() and value.isdigit() and int(value) <= MAX_INTEGER)
+    """An id, or a comma list of ids (as the filters take them), each within a 64-bit integer."""
+    items = [item.strip() for item in value.split(",")]
+    return all(not item or (item.isascii() and item.isdigit() and int(item) <= MAX_INTEGER) for item in items)
 
 
 def check_page_parameter(request, name: str = "page") -> None:

@@ -591,6 +591,21 @@ def test_designation_list_applies_the_api_filters(client, world, params, expecte
     assert sorted(d.designee.name for d in response.context["designations"]) == expected
 
 
+def test_designation_list_takes_a_comma_list_of_program_ids_as_the_api_does(client, world):
+    ids = ",".join(
+        str(pk) for pk in Program.objects.filter(code__in=["GLOMAG", "HK-EO13936"]).values_list("pk", flat=True)
+    )
+    url = reverse("designations:designation_list")
+
+    listed = client.get(url, {"filtered": "1", "program_id": ids})
+    refused = client.get(url, {"filtered": "1", "program_id": f"{ids},{10**30}"})
+
+    assert listed.status_code == 200
+    programs = {d.program.code for d in listed.context["designations"]}
+    assert programs == {"GLOMAG", "HK-EO13936"}
+    assert refused.status_code == 400 and "Not a valid id." in refused.content.decode()
+
+
 def test_designation_list_csv_link_carries_the_same_query(client, world):
     response = client.get(reverse("designations:designation_list"), {"program": "GLOMAG", "kind": "individual"})
 
