@@ -123,10 +123,14 @@ def _year_start(day: datetime.date) -> datetime.date:
 
 
 class _Fields:
-    """The three columns of a date (``listed`` or ``delisted``) and the groups of precisions."""
+    """The three columns of a date (``listed`` or ``delisted`` of a designation, ``occurred`` of an event) and
+    the groups of precisions."""
 
     def __init__(self, prefix: str) -> None:
-        self.on, self.precision, self.earliest = f"{prefix}_on", f"{prefix}_precision", f"{prefix}_earliest"
+        if prefix == "occurred":  # a DesignationEvent's date
+            self.on, self.precision, self.earliest = "occurred_on", "precision", "earliest"
+        else:
+            self.on, self.precision, self.earliest = f"{prefix}_on", f"{prefix}_precision", f"{prefix}_earliest"
 
     @property
     def exact(self) -> Q:

@@ -28,7 +28,7 @@ from django.db.models import Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from designations.coverage import CERTAIN, POSSIBLE, DateQuestion
+from designations.coverage import CERTAIN, POSSIBLE, DateQuestion, maybe_from, maybe_until, surely_from, surely_until
 from designations.models import (
     AbuseCategory,
     Country,
@@ -376,7 +376,10 @@ class SourceDocumentFilterSet(django_filters.FilterSet):
 
 
 class DesignationEventFilterSet(django_filters.FilterSet):
-    """Designation events (the changes feed) by event kind, program and country of the designee."""
+    """Designation events (the changes feed) by event kind, program, country of the designee, and the day the
+    event itself happened (``occurred_after``/``occurred_before``, inclusive), which is often known only as a
+    bracket between two list states: ``date_certainty=certain`` (the default) keeps events whose whole bracket
+    lies inside the bounds, ``possible`` those that may have happened inside them."""
 
     kind = django_filters.MultipleChoiceFilter(choices=DesignationEvent.Kind.choices, distinct=False)
     program, program_id = code_filter_pair(Program, "designation__program")
@@ -387,9 +390,36 @@ class DesignationEventFilterSet(django_filters.FilterSet):
         label="Country role (with country)",
     )
 
+    occurred_after = django_filters.DateFilter(method="filter_occurred", label="Happened on or after")
+    occurred_before = django_filters.DateFilter(method="filter_occurred", label="Happened on or before")
+    date_certainty = django_filters.ChoiceFilter(
+        choices=DATE_CERTAINTY_CHOICES,
+        method="filter_applied_with_dates",
+        label="How sure the event's date must be (with occurred_after/occurred_before)",
+    )
+
     class Meta:
         model = DesignationEvent
-        fields = ("kind", "program", "program_id", "country", "country_role")
+        fields = (
+            "kind",
+            "program",
+            "program_id",
+            "country",
+            "country_role",
+            "occurred_after",
+            "occurred_before",
+            "date_certainty",
+        )
+
+    def filter_applied_with_dates(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """``date_certainty`` only says how sure ``occurred_after``/``occurred_before`` must be."""
+        return queryset
+
+    def filter_occurred(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        certain = (self.form.cleaned_data.get("date_certainty") or CERTAIN) == CERTAIN
+        if name == "occurred_after":
+            return queryset.filter(surely_from("occurred", value) if certain else maybe_from("occurred", value))
+        return queryset.filter(surely_until("occurred", value) if certain else maybe_until("occurred", value))
 
     def filter_country(self, queryset: QuerySet, name: str, value: Country) -> QuerySet:
         designees = designees_in_countries(value.code, self.form.cleaned_data.get("country_role") or None)

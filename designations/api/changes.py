@@ -122,6 +122,12 @@ class ChangesView(CsvExportMixin, generics.ListAPIView):
 
     `format=csv` returns every row since the cursor at once (no pages), same order.
 
+    What happened in a period, by the event's own date: `occurred_after` and `occurred_before` (inclusive
+    days), e.g. `?changed_since=2000-01-01T00:00:00Z&occurred_after=2023-01-01&occurred_before=2023-12-31` for
+    the listings, delistings and amendments of 2023. Many events are dated only by a bracket between two list
+    states: `date_certainty=certain` (the default) keeps those whose whole bracket lies inside the bounds,
+    `possible` also those that may have happened inside them. Rows keep the feed's order.
+
     Each page also carries `data_as_of` (the data's own date: the OFAC SDN list as of the newest snapshot
     imported) and `coverage`: the evidence window and how precisely the page's events are dated (to the day,
     to a bracket between two list states or a month or year, only "on or before" the first list state held).

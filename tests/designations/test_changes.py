@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from designations.models import DesignationEvent, DesigneeCountry
+from designations.models import DatePrecision, DesignationEvent, DesigneeCountry
 from importers.models import ImportRun
 from importers.services import import_run_create, import_run_execute
 from importers.sources import get_adapter
@@ -257,3 +257,32 @@ def test_an_offset_the_database_cannot_hold_is_read_in_utc(api_client, fmt):
     assert response.status_code == 200
     if fmt == "csv":
         b"".join(response.streaming_content)  # the stream completes
+
+
+def test_events_by_the_day_they_happened_certainly_or_possibly(api_client):
+    """``occurred_after``/``occurred_before`` ask about the event's own date: "what changed in 2023". An event
+    dated by a bracket across the bounds (between the states of 10 Dec 2022 and 14 Jan 2023) happened in 2023
+    only possibly; one "on or before" a day is never certainly inside."""
+    day, bracket = DatePrecision.DAY, DatePrecision.RANGE
+
+    def event(on, precision=day, earliest=None):
+        return DesignationEventFactory(occurred_on=on, precision=precision, earliest=earliest).pk
+
+    inside = event(datetime.date(2023, 3, 1))
+    across = event(datetime.date(2023, 1, 14), bracket, datetime.date(2022, 12, 10))
+    bracketed = event(datetime.date(2023, 6, 1), bracket, datetime.date(2023, 5, 1))
+    event(datetime.date(2021, 5, 22), DatePrecision.ON_OR_BEFORE)
+    event(datetime.date(2024, 2, 1))
+    since = {"changed_since": "2000-01-01T00:00:00Z"}  # the feed's cursor: everything recorded
+    year = {**since, "occurred_after": "2023-01-01", "occurred_before": "2023-12-31"}
+
+    def ids(**params):
+        response = api_client.get(CHANGES, {**year, **params})
+        assert response.status_code == 200, response.content[:300]
+        return {row["id"] for row in response.json()["results"]}
+
+    assert ids() == {inside, bracketed}
+    assert ids(date_certainty="certain") == {inside, bracketed}
+    assert ids(date_certainty="possible") == {inside, across, bracketed}
+    bad = api_client.get(CHANGES, {**since, "occurred_after": "2023-02-30"})
+    assert bad.status_code == 400 and "occurred_after" in bad.json()
