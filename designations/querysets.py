@@ -27,11 +27,14 @@ def designees_in_countries(codes: str | Iterable[str], role: str | None = None) 
 
     codes = [codes] if isinstance(codes, str) else list(codes)
     links = DesigneeCountry.objects.filter(country__code__in=[code.upper() for code in codes])
-    if role == PERSONAL_ROLE:
-        links = links.filter(role__in=PERSONAL_ROLES)
-    elif role:
-        links = links.filter(role=role)
+    if role:
+        links = links.filter(role__in=stored_roles(role))
     return links.values("designee_id")
+
+
+def stored_roles(role: str) -> tuple[str, ...]:
+    """The stored ``DesigneeCountry.Role`` values a country role asked for stands for."""
+    return PERSONAL_ROLES if role == PERSONAL_ROLE else (role,)
 
 
 class DesigneeQuerySet(models.QuerySet):
@@ -54,18 +57,16 @@ class DesigneeQuerySet(models.QuerySet):
         """
         from designations.models import Alias, Identifier, normalised_identifier
 
-        words = _WORD.findall(text) or [text]
-        in_name, in_alias = Q(), Q()
-        for word in words:
-            in_name &= Q(name__icontains=word)
-            in_alias &= Q(name__icontains=word)
+        every_word = Q()
+        for word in _WORD.findall(text) or [text]:
+            every_word &= Q(name__icontains=word)
         identifiers = Q(value__icontains=text)
         normalised = normalised_identifier(text)
         if normalised:
             identifiers |= Q(normalised_value__contains=normalised)
         return self.filter(
-            in_name
-            | Q(pk__in=Alias.objects.filter(in_alias).values("designee_id"))
+            every_word
+            | Q(pk__in=Alias.objects.filter(every_word).values("designee_id"))
             | Q(pk__in=Identifier.objects.filter(identifiers).values("designee_id"))
         )
 

@@ -18,7 +18,7 @@ from django.db.models import Count, F, FilteredRelation, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from designations.models import DesignationEvent, DesigneeCountry
-from designations.querysets import PERSONAL_ROLE, PERSONAL_ROLES, DesignationQuerySet
+from designations.querysets import PERSONAL_ROLE, DesignationQuerySet, stored_roles
 
 GROUPS = ("program", "authority", "country", "year", "month", "kind", "agency", "status")
 EVENTS = ("listed", "delisted")
@@ -92,7 +92,7 @@ def designation_stats(
         elif name == "country":
             links = "designee__country_links"
             if country_role:
-                roles = PERSONAL_ROLES if country_role == PERSONAL_ROLE else (country_role,)
+                roles = stored_roles(country_role)
                 queryset = queryset.annotate(
                     g_links=FilteredRelation(links, condition=Q(designee__country_links__role__in=roles))
                 )

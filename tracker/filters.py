@@ -17,9 +17,14 @@ from django.db.models.functions import Upper
 from django_filters import fields
 from rest_framework import filters
 
-# The largest value of a 64-bit integer column (as ``tracker.api.MAX_INTEGER``): a larger id is refused
-# before it reaches the database driver.
-MAX_ID = 2**63 - 1
+from tracker.api import MAX_INTEGER
+
+
+def is_bounded_id(text: str) -> bool:
+    """A primary key as typed: digits only, within a 64-bit integer column (``tracker.api.MAX_INTEGER``), so a
+    larger id is refused before it reaches the database driver."""
+    text = text.strip()
+    return text.isascii() and text.isdigit() and int(text) <= MAX_INTEGER
 
 
 class OrderingFilter(filters.OrderingFilter):
@@ -91,8 +96,7 @@ class ListModelChoiceField(fields.ModelMultipleChoiceField):
         key = self.to_field_name
         if not key:
             for pk in value:
-                text = str(pk).strip()
-                if not (text.isascii() and text.isdigit() and int(text) <= MAX_ID):
+                if not is_bounded_id(str(pk)):
                     raise ValidationError(
                         self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                     )

@@ -28,7 +28,8 @@ from designations.models import (
 )
 from programs.models import Program
 from tracker import dataversion
-from tracker.api import MAX_INTEGER, MAX_OFFSET, _check_bounded_int
+from tracker.api import MAX_OFFSET, _check_bounded_int
+from tracker.filters import is_bounded_id, split_values
 
 PAGE_SIZE = 50
 # Events that start or end a designation: what timelines, recent changes and feeds show.
@@ -175,8 +176,7 @@ INTEGER_FILTERS = ("designee_id", "program_id", "authority_id")
 
 def _is_bounded_id(value: str) -> bool:
     """An id, or a comma list of ids (as the filters take them), each within a 64-bit integer."""
-    items = [item.strip() for item in value.split(",")]
-    return all(not item or (item.isascii() and item.isdigit() and int(item) <= MAX_INTEGER) for item in items)
+    return all(is_bounded_id(item) for item in split_values(value))
 
 
 def check_page_parameter(request, name: str = "page") -> None:

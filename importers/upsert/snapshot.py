@@ -203,13 +203,12 @@ def plan_snapshot(
                 continue
             kind = DesignationEvent.Kind.DELISTED
             staying = names_staying.get(name_key(designee.name))
-            stays_as = staying.source_uid if staying else None
             # The same name under another entry, sharing one of its programs: a second record of one designee.
             if staying and set(active.get(designee.pk, {})) & set(programs.codes(staying.programs)):
                 kind = DesignationEvent.Kind.REMOVED_DUPLICATE
                 duplicates.append(
-                    f"Entry {designee.source_uid} ({designee.name}) was removed while entry {stays_as} of the same "
-                    "name stays listed: recorded as a removed duplicate record."
+                    f"Entry {designee.source_uid} ({designee.name}) was removed while entry {staying.source_uid} of "
+                    "the same name stays listed: recorded as a removed duplicate record."
                 )
             to_delist += [(designation, kind) for designation in active.get(designee.pk, {}).values()]
     retags: list[tuple[HeldDesignation, str, str]] = []  # (designation, old program, new program)

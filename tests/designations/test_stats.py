@@ -12,16 +12,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 
 from designations.models import Designation, DesignationEvent, DesigneeCountry
 from designations.stats import StatsError, designation_stats
-from importers.models import ImportRun
-from importers.services import import_run_create, import_run_execute
 from tests.datafiles import data_path, requires_data
-from tests.dbstate import settle_constraints
 from tests.factories import (
     DesignationEventFactory,
     DesignationFactory,
@@ -33,26 +28,8 @@ from tests.factories import (
 pytestmark = requires_data
 
 ROOT = Path(__file__).parent.parent.parent
-SDN_2024 = data_path("ofac", "sdn_2024-07-02")
-EXTRAS_2025 = data_path("ofac", "sdn_2025-12-24_partial")
 HISTORY = data_path("ofac", "history", "sdn_presence_intervals_2021-05-22_2024-07-02.csv")
 STATS = reverse("designations-api:stats")
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """What ``manage.py seed`` imports (the real 2024-07-02 SDN list with the aliases and addresses of the
-    December 2025 files, then the 2021-2024 history), once for the module, rolled back after."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_reference_data", verbosity=0)
-        steps = (("ofac-sdn", [SDN_2024, EXTRAS_2025], datetime.date(2024, 7, 2)), ("ofac-history", [HISTORY], None))
-        for source, paths, as_of in steps:
-            run = import_run_create(source=source, path=[str(path) for path in paths], as_of=as_of)
-            run = import_run_execute(run_id=run.pk)
-            assert run.status == ImportRun.Status.SUCCEEDED, run.error
-        settle_constraints()
-        yield
-        transaction.set_rollback(True)
 
 
 def _tags(value: str) -> set[str]:
