@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import json
 
+from django.db.models import F, Q, QuerySet
 from django.http import HttpResponseBadRequest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -21,7 +22,14 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
 from designations import exports, selectors
-from designations.api.keyset import ChangesPagination, parse_after_id
+from designations.api.keyset import (
+    OCCURRED,
+    ORDERS,
+    ChangesPagination,
+    parse_after_id,
+    parse_occurred_cursor,
+    parse_order,
+)
 from designations.api.serializers import ChangeSerializer
 from designations.coverage import event_coverage
 from designations.feeds import EventFeed
@@ -69,6 +77,25 @@ def parse_changed_since(value: str | None) -> datetime.datetime:
     raise ValidationError({"changed_since": [f"Not an ISO 8601 date-time: {value!r}."]})
 
 
+def order_events(queryset: QuerySet, order: str, *, newest_first: bool = False) -> QuerySet:
+    """Events by when they were recorded, or by the day they happened by (``occurred_on``; undated last)."""
+    if order == OCCURRED:
+        day = F("occurred_on").desc(nulls_last=True) if newest_first else F("occurred_on").asc(nulls_last=True)
+        return queryset.order_by(day, "-pk" if newest_first else "pk")
+    return queryset.order_by(*(("-created_at", "-pk") if newest_first else ("created_at", "pk")))
+
+
+def filter_occurred_cursor(queryset: QuerySet, params) -> QuerySet:
+    """Events after ``occurred_cursor`` in (``occurred_on``, id) order, undated events last."""
+    cursor = parse_occurred_cursor(params.get("occurred_cursor"))
+    if cursor is None:
+        return queryset
+    day, after_id = cursor
+    if day is None:
+        return queryset.filter(occurred_on__isnull=True, pk__gt=after_id)
+    return queryset.filter(Q(occurred_on__gt=day) | Q(occurred_on=day, pk__gt=after_id) | Q(occurred_on__isnull=True))
+
+
 def filter_changed_since(queryset, params):
     """Events recorded at or after ``changed_since``; with ``after_id``, strictly after that event."""
     since = parse_changed_since(params.get("changed_since"))
@@ -90,6 +117,21 @@ def filter_changed_since(queryset, params):
             "after_id",
             OpenApiTypes.INT,
             description="Resume after this event among those recorded exactly at `changed_since`.",
+        ),
+        OpenApiParameter(
+            "order",
+            OpenApiTypes.STR,
+            enum=ORDERS,
+            description=(
+                "`recorded` (default): by when the tracker recorded each event, for polling. `occurred`: by the "
+                "day each event happened by (`occurred_on`, the end of its date bracket; undated events last), "
+                "for reading a period; pages continue with `occurred_cursor`."
+            ),
+        ),
+        OpenApiParameter(
+            "occurred_cursor",
+            OpenApiTypes.STR,
+            description="With `order=occurred`: where the next page starts. Take it from `next`; do not build it.",
         ),
         FORMAT_PARAMETER,
     ],
@@ -122,6 +164,10 @@ class ChangesView(CsvExportMixin, generics.ListAPIView):
 
     `format=csv` returns every row since the cursor at once (no pages), same order.
 
+    `order=occurred` lists the same events by the day each happened by (`occurred_on`, the end of its
+    bracket; events with no date last), oldest first, in pages that continue with `occurred_cursor` (in
+    `next`). It is for reading a period, not for polling: an import can add events dated long ago.
+
     What happened in a period, by the event's own date: `occurred_after` and `occurred_before` (inclusive
     days), e.g. `?changed_since=2000-01-01T00:00:00Z&occurred_after=2023-01-01&occurred_before=2023-12-31` for
     the listings, delistings and amendments of 2023. Many events are dated only by a bracket between two list
@@ -137,17 +183,23 @@ class ChangesView(CsvExportMixin, generics.ListAPIView):
     serializer_class = ChangeSerializer
     filterset_class = DesignationEventFilterSet
     filter_backends = FILTERS_WITHOUT_ORDERING
-    extra_query_params = ("changed_since", "after_id")
+    extra_query_params = ("changed_since", "after_id", "order", "occurred_cursor")
     pagination_class = ChangesPagination
     csv_spec = exports.CHANGE_CSV
 
+    def get_queryset(self):
+        return order_events(super().get_queryset(), parse_order(self.request.query_params))
+
     def filter_queryset(self, queryset):
-        return filter_changed_since(super().filter_queryset(queryset), self.request.query_params)
+        params = self.request.query_params
+        queryset = filter_changed_since(super().filter_queryset(queryset), params)
+        return filter_occurred_cursor(queryset, params) if parse_order(params) == OCCURRED else queryset
 
     def list(self, request, *args, **kwargs):
         if wants_csv(request):
             return super().list(request, *args, **kwargs)
         links = Links(request)
+        self.paginator.order = parse_order(request.query_params)
         rows = self.paginator.paginate_rows(
             self.filter_queryset(self.get_queryset()),
             request,
@@ -158,7 +210,9 @@ class ChangesView(CsvExportMixin, generics.ListAPIView):
 
 
 # What the Atom feed reads: the filters of /api/changes/ and its cursor, nothing else.
-FEED_PARAMETERS = frozenset({*filterset_parameter_names(DesignationEventFilterSet), "changed_since", "after_id"})
+FEED_PARAMETERS = frozenset(
+    {*filterset_parameter_names(DesignationEventFilterSet), "changed_since", "after_id", "order"}
+)
 
 
 def check_feed_parameters(request) -> None:
@@ -167,11 +221,13 @@ def check_feed_parameters(request) -> None:
     check_unknown_query_parameters(Request(request), set(FEED_PARAMETERS))
     _check_integer_range(request.GET, _integer_filter_names(DesignationEventFilterSet))
     parse_after_id(request.GET.get("after_id"))  # read only with changed_since, checked always
+    parse_order(request.GET)
 
 
 class ChangesFeed(EventFeed):
     """The latest 100 changes as an Atom feed, with the filters of ``/api/changes/`` (``changed_since`` is
-    optional here), newest first and dated when the tracker recorded them.
+    optional here), newest first and dated when the tracker recorded them; with ``order=occurred``, the 100
+    that happened last (by ``occurred_on``), newest first.
 
     A bad parameter is a 400 in the API's shape (``{"program_id": ["..."]}``).
     """
@@ -197,7 +253,7 @@ class ChangesFeed(EventFeed):
         queryset = filterset.qs
         if request.GET.get("changed_since"):
             queryset = filter_changed_since(queryset, request.GET)
-        return queryset.order_by("-created_at", "-pk")[: self.limit]
+        return order_events(queryset, parse_order(request.GET), newest_first=True)[: self.limit]
 
     def link(self):
         return "/api/changes/"

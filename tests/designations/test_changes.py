@@ -286,3 +286,65 @@ def test_events_by_the_day_they_happened_certainly_or_possibly(api_client):
     assert ids(date_certainty="possible") == {inside, across, bracketed}
     bad = api_client.get(CHANGES, {**since, "occurred_after": "2023-02-30"})
     assert bad.status_code == 400 and "occurred_after" in bad.json()
+
+
+def test_events_in_the_order_they_happened_page_by_page(api_client):
+    """``order=occurred``: by ``occurred_on`` then id, undated events last, whatever order they were recorded
+    in; ``next`` carries ``occurred_cursor`` and a walk returns every event once."""
+    days = [datetime.date(2023, 5, 1), None, datetime.date(2021, 1, 4), datetime.date(2023, 5, 1), None]
+    days += [datetime.date(2022, 7, 9), datetime.date(2019, 3, 2)]
+    events = [DesignationEventFactory(occurred_on=day, precision=DatePrecision.DAY if day else "") for day in days]
+    expected = [
+        e.pk for e in sorted(events, key=lambda e: (e.occurred_on is None, e.occurred_on or datetime.date.min, e.pk))
+    ]
+    params = {"changed_since": "2000-01-01T00:00:00Z", "order": "occurred", "limit": 2}
+    walked, pages = [], 0
+    response = api_client.get(CHANGES, params)
+    while True:
+        assert response.status_code == 200, response.content[:300]
+        body = response.json()
+        walked += [row["id"] for row in body["results"]]
+        pages += 1
+        if not body["has_more"]:
+            break
+        assert "occurred_cursor" in parse_qs(urlsplit(body["next"]).query)
+        response = api_client.get(body["next"])
+    assert walked == expected and pages == 4
+    # The recorded order is unchanged, and the CSV follows the order asked for.
+    recorded = api_client.get(CHANGES, {"changed_since": "2000-01-01T00:00:00Z"}).json()["results"]
+    assert [row["id"] for row in recorded] == [e.pk for e in events]
+    csv_ids = [
+        int(row["id"])
+        for row in csv.DictReader(
+            io.StringIO(b"".join(api_client.get(CHANGES, {**params, "format": "csv"}).streaming_content).decode())
+        )
+    ]
+    assert csv_ids == expected
+    # The Atom feed: the events that happened last, newest first.
+    feed = api_client.get(FEED, {"order": "occurred"})
+    ids = [int(e.find(f"{ATOM}id").text.rsplit("/", 1)[1]) for e in ET.fromstring(feed.content).findall(f"{ATOM}entry")]
+    assert ids == [
+        e.pk
+        for e in sorted(
+            events, key=lambda e: (e.occurred_on is not None, e.occurred_on or datetime.date.max, e.pk), reverse=True
+        )
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"order": "sideways"}, "order"),
+        ({"order": "occurred", "after_id": "5"}, "after_id"),
+        ({"occurred_cursor": "2023-01-01.5"}, "occurred_cursor"),
+        ({"order": "occurred", "occurred_cursor": "2023-02-30.5"}, "occurred_cursor"),
+        ({"order": "occurred", "occurred_cursor": "2023-01-01"}, "occurred_cursor"),
+        ({"order": "occurred", "occurred_cursor": f"2023-01-01.{2**63}"}, "occurred_cursor"),
+    ],
+)
+def test_bad_orders_and_cursors_are_refused_by_name(api_client, client, params, named):
+    response = api_client.get(CHANGES, {"changed_since": "2000-01-01T00:00:00Z", **params})
+    assert response.status_code == 400 and named in response.json()
+    if named != "occurred_cursor":
+        assert client.get(FEED, params).status_code == 400
