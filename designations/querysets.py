@@ -53,13 +53,23 @@ class DesigneeQuerySet(models.QuerySet):
         Liujun" finds "HUO, Liujun"), or whose identifier contains ``text`` as published or normalised
         ("kj 0505670" finds "KJ0505670").
 
+        Text in another script than the list's also matches as the name matcher transliterates it ("陈全国"
+        finds "CHEN, Quanguo", "Кадыров" finds "KADYROV"; accents dropped), beside the text as typed (which
+        finds aliases published in that script).
+
         Aliases and identifiers are matched in subqueries rather than joins, so each designee appears once.
         """
+        from designations.matching.normalise import transliterate
         from designations.models import Alias, Identifier, normalised_identifier
 
         every_word = Q()
         for word in _WORD.findall(text) or [text]:
             every_word &= Q(name__icontains=word)
+        if not text.isascii() and (latin := transliterate(text)) and latin.lower() != text.lower():
+            in_latin = Q()
+            for word in _WORD.findall(latin):
+                in_latin &= Q(name__icontains=word)
+            every_word |= in_latin
         identifiers = Q(value__icontains=text)
         normalised = normalised_identifier(text)
         if normalised:

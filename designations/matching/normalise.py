@@ -114,6 +114,12 @@ def _to_ascii(text: str) -> str:
     return "".join(parts)
 
 
+def transliterate(text: str) -> str:
+    """``text`` in Latin letters as the matcher reads it: Cyrillic, Arabic, Greek and the rest letter by letter,
+    a run of Chinese, Japanese or Korean characters as "family givenname" ("陈全国" -> "chen quanguo")."""
+    return " ".join(_to_ascii(text).split())
+
+
 def _uninvert(text: str) -> str:
     """``"LAM, Carrie"`` -> ``"Carrie LAM"``: the list writes individuals' names surname first."""
     if text.count(",") != 1:

@@ -367,3 +367,25 @@ def test_q_words_may_come_from_one_alias(api_client, world):
 
     assert found(api_client, DESIGNEES, "q=marie%20tester") == named(world, "nat")
     assert found(api_client, DESIGNEES, "q=marie%20national") == set()  # one word from the name, one an alias
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=陈全国", {"chen"}),  # Chinese script: family name, then given name, as pinyin
+        ("q=全国%20陈", {"chen"}),
+        ("q=Натионал", {"nat"}),  # Cyrillic, transliterated letter by letter
+        ("q=Nâtional", {"nat"}),  # accents dropped
+        ("q=陈国全", set()),  # "chen guoquan": a different given name
+    ],
+)
+def test_q_finds_names_typed_in_another_script(api_client, world, path, query, expected):
+    assert found(api_client, path, query) == named(world, *expected)
+
+
+def test_q_in_another_script_still_finds_aliases_published_in_it(api_client, world):
+    world["lam"].aliases.create(name="林测试", kind="aka", strength="strong", script="Hani")
+
+    assert found(api_client, DESIGNEES, "q=林测试") == named(world, "lam")
+    assert found(api_client, DESIGNEES, "q=陈测试") == set()
