@@ -32,6 +32,7 @@ from designations.models import (
     DesignationEvent,
     Designee,
     DesigneeCountry,
+    DesigneeFact,
     DesigneeMerge,
     Identifier,
     PlaceOfBirth,
@@ -220,6 +221,12 @@ class RelationshipInline(admin.TabularInline):
     autocomplete_fields = ("to_designee",)
 
 
+class DesigneeFactInline(admin.TabularInline):
+    model = DesigneeFact
+    extra = 0
+    fields = ("kind", "value", "date_from", "date_to", "precision", "alt")
+
+
 class DesignationInline(admin.TabularInline):
     model = Designation
     extra = 0
@@ -289,6 +296,7 @@ class DesigneeAdmin(ReviewActionsMixin, HistoryAdmin):
         PlaceOfBirthInline,
         DesigneeCountryInline,
         RelationshipInline,
+        DesigneeFactInline,
         DesignationInline,
         CitationInline,
     )

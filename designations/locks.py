@@ -36,6 +36,7 @@ CHILD_COLLECTIONS: tuple[str, ...] = (
     "places_of_birth",
     "country_links",
     "relationships",
+    "stated_facts",
 )
 DESIGNEE_LOCKABLE: tuple[str, ...] = (LOCK_ALL, *SCALAR_FIELDS, *CHILD_COLLECTIONS)
 

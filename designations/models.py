@@ -416,6 +416,54 @@ class Relationship(models.Model):
         return f"{self.from_designee} {self.get_kind_display().lower()} {self.to_name}"
 
 
+class DesigneeFact(models.Model):
+    """A fact the list states about a designee that has no field of its own: when an organisation was
+    established and what it does, when an aircraft was made or a vessel built, a position held, a former
+    flag, a nationality given only as possible.
+
+    ``value`` is the text as published, without its label. Dated facts carry ``date_from``/``date_to``
+    and ``precision`` as birth dates do ("1996" is 1 January to 31 December 1996, precision year).
+    ``alt`` marks an alternative value (OFAC's "alt." prefix).
+    """
+
+    class Kind(models.TextChoices):
+        ORGANIZATION_ESTABLISHED = "organization_established", "Organization established"
+        ORGANIZATION_TYPE = "organization_type", "Organization type"
+        AIRCRAFT_MANUFACTURE_DATE = "aircraft_manufacture_date", "Aircraft manufacture date"
+        VESSEL_YEAR_OF_BUILD = "vessel_year_of_build", "Vessel year of build"
+        FORMER_VESSEL_FLAG = "former_vessel_flag", "Former vessel flag"
+        TARGET_TYPE = "target_type", "Target type"
+        OCCUPATION = "occupation", "Occupation"
+        POSITION = "position", "Position"
+        POSSIBLE_NATIONALITY = "possible_nationality", "Possible nationality"
+        POSSIBLE_CITIZENSHIP = "possible_citizenship", "Possible citizenship"
+
+    designee = models.ForeignKey(Designee, on_delete=models.CASCADE, related_name="stated_facts")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    value = models.CharField(max_length=500, help_text="As published, without its label.")
+    date_from = models.DateField(null=True, blank=True, help_text="First day the value can mean, when it is a date.")
+    date_to = models.DateField(null=True, blank=True, help_text="Last day the value can mean, when it is a date.")
+    precision = models.CharField(max_length=5, choices=BirthDate.Precision.choices, blank=True)
+    alt = models.BooleanField(default=False, help_text="An alternative value (published with 'alt.').")
+
+    class Meta:
+        verbose_name = "stated fact"
+        ordering = ("designee", "pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(date_from__isnull=True)
+                | models.Q(date_to__isnull=True)
+                | models.Q(date_from__lte=models.F("date_to")),
+                name="%(app_label)s_%(class)s_range_ordered",
+                violation_error_message="A dated fact must not end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        prefix = "alt. " if self.alt else ""
+        return f"{prefix}{self.get_kind_display()}: {self.value}"
+
+
 class Designation(TimeStampedModel):
     """One designee under one program during one period.
 
@@ -629,6 +677,7 @@ DESIGNEE_COLLECTIONS: dict[str, tuple[type[models.Model], str]] = {
     "places_of_birth": (PlaceOfBirth, "designee"),
     "country_links": (DesigneeCountry, "designee"),
     "relationships": (Relationship, "from_designee"),
+    "stated_facts": (DesigneeFact, "designee"),
 }
 
 

@@ -35,6 +35,7 @@ from designations.models import (
     DesignationEvent,
     Designee,
     DesigneeCountry,
+    DesigneeFact,
     Identifier,
     PlaceOfBirth,
     Relationship,
@@ -137,6 +138,7 @@ class DesigneeRow(TypedDict):
     addresses: NotRequired[list[dict[str, Any]]]
     relationships_out: NotRequired[list[dict[str, Any]]]
     relationships_in: NotRequired[list[dict[str, Any]]]
+    stated_facts: NotRequired[list[dict[str, Any]]]
     designations: list[DesignationBrief]
     review_state: str
     merged_into: int | None
@@ -365,8 +367,9 @@ def _designee_brief(row: dict[str, Any], prefix: str, url: Callable[[Any], str])
 
 def designee_facts(ids: list[int], *, links: Links) -> dict[int, dict[str, list]]:
     """The published facts of the designees ``ids`` beyond their own columns, names, identifiers and
-    countries: birth dates, places of birth, addresses and relationships both ways. One query per relation
-    (five), whatever the number of designees; every designee of ``ids`` gets every key.
+    countries: birth dates, places of birth, addresses, relationships both ways and the other stated facts
+    (``DesigneeFact``). One query per relation (six), whatever the number of designees; every designee of
+    ``ids`` gets every key.
     """
     births = _children(BirthDate, "designee", ids, "raw", "date_from", "date_to", "precision", "is_range", "circa")
     places = _children(PlaceOfBirth, "designee", ids, "place", "country__code", "country__name")
@@ -377,6 +380,7 @@ def designee_facts(ids: list[int], *, links: Links) -> dict[int, dict[str, list]
         Relationship, "from_designee", ids, "kind", *(f"to_designee__{name}" for name in _BRIEF), "to_name"
     )
     incoming = _children(Relationship, "to_designee", ids, "kind", *(f"from_designee__{name}" for name in _BRIEF))
+    stated = _children(DesigneeFact, "designee", ids, "kind", "value", "date_from", "date_to", "precision", "alt")
     url = links.to("designations-api:designee-detail")
     facts = {}
     for pk in ids:
@@ -418,6 +422,17 @@ def designee_facts(ids: list[int], *, links: Links) -> dict[int, dict[str, list]
                     "name": link["from_designee__name"],
                 }
                 for link in incoming.get(pk, ())
+            ],
+            "stated_facts": [
+                {
+                    "kind": fact["kind"],
+                    "value": fact["value"],
+                    "date_from": iso_date(fact["date_from"]),
+                    "date_to": iso_date(fact["date_to"]),
+                    "precision": fact["precision"],
+                    "alt": fact["alt"],
+                }
+                for fact in stated.get(pk, ())
             ],
         }
     return facts

@@ -280,7 +280,16 @@ def designee_revert(*, designee: Designee, history_id: int, user: AbstractBaseUs
 # --------------------------------------------------------------------------------------------------
 # Roles
 # --------------------------------------------------------------------------------------------------
-_CHILDREN = ("alias", "identifier", "address", "birthdate", "placeofbirth", "designeecountry", "relationship")
+_CHILDREN = (
+    "alias",
+    "identifier",
+    "address",
+    "birthdate",
+    "placeofbirth",
+    "designeecountry",
+    "relationship",
+    "designeefact",
+)
 # Group -> app -> model -> actions. Editors curate, review, merge and run imports but delete no
 # designee, designation or import run (history is never deleted) and leave the vocabulary alone.
 ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {

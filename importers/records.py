@@ -17,7 +17,8 @@ entry whose covered parts did not change is unchanged whatever its input lacked.
 * ``remarks``: the remarks text as published (and the items of it no rule recognised).
 * ``facts``: what the remarks say, or what a structured format gives in their place: gender, aircraft,
   identifiers, birth dates and places, countries other than address countries, "Linked To"s,
-  statements, and aliases the list does not number (the weak a.k.a.s of the remarks).
+  statements, stated facts (``FactRecord``: established dates, positions, "possibly" nationalities...),
+  and aliases the list does not number (the weak a.k.a.s of the remarks).
 * ``listed_aliases``: aliases the list publishes as numbered rows (``alt.csv``; SDN.XML ``aka`` uids),
   told apart by their ``source_uid`` (the ``alt_num``).
 * ``addresses``: addresses (``add.csv``) and the address countries they give.
@@ -97,6 +98,50 @@ class RelationshipRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class FactRecord:
+    """A fact the list states about a designee that has no column or collection of its own.
+
+    ``kind`` is one of ``FACT_KINDS``; ``value`` is the text as published, without its label
+    ("Organization Established Date 31 Mar 2008" -> "31 Mar 2008"). Facts that are dates carry their
+    bounds and precision, read like a date of birth (``importers.remarks.parse_birth_date``). ``alt``
+    marks an alternative value ("alt. Organization Type: ...").
+    """
+
+    kind: str
+    value: str
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    precision: str = ""  # day | month | year; "" when the value is not a date
+    alt: bool = False
+
+
+FACT_ORGANIZATION_ESTABLISHED = "organization_established"
+FACT_ORGANIZATION_TYPE = "organization_type"
+FACT_AIRCRAFT_MANUFACTURE_DATE = "aircraft_manufacture_date"
+FACT_VESSEL_YEAR_OF_BUILD = "vessel_year_of_build"
+FACT_FORMER_VESSEL_FLAG = "former_vessel_flag"
+FACT_TARGET_TYPE = "target_type"
+FACT_OCCUPATION = "occupation"
+FACT_POSITION = "position"
+FACT_POSSIBLE_NATIONALITY = "possible_nationality"
+FACT_POSSIBLE_CITIZENSHIP = "possible_citizenship"
+FACT_KINDS = (
+    FACT_ORGANIZATION_ESTABLISHED,
+    FACT_ORGANIZATION_TYPE,
+    FACT_AIRCRAFT_MANUFACTURE_DATE,
+    FACT_VESSEL_YEAR_OF_BUILD,
+    FACT_FORMER_VESSEL_FLAG,
+    FACT_TARGET_TYPE,
+    FACT_OCCUPATION,
+    FACT_POSITION,
+    FACT_POSSIBLE_NATIONALITY,
+    FACT_POSSIBLE_CITIZENSHIP,
+)
+# Facts whose value is a date.
+DATED_FACTS = frozenset({FACT_ORGANIZATION_ESTABLISHED, FACT_AIRCRAFT_MANUFACTURE_DATE, FACT_VESSEL_YEAR_OF_BUILD})
+
+
+@dataclass(frozen=True, slots=True)
 class DesigneeRecord:
     """One list entry: a designee with every fact the source gives, and the programs it is listed under."""
 
@@ -126,6 +171,7 @@ class DesigneeRecord:
     unparsed: tuple[str, ...] = ()  # remarks items no rule recognised, verbatim
     listed_on: datetime.date | None = None  # exact designation date where the source gives one
     legal_basis: str = ""
+    facts: tuple[FactRecord, ...] = ()  # stated facts with no field of their own (``FactRecord``)
     # Parts (``PARTS``) the input did not speak about: the upsert keeps what it holds for them.
     uncovered: tuple[str, ...] = ()
 
@@ -160,6 +206,9 @@ class DesigneeRecord:
                 tuple(c for c in self.countries if c.role != "address"),
                 self.relationships,
                 self.statements,
+                # Only when there are any: an entry without such facts keeps the hash it had before they
+                # were read, so adding them did not make every entry of the list "changed".
+                *((self.facts,) if self.facts else ()),
             ),
             PART_LISTED_ALIASES: listed,
             PART_ADDRESSES: (self.addresses, tuple(c for c in self.countries if c.role == "address")),
@@ -185,7 +234,10 @@ class DesigneeRecord:
     def legacy_hash(self) -> str:
         """The single SHA-256 of the whole record that earlier versions stored, to recognise an unchanged
         entry imported before record hashes had parts (meaningful only when ``uncovered`` is empty)."""
-        text = repr(self).removesuffix(f", uncovered={self.uncovered!r})") + ")"
+        text = repr(self).removesuffix(f", uncovered={self.uncovered!r})")
+        if not self.facts:  # the field came later: a record without facts reads as it did then
+            text = text.removesuffix(", facts=()")
+        text += ")"
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

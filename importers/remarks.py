@@ -32,6 +32,12 @@ https://ofac.treasury.gov/recent-actions/20120613):
    list 1,586 individuals have a Title; all but about 170 position items equal a part of it.
    Anything else is kept verbatim in ``unparsed``. Nothing is dropped: every item lands in exactly
    one bucket.
+5. Some items state a fact that has no field of its own: the statements labelled as in
+   ``FACT_LABELS`` (``Organization Established Date 1996``, ``Organization Type: ...``, ``Aircraft
+   Manufacture Date 28 Aug 2002``, ``Target Type ...``) and the positions. They stay statements (and
+   positions) as text, and are also given as ``facts`` (``importers.records.FactRecord``), dates read
+   like DOBs. A nationality or citizenship OFAC gives as ``possibly <X>`` is a fact too
+   (``possible_nationality``), never a country: the country links say what the list asserts.
 
 Dates are never given more precision than published: ``Aug 1970`` is the month from 1 to 31 August,
 ``1966 to 1968`` the range from 1 January 1966 to 31 December 1968. Identifier dates that are not a
@@ -49,15 +55,29 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 
 from importers.records import (
+    DATED_FACTS,
+    FACT_AIRCRAFT_MANUFACTURE_DATE,
+    FACT_FORMER_VESSEL_FLAG,
+    FACT_OCCUPATION,
+    FACT_ORGANIZATION_ESTABLISHED,
+    FACT_ORGANIZATION_TYPE,
+    FACT_POSITION,
+    FACT_POSSIBLE_CITIZENSHIP,
+    FACT_POSSIBLE_NATIONALITY,
+    FACT_TARGET_TYPE,
+    FACT_VESSEL_YEAR_OF_BUILD,
     AliasRecord,
     BirthDateRecord,
     CountryRoleRecord,
+    FactRecord,
     IdentifierRecord,
     PlaceOfBirthRecord,
     RelationshipRecord,
 )
 
 ITEM_SEPARATOR = "; "
+# "; ", and a ";" with no space before a letter ("nationality possibly Palestinian;arrested 23 Apr 2002").
+_SEPARATOR = re.compile(r"(; |;(?=[A-Za-z]))")
 
 MONTHS = {name: number for number, name in enumerate(calendar.month_abbr) if name}
 
@@ -239,6 +259,21 @@ STATEMENT_PREFIXES: tuple[str, ...] = (
     "ethnicity",
     "named in UNSCR",
 )
+# Statement labels whose value is a stated fact of its own (``FactRecord``), by label; a label ending in
+# ":" is followed by its value after one space, like the others. The same labels name the feature types
+# of SDN_ADVANCED.XML, where they come from (``fact_kind``).
+FACT_LABELS: dict[str, str] = {
+    "Organization Established Date": FACT_ORGANIZATION_ESTABLISHED,
+    "Organization Type:": FACT_ORGANIZATION_TYPE,
+    "Aircraft Manufacture Date": FACT_AIRCRAFT_MANUFACTURE_DATE,
+    "Vessel Year of Build": FACT_VESSEL_YEAR_OF_BUILD,
+    "Former Vessel Flag": FACT_FORMER_VESSEL_FLAG,
+    "Target Type": FACT_TARGET_TYPE,
+    "Occupation:": FACT_OCCUPATION,
+}
+_FACT_KINDS_BY_KEY = {label.rstrip(":").casefold(): kind for label, kind in FACT_LABELS.items()}
+# "nationality possibly Palestinian": a nationality OFAC does not assert, kept as a fact, never a country.
+_POSSIBLY = re.compile(r"^possibly (?P<value>\S.*)$", re.IGNORECASE)
 # Statements about where a listing applies ("All offices worldwide", "and all other locations
 # worldwide", "Only locations in Syria") and pointers to guidance, matched case-insensitively.
 _SCOPE_STATEMENT = re.compile(
@@ -360,7 +395,9 @@ class RemarksResult:
     """What a remarks field (or one item of it) says, as record parts.
 
     ``items`` counts the items read; ``unparsed`` holds those no rule recognised, verbatim.
-    ``positions`` repeats the statements that were recognised as positions or titles.
+    ``positions`` repeats the statements that were recognised as positions or titles; ``facts`` holds
+    what positions and labelled statements (``FACT_LABELS``) state, structured, and the nationalities
+    stated as only possible.
     """
 
     birth_dates: tuple[BirthDateRecord, ...] = ()
@@ -372,6 +409,7 @@ class RemarksResult:
     relationships: tuple[RelationshipRecord, ...] = ()
     statements: tuple[str, ...] = ()
     positions: tuple[str, ...] = ()
+    facts: tuple[FactRecord, ...] = ()
     unparsed: tuple[str, ...] = ()
     aircraft_model: str = ""
     aircraft_operator: str = ""
@@ -408,6 +446,9 @@ def merge_results(results: Iterable[RemarksResult]) -> RemarksResult:
 def split_items(text: str) -> list[str]:
     """Split a remarks field into its items: strip it, drop one final period, split on ``"; "``.
 
+    A ``";"`` directly followed by a letter separates items too: three entries of the 2024 list have
+    ``"nationality possibly Palestinian;arrested 23 Apr 2002"``.
+
     A separator inside parentheses does not end an item: pieces are joined back while a ``(`` is
     open and a later piece closes it (entry 11313 of the 2024 list has a parenthesised note
     ``(Following data derived from an Eritrean passport ...: Alt. DOB: ...; Alt. POB: ...; ...)``).
@@ -416,7 +457,9 @@ def split_items(text: str) -> list[str]:
     text = text.strip()
     if text.endswith("."):
         text = text[:-1]
-    pieces = text.split(ITEM_SEPARATOR)
+    # Pieces at even indexes, the separator that followed each at odd ones.
+    parts = _SEPARATOR.split(text)
+    pieces, separators = parts[::2], [*parts[1::2], ""]
     items: list[str] = []
     index = 0
     while index < len(pieces):
@@ -427,7 +470,10 @@ def split_items(text: str) -> list[str]:
             end += 1
             depth += pieces[end].count("(") - pieces[end].count(")")
         if depth <= 0 and end > index:
-            item = ITEM_SEPARATOR.join(pieces[index : end + 1])
+            item = "".join(
+                piece + separator for piece, separator in zip(pieces[index:end], separators[index:end], strict=True)
+            )
+            item += pieces[end]
         else:
             end = index  # never closed (cut remarks): keep the pieces as separate items
         items.append(item)
@@ -472,6 +518,8 @@ def _parse_labelled(item: str, body: str) -> RemarksResult | None:
         return RemarksResult(places_of_birth=(place,), countries=role, items=1)
     if head in ("nationality", "citizen") and value:
         role = "nationality" if head == "nationality" else "citizenship"
+        if possible := possible_country(value, role=role, alt=item != body):
+            return RemarksResult(facts=(possible,), items=1)
         return RemarksResult(countries=(CountryRoleRecord(country=value, role=role),), items=1)
     if head == "Gender" and value.lower() in ("male", "female"):
         return RemarksResult(gender=value.lower(), items=1)
@@ -482,6 +530,8 @@ def _parse_labelled(item: str, body: str) -> RemarksResult | None:
         return RemarksResult(aliases=(alias,), items=1)
     if result := _parse_craft(item, body):
         return result
+    if fact := parse_fact(body, alt=item != body):
+        return RemarksResult(statements=(item,), facts=(fact,), items=1)
     if body.startswith(STATEMENT_PREFIXES) or _SCOPE_STATEMENT.match(body) or _FAMILY.match(body):
         return RemarksResult(statements=(item,), items=1)
     if identifier := parse_identifier(body) or _bare_contact(body):
@@ -527,8 +577,47 @@ def _parse_position(item: str, body: str, titles: Sequence[str], kind: str) -> R
     if any(folded == " ".join(t.split()).casefold() for t in titles) or (
         kind in ("individual", "") and (body.startswith(_POSITION_LABELS) or looks_like_position(body))
     ):
-        return RemarksResult(statements=(item,), positions=(item,), items=1)
+        value = body.removeprefix("Position:").strip() or body
+        fact = FactRecord(kind=FACT_POSITION, value=value, alt=item != body)
+        return RemarksResult(statements=(item,), positions=(item,), facts=(fact,), items=1)
     return None
+
+
+def parse_fact(body: str, *, alt: bool = False) -> FactRecord | None:
+    """``Organization Established Date 31 Mar 2008`` -> a dated fact; any ``FACT_LABELS`` label with a value.
+
+    ``body`` is the item without its ``alt.`` prefix (``alt`` says whether it had one).
+    """
+    for label, kind in FACT_LABELS.items():
+        if body.startswith(label) and body[len(label) : len(label) + 1] in (" ", ":"):
+            value = body[len(label) :].lstrip(":").strip()
+            return fact_record(kind, value, alt=alt) if value else None
+    return None
+
+
+def fact_kind(label: str) -> str:
+    """The fact kind of a label or feature type, however it ends ("Organization Type:", "Target Type");
+    "" when it names none."""
+    return _FACT_KINDS_BY_KEY.get(label.strip().rstrip(":").strip().casefold(), "")
+
+
+def fact_record(kind: str, value: str, *, alt: bool = False) -> FactRecord:
+    """A fact of ``kind`` as published; a date (``DATED_FACTS``) gets its bounds the way a DOB does."""
+    if kind in DATED_FACTS and (date := parse_birth_date(value)):
+        return FactRecord(
+            kind=kind, value=value, date_from=date.date_from, date_to=date.date_to, precision=date.precision, alt=alt
+        )
+    return FactRecord(kind=kind, value=value, alt=alt)
+
+
+def possible_country(value: str, *, role: str, alt: bool = False) -> FactRecord | None:
+    """``possibly Palestinian`` (a nationality or citizenship value) -> a fact that it is possible; None
+    for a stated country. The country stays a fact, so no country filter or match counts it as certain."""
+    match = _POSSIBLY.match(value.strip())
+    if match is None:
+        return None
+    kind = FACT_POSSIBLE_NATIONALITY if role == "nationality" else FACT_POSSIBLE_CITIZENSHIP
+    return FactRecord(kind=kind, value=match.group("value").strip(), alt=alt)
 
 
 def looks_like_position(text: str) -> bool:

@@ -20,6 +20,7 @@ from designations.models import (
     DesignationEvent,
     Designee,
     DesigneeCountry,
+    DesigneeFact,
     Identifier,
     PlaceOfBirth,
     Relationship,
@@ -121,6 +122,33 @@ class PlaceOfBirthSerializer(serializers.ModelSerializer):
     class Meta:
         model = PlaceOfBirth
         fields = ("place", "country", "country_name")
+
+
+class DesigneeFactSerializer(serializers.ModelSerializer):
+    """A fact the list states with no field of its own: when an organisation was established, its type of
+    activity, an aircraft's manufacture date, a vessel's year of build or former flag, a target type, an
+    occupation, a position held, or a nationality or citizenship OFAC gives only as possible ("nationality
+    possibly Palestinian"), which is never among the designee's ``countries``."""
+
+    kind = serializers.CharField(read_only=True, help_text=f"One of: {', '.join(DesigneeFact.Kind.values)}.")
+    value = serializers.CharField(
+        read_only=True, help_text="As published, without its label: '31 Mar 2008', 'Financial leasing', 'Palestinian'."
+    )
+    date_from = serializers.DateField(
+        read_only=True, allow_null=True, help_text="For a date (established, manufactured, built): its first day."
+    )
+    date_to = serializers.DateField(
+        read_only=True, allow_null=True, help_text="For a date: its last day ('1996' ends on 31 Dec 1996)."
+    )
+    precision = serializers.CharField(
+        read_only=True,
+        help_text=f"For a date, which parts are known: {', '.join(BirthDate.Precision.values)} (blank: not a date).",
+    )
+    alt = serializers.BooleanField(read_only=True, help_text="An alternative value (OFAC's 'alt.').")
+
+    class Meta:
+        model = DesigneeFact
+        fields = ("kind", "value", "date_from", "date_to", "precision", "alt")
 
 
 class AddressSerializer(serializers.ModelSerializer):
@@ -248,8 +276,8 @@ class DesigneeSerializer(serializers.ModelSerializer):
 
 
 class DesigneeDetailSerializer(DesigneeSerializer):
-    """A designee's whole record: what the list gives, and its birth dates, places of birth, addresses and
-    relationships both ways (in lists with ``?expand=facts``).
+    """A designee's whole record: what the list gives, and its birth dates, places of birth, addresses,
+    relationships both ways and other stated facts (in lists with ``?expand=facts``).
 
     None of these facts is tied to a source document in the tracker: each is as the list named by the
     designee's ``source`` published it (the designations' ``events`` name the documents that listed it).
@@ -264,6 +292,12 @@ class DesigneeDetailSerializer(DesigneeSerializer):
     relationships_in = RelationshipInSerializer(
         source="relationships_to", many=True, read_only=True, help_text="Links other entries make to this one."
     )
+    stated_facts = DesigneeFactSerializer(
+        many=True,
+        read_only=True,
+        help_text="Other facts the list states, in published order (positions, established and build dates, "
+        "organization and target types, possible nationalities...).",
+    )
 
     class Meta(DesigneeSerializer.Meta):
         fields = (
@@ -273,6 +307,7 @@ class DesigneeDetailSerializer(DesigneeSerializer):
             "addresses",
             "relationships_out",
             "relationships_in",
+            "stated_facts",
             *DesigneeSerializer.Meta.fields[DesigneeSerializer.Meta.fields.index("designations") :],
         )
 
@@ -290,6 +325,7 @@ class DesigneeRowSerializer(DesigneeDetailSerializer):
     relationships_in = RelationshipInSerializer(
         source="relationships_to", many=True, required=False, help_text="With `?expand=facts`."
     )
+    stated_facts = DesigneeFactSerializer(many=True, required=False, help_text="With `?expand=facts`.")
 
 
 class DesignationEventSerializer(serializers.ModelSerializer):

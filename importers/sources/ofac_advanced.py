@@ -34,6 +34,7 @@ from collections import Counter, defaultdict
 from typing import ClassVar
 
 from importers.records import (
+    FACT_POSITION,
     PART_REMARKS,
     PARTS,
     AddressRecord,
@@ -41,11 +42,13 @@ from importers.records import (
     BirthDateRecord,
     CountryRoleRecord,
     DesigneeRecord,
+    FactRecord,
     IdentifierRecord,
     ParsedSource,
     PlaceOfBirthRecord,
     RelationshipRecord,
 )
+from importers.remarks import fact_kind, fact_record
 from importers.sources import register
 from importers.sources.base import RawBundle, SourceAdapter, SourceError
 from importers.sources.ofac_xml import city_line, pick_file
@@ -366,6 +369,7 @@ class _Parse:
             "countries": [],
             "relationships": [],
             "statements": [],
+            "facts": [],
             "programs": [],
             "fields": {},
             "listed_on": None,
@@ -465,6 +469,8 @@ class _Parse:
                 value = (address.country if address else "") or text
                 field_name = SCALAR_FEATURES[key]
                 record["fields"][field_name] = value.lower() if field_name == "gender" else value
+                if field_name == "title" and value:  # each title is a position, as the CSV remarks list them
+                    record["facts"].append(FactRecord(kind=FACT_POSITION, value=value))
                 if field_name == "vessel_flag" and value:
                     record["countries"].append(CountryRoleRecord(country=value, role="flag"))
             elif key.startswith(IDENTIFIER_FEATURES) and text:
@@ -476,6 +482,27 @@ class _Parse:
                 separator = " " if label.endswith(":") else ": "
                 record["statements"].append(f"{label}{separator}{value}" if value else label)
                 self.stats["features_kept_as_statements"] += 1
+                if kind := fact_kind(label):
+                    self._fact(kind, text or (address.country if address else ""), period, record)
+
+    def _fact(self, kind: str, text: str, period: Element | None, record: dict) -> None:
+        """A stated fact (``importers.remarks.FACT_LABELS``) with the value the CSV remarks give it: a date
+        written as a DOB is (``31 Mar 2008``, ``1996``), other values as published."""
+        date = _birth_date(period) if period is not None else None
+        if date is not None:
+            fact = FactRecord(
+                kind=kind,
+                value=date.raw,
+                date_from=date.date_from,
+                date_to=date.date_to,
+                precision=date.precision,
+            )
+        elif text:
+            fact = fact_record(kind, text)
+        else:
+            return
+        record["facts"].append(fact)
+        self.stats[f"facts_{kind}"] += 1
 
     def _relationship(self, item: Element) -> None:
         party = self.parties.get(item.get("From-ProfileID", ""))
@@ -545,6 +572,7 @@ class _Parse:
                     countries=tuple(dict.fromkeys(c for c in countries if c.country)),
                     relationships=relationships,
                     statements=tuple(party["statements"]),
+                    facts=tuple(dict.fromkeys(party["facts"])),
                     listed_on=party["listed_on"],
                     legal_basis=party["legal_basis"],
                     uncovered=(PART_REMARKS,),

@@ -582,6 +582,7 @@ def _build_record(
         relationships=result.relationships,
         statements=result.statements,
         unparsed=result.unparsed,
+        facts=result.facts,
         uncovered=uncovered,
     )
 

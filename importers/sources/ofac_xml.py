@@ -33,6 +33,7 @@ from importers.records import (
     BirthDateRecord,
     CountryRoleRecord,
     DesigneeRecord,
+    FactRecord,
     IdentifierRecord,
     ParsedSource,
     PlaceOfBirthRecord,
@@ -244,6 +245,7 @@ def _entry(element: Element, unknown: Counter, warnings: list[str]) -> DesigneeR
     addresses = tuple(_address(a, unknown) for a in f.items("addressList", "address"))
 
     countries: list[CountryRoleRecord] = []
+    facts: list[FactRecord] = []
     for list_name, item_name, role in (
         ("nationalityList", "nationality", "nationality"),
         ("citizenshipList", "citizenship", "citizenship"),
@@ -253,7 +255,9 @@ def _entry(element: Element, unknown: Counter, warnings: list[str]) -> DesigneeR
             g.pop("uid"), g.pop("mainEntry")
             country = g.pop("country")
             g.done()
-            if country:
+            if possible := remarks.possible_country(country, role=role):
+                facts.append(possible)
+            elif country:
                 countries.append(CountryRoleRecord(country=country, role=role))
 
     birth_dates: list[BirthDateRecord] = []
@@ -326,6 +330,7 @@ def _entry(element: Element, unknown: Counter, warnings: list[str]) -> DesigneeR
         relationships=extra.relationships,
         statements=extra.statements,
         unparsed=_unique(unparsed, extra.unparsed),
+        facts=_unique(facts, extra.facts),
         **vessel,
     )
 

@@ -80,6 +80,15 @@ class CountryLinkRow(NamedTuple):
     role: str
 
 
+class FactRow(NamedTuple):
+    kind: str
+    value: str
+    date_from: datetime.date | None
+    date_to: datetime.date | None
+    precision: str
+    alt: bool
+
+
 class RelationshipRow(NamedTuple):
     to_designee: str | None  # in a plan, the target's source_uid; the write step puts its pk in
     to_name: str
@@ -183,6 +192,10 @@ def _relationships(record: DesigneeRecord, parts: frozenset[str], resolve: Resol
     return [RelationshipRow(resolve.designee_named(r.to_name), r.to_name[:500], r.kind) for r in record.relationships]
 
 
+def _facts(record: DesigneeRecord, parts: frozenset[str], resolve: Resolve) -> list[tuple]:
+    return [FactRow(f.kind, f.value[:500], f.date_from, f.date_to, f.precision, f.alt) for f in record.facts]
+
+
 _ADDRESS_ROLE = Q(role=DesigneeCountry.Role.ADDRESS)
 # In the order of ``designations.locks.CHILD_COLLECTIONS``: every lockable collection, and only those.
 CHILDREN: tuple[ChildCollection, ...] = (
@@ -203,4 +216,5 @@ CHILDREN: tuple[ChildCollection, ...] = (
         _country_links,
     ),
     ChildCollection("relationships", RelationshipRow, (Slice(PART_FACTS),), _relationships, ("to_designee",)),
+    ChildCollection("stated_facts", FactRow, (Slice(PART_FACTS),), _facts),
 )

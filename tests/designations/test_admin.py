@@ -187,6 +187,7 @@ def test_designee_change_page_shows_every_inline(admin_client, world):
         "places_of_birth",
         "country_links",
         "relationships_from",
+        "stated_facts",
         "designations",
         "programs-citation-content_type-object_id",
     }

@@ -1,5 +1,5 @@
 """A designee's whole record in the API: birth dates, places of birth, addresses, identifiers (as published and
-normalised), countries with their roles and relationships both ways, in the detail and, with
+normalised), countries with their roles, relationships both ways and the other stated facts, in the detail and, with
 ``?expand=facts``, in the list; each read in a fixed number of queries."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from designations.models import (
     BirthDate,
     Designee,
     DesigneeCountry,
+    DesigneeFact,
     Identifier,
     PlaceOfBirth,
     Relationship,
@@ -42,7 +43,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 DESIGNEES = reverse("designations-api:designee-list")
-FACTS = ("birth_dates", "places_of_birth", "addresses", "relationships_out", "relationships_in")
+FACTS = ("birth_dates", "places_of_birth", "addresses", "relationships_out", "relationships_in", "stated_facts")
 
 
 def detail(pk: int) -> str:
@@ -63,6 +64,9 @@ def full_record(facts: int = 1) -> Designee:
         AddressFactory(designee=designee, country=country)
         RelationshipFactory(from_designee=designee)
         RelationshipFactory(to_designee=designee)
+        DesigneeFact.objects.create(
+            designee=designee, kind=DesigneeFact.Kind.TARGET_TYPE, value="Financial Institution"
+        )
     return designee
 
 
@@ -180,8 +184,8 @@ class TestDetail:
         designee = full_record(facts)
 
         # the data's version, the row, aliases, identifiers, countries, designations, citations, then birth
-        # dates, places of birth, addresses, relationships out and in
-        with django_assert_num_queries(12):
+        # dates, places of birth, addresses, relationships out and in, stated facts
+        with django_assert_num_queries(13):
             data = api_client.get(detail(designee.pk)).json()
 
         assert all(len(data[name]) == facts for name in FACTS)
@@ -212,8 +216,8 @@ class TestList:
         for _ in range(count):
             full_record(2)
 
-        # the list's eight queries (see test_api), then one per fact relation: five
-        with django_assert_num_queries(13):
+        # the list's eight queries (see test_api), then one per fact relation: six
+        with django_assert_num_queries(14):
             response = api_client.get(DESIGNEES, {"expand": "facts", "limit": 50})
 
         # Each full record brings four more designees (the ends of its relationships).
@@ -304,6 +308,9 @@ class TestRealRecords:
             )
             assert sorted(row["designee"]["id"] for row in data["relationships_in"]) == sorted(
                 Relationship.objects.filter(to_designee=designee).values_list("from_designee_id", flat=True)
+            )
+            assert [(row["kind"], row["value"], row["alt"]) for row in data["stated_facts"]] == list(
+                DesigneeFact.objects.filter(designee=designee).order_by("pk").values_list("kind", "value", "alt")
             )
             for name in FACTS:
                 seen[name] += len(data[name])
@@ -416,8 +423,17 @@ def test_every_fact_on_the_page_is_in_the_record(client, api_client, named_list)
                 (),
             ),
         }
+        # Stated facts: one term per kind, its values (and only those) under it.
+        for kind in {row["kind"] for row in data["stated_facts"]}:
+            label = DesigneeFact.Kind(kind).label
+            given = [row["value"] for row in data["stated_facts"] if row["kind"] == kind]
+            sections[label] = (_dd(facts, label), given, ("alt.", "(stated as possible, not confirmed)"))
+            assert _dd(facts, label), (designee.entry_number, label)
+            checked.setdefault("Stated facts", 0)
+            checked["Stated facts"] += 1
         for title, (text, given, words) in sections.items():
             assert _left_over(text, given, words) == "", (designee.entry_number, title, text)
-            checked[title] += bool(text.strip(" -"))
+            checked[title] = checked.get(title, 0) + bool(text.strip(" -"))
     # The page's sections were not empty (every section held facts on some page).
     assert all(checked.values()), checked
+    assert checked["Stated facts"] > 0

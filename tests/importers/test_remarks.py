@@ -452,7 +452,8 @@ def test_unrecognised_item_is_kept_verbatim_in_unparsed():
 
 
 def _bucket_count(result: RemarksResult) -> int:
-    """How many places one item landed in (vessel and aircraft fields go with a statement or country)."""
+    """How many places one item landed in (vessel and aircraft fields go with a statement or country, the
+    facts of labelled statements and positions with their statement)."""
     buckets = [
         result.birth_dates,
         result.places_of_birth,
@@ -463,6 +464,7 @@ def _bucket_count(result: RemarksResult) -> int:
         result.unparsed,
         result.gender,
         result.countries if not result.places_of_birth else (),
+        result.facts if not result.statements else (),
     ]
     return sum(1 for bucket in buckets if bucket)
 

@@ -543,6 +543,7 @@ def test_every_record_field_is_hashed_in_its_part():
     assert touched["addresses"] == {PART_ADDRESSES}
     assert touched["remarks"] == {PART_REMARKS}
     assert touched["identifiers"] == {PART_FACTS}
+    assert touched["facts"] == {PART_FACTS}  # stated facts (established dates, positions...) are facts
     assert touched["name"] == touched["programs"] == {"entry"}
 
 
