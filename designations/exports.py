@@ -4,7 +4,10 @@ CSV
 ---
 The columns of the CSV exports of designations, designees, countries, source documents and the changes feed
 (``*_CSV``; their names are part of the API). How exports are read, streamed and made safe for spreadsheets
-(``csv_value``) is ``tracker.csv``'s.
+(``csv_value``) is ``tracker.csv``'s. Designation and designee rows carry the designee's countries with one
+column per ``DesigneeCountry.Role`` (``COUNTRY_ROLE_COLUMNS``: ``nationality``, ``citizenship``,
+``birth_country``, ``address_countries``, ``flag_country``, ``registration_country``, ``other_countries``)
+and its birth dates as published with their first and last possible day (``BIRTH_DATE_COLUMNS``).
 
 FollowTheMoney
 --------------
@@ -26,6 +29,31 @@ not the day of the listing. A delisting bracket does give ``endDate`` (its end, 
 had certainly ended), so that no consumer reads a delisted designation as still in force. The
 ``sanction`` topic is set only on designees with an active designation. Digital-currency addresses are
 not exported (FtM models them as separate ``CryptoWallet`` entities).
+
+Birth dates (``ftm_birth_date``). FtM's ``date`` type is a single prefix with no interval and no
+"approximately"; several values of ``birthDate`` are read as alternatives (as OFAC's "alt. DOB"). So:
+
+- a date known to the day, month or year is one value at that precision (``1980-12-24``, ``1980-12``,
+  ``1955``);
+- a range is given by the values that cover it and nothing outside it at their precision: the month or
+  year it lies in ("01 Feb 1958 to 28 Feb 1958" is ``1958-02``; "01 Jan 1970 to 31 Dec 1970" ``1970``),
+  or, across years, every year of it ("1966 to 1968" is ``1966``, ``1967``, ``1968``, never the two bounds
+  alone as if they were two unrelated dates of birth; a span over ``MAX_BIRTH_RANGE_YEARS`` gives none);
+- "circa" keeps the stated date, since a matcher should still find it, and is marked approximate.
+
+A range or a circa date also adds to ``notes`` the text as published with what the values cannot say,
+in one fixed form: ``Birth date: <as published> (approximate; range <first day> to <last day>)`` (either
+part alone when only one applies). A consumer reads there that it was a range, its exact bounds, and that
+it is approximate; a text that could not be read is kept there as ``Birth date: <as published>``.
+
+Relationships (``ftm_relationship_entities``). A link a designee publishes ("Linked To") becomes an FtM
+relationship entity right after the designee's sanctions, with the schema that fits its kind and both
+ends (``Family``, ``Associate``, ``Ownership``, ``Representation``, ``Directorship``), else
+``UnknownLink`` (subject: the designee publishing the link, object: the other; ``role``: the kind as
+named, "Linked to"). Only links whose other end is a designee of the same export become entities, so
+every edge points at an entity in the file; a link to a name the tracker has not resolved, or to a
+designee left out of the export, is kept as a note of the designee (``Linked to: <name as published>``)
+rather than as an invented entity that would look like a listed party.
 """
 
 from __future__ import annotations
@@ -36,7 +64,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from designations.models import (
     Address,
@@ -49,9 +77,10 @@ from designations.models import (
     DesigneeCountry,
     Identifier,
     PlaceOfBirth,
+    Relationship,
 )
 from programs.models import Agency
-from tracker.csv import ROWS_PER_WRITE, CsvSpec, field, group_values, value_chunks
+from tracker.csv import MULTI_SEPARATOR, ROWS_PER_WRITE, CsvSpec, Getter, field, group_values, value_chunks
 from tracker.csv import csv_value as csv_value  # the cell writer, still importable from here
 
 # --------------------------------------------------------------------------------------------------
@@ -59,12 +88,69 @@ from tracker.csv import csv_value as csv_value  # the cell writer, still importa
 # --------------------------------------------------------------------------------------------------
 
 
-def _country_codes_by_designee(designee_ids: Iterable[int]) -> dict[int, list[str]]:
-    links = DesigneeCountry.objects.filter(designee_id__in=designee_ids).order_by("country__code")
-    codes: dict[int, list[str]] = {}
-    for designee_id, code in links.values_list("designee_id", "country__code").distinct():
-        codes.setdefault(designee_id, []).append(code)
-    return codes
+# One column per role a country can have for a designee (``DesigneeCountry.Role``), ISO alpha-2 codes joined by
+# ``|`` when a designee has several in that role (two nationalities, addresses in three countries).
+COUNTRY_ROLE_COLUMNS = {
+    DesigneeCountry.Role.NATIONALITY: "nationality",
+    DesigneeCountry.Role.CITIZENSHIP: "citizenship",
+    DesigneeCountry.Role.PLACE_OF_BIRTH: "birth_country",
+    DesigneeCountry.Role.ADDRESS: "address_countries",
+    DesigneeCountry.Role.FLAG: "flag_country",
+    DesigneeCountry.Role.REGISTRATION: "registration_country",
+    DesigneeCountry.Role.OTHER: "other_countries",
+}
+# The birth dates of a designee, one value per published date, in the same order in the three columns:
+# ``birth_dates`` as published ("circa 1970", "01 Jan 1966 to 31 Dec 1968"), ``birth_date_from`` and
+# ``birth_date_to`` the first and last day it can be (ISO 8601; equal for a single day, empty when the text
+# was not understood). ``circa`` is only in the published text: its bounds are those of the stated date.
+BIRTH_DATE_COLUMNS = ("birth_dates", "birth_date_from", "birth_date_to")
+
+
+def _designee_facts(designee_ids: Iterable[int]) -> dict[int, dict[str, list]]:
+    """The per-role country columns and the birth date columns of each designee, in two queries."""
+    ids = list(designee_ids)
+    facts: dict[int, dict[str, list]] = {}
+
+    def of(designee_id: int) -> dict[str, list]:
+        if designee_id not in facts:
+            facts[designee_id] = {name: [] for name in (*COUNTRY_ROLE_COLUMNS.values(), *BIRTH_DATE_COLUMNS)}
+        return facts[designee_id]
+
+    links = DesigneeCountry.objects.filter(designee_id__in=ids).order_by("designee_id", "role", "country__code")
+    for designee_id, role, code in links.values_list("designee_id", "role", "country__code"):
+        # An unknown role (added to the model but not here) still lands somewhere rather than vanishing.
+        of(designee_id)[COUNTRY_ROLE_COLUMNS.get(role, "other_countries")].append(code)
+    births = BirthDate.objects.filter(designee_id__in=ids).order_by("designee_id", "pk")
+    for designee_id, raw, date_from, date_to in births.values_list("designee_id", "raw", "date_from", "date_to"):
+        row = of(designee_id)
+        row["birth_dates"].append(raw)
+        row["birth_date_from"].append(date_from)
+        row["birth_date_to"].append(date_to)
+    return facts
+
+
+def _fact_cell(values: list) -> str | None:
+    """A list of codes, texts or dates as the text ``csv_value`` would make of it (``|``-joined, ISO dates,
+    empty for a missing date), or None when empty: done once per designee rather than once per row and
+    cell, since these ten columns are most of the cells of a designation row."""
+    if not values:
+        return None
+    return MULTI_SEPARATOR.join("" if value is None else str(value) for value in values)
+
+
+def _add_designee_facts(chunk: list[dict], key: str) -> None:
+    """Set the country role and birth date columns on each row, by the designee id in ``row[key]``."""
+    facts = {
+        designee_id: {name: _fact_cell(values) for name, values in columns.items()}
+        for designee_id, columns in _designee_facts({row[key] for row in chunk}).items()
+    }
+    empty = dict.fromkeys((*COUNTRY_ROLE_COLUMNS.values(), *BIRTH_DATE_COLUMNS))
+    for row in chunk:
+        row.update(facts.get(row[key], empty))
+
+
+def _fact_columns() -> tuple[tuple[str, Getter], ...]:
+    return tuple((name, field(name)) for name in (*COUNTRY_ROLE_COLUMNS.values(), *BIRTH_DATE_COLUMNS))
 
 
 def _source_documents_by_designation(designation_ids: Iterable[int]) -> dict[int, list[dict]]:
@@ -84,10 +170,9 @@ def _source_documents_by_designation(designation_ids: Iterable[int]) -> dict[int
 
 
 def _designation_related(chunk: list[dict]) -> None:
-    countries = _country_codes_by_designee({row["designee_id"] for row in chunk})
+    _add_designee_facts(chunk, "designee_id")
     documents = _source_documents_by_designation(row["id"] for row in chunk)
     for row in chunk:
-        row["countries"] = countries.get(row["designee_id"], [])
         row["documents"] = documents.get(row["id"], [])
 
 
@@ -131,7 +216,9 @@ DESIGNATION_CSV = CsvSpec(
         ("delisted_on", field("delisted_on")),
         ("delisted_precision", field("delisted_precision")),
         ("delisted_earliest", field("delisted_earliest")),
-        ("countries", field("countries")),
+        # The designee's countries, one column per role, and its birth dates (see ``COUNTRY_ROLE_COLUMNS``
+        # and ``BIRTH_DATE_COLUMNS``); these replace the single ``countries`` cell, which mixed the roles.
+        *_fact_columns(),
         ("legal_basis", field("legal_basis")),
         ("reason", field("reason")),
         ("source", field("source")),
@@ -151,21 +238,14 @@ def _designee_related(chunk: list[dict]) -> None:
     identifiers = group_values(
         Identifier.objects.filter(designee_id__in=ids).order_by("pk"), "designee_id", "kind", "value"
     )
-    links = group_values(
-        DesigneeCountry.objects.filter(designee_id__in=ids).order_by("role", "country__code"),
-        "designee_id",
-        "country__code",
-        "role",
-    )
     designations = group_values(
         Designation.objects.filter(designee_id__in=ids).order_by("pk"), "designee_id", "id", "program__code", "status"
     )
+    _add_designee_facts(chunk, "id")
     for row in chunk:
         pk = row["id"]
         row["aliases"] = [alias["name"] for alias in aliases.get(pk, [])]
         row["identifiers"] = [f"{i['kind']}: {i['value']}" for i in identifiers.get(pk, [])]
-        row["countries"] = sorted({link["country__code"] for link in links.get(pk, [])})
-        row["country_roles"] = [f"{link['country__code']}:{link['role']}" for link in links.get(pk, [])]
         row["programs"] = sorted({d["program__code"] for d in designations.get(pk, [])})
         row["active_programs"] = sorted(
             {d["program__code"] for d in designations.get(pk, []) if d["status"] == "active"}
@@ -203,8 +283,10 @@ _DESIGNEE_COLUMNS = (
     "gender",
     "aliases",
     "identifiers",
-    "countries",
-    "country_roles",
+    # One column per country role and the birth dates, as in the designations CSV; they replace ``countries``
+    # (every code in one cell) and ``country_roles`` (``CN:nationality|HK:address``).
+    *COUNTRY_ROLE_COLUMNS.values(),
+    *BIRTH_DATE_COLUMNS,
     "programs",
     "active_programs",
     "designation_ids",
@@ -326,12 +408,21 @@ _LEGAL_ENTITY = _THING | {
     "dunsCode",
 }
 _VEHICLE = _THING | {"registrationNumber", "type", "model"}
+_INTERVAL = {"startDate", "endDate", "date", "summary", "recordId", "sourceUrl"}
+_INTEREST = _INTERVAL | {"role", "status"}
 FTM_PROPERTIES = {
     "Person": _LEGAL_ENTITY
     | {"title", "birthDate", "birthPlace", "birthCountry", "nationality", "citizenship", "passportNumber", "gender"},
     "Organization": _LEGAL_ENTITY | {"imoNumber"},
     "Vessel": _VEHICLE | {"imoNumber", "mmsi", "callSign", "flag", "tonnage", "grossRegisteredTonnage"},
     "Airplane": _VEHICLE | {"serialNumber"},
+    # Relationship entities (``Interval``; ``Interest`` adds role and status).
+    "UnknownLink": _INTEREST | {"subject", "object"},
+    "Ownership": _INTEREST | {"owner", "asset"},
+    "Directorship": _INTEREST | {"director", "organization"},
+    "Representation": _INTEREST | {"agent", "client"},
+    "Family": _INTERVAL | {"person", "relative", "relationship"},
+    "Associate": _INTERVAL | {"person", "associate", "relationship"},
 }
 
 # Identifier kinds as OFAC publishes them -> the FtM property. Anything else is an ``idNumber``.
@@ -405,6 +496,15 @@ _FTM_DESIGNEE_FIELDS = (
     "source",
     "source_uid",
 )
+_FTM_RELATIONSHIP_FIELDS = (
+    "kind",
+    "to_name",
+    "to_designee_id",
+    "to_designee__kind",
+    "to_designee__source",
+    "to_designee__source_uid",
+    "to_exported",
+)
 _FTM_DESIGNATION_FIELDS = (
     "id",
     "status",
@@ -422,30 +522,41 @@ _FTM_DESIGNATION_FIELDS = (
 )
 
 
-def _ftm_related(ids: list[int]) -> dict[str, dict[int, list[dict]]]:
-    """The child rows of a chunk of designees, one query per table, grouped by designee id."""
+def _ftm_related(ids: list[int], exported: QuerySet[Designee]) -> dict[str, dict[int, list[dict]]]:
+    """The child rows of a chunk of designees, one query per table, grouped by designee id.
+
+    Each relationship says whether its other end is one of ``exported`` (``to_exported``), in the same query.
+    """
 
     def rows(model, *fields: str, order: Sequence[str] = ("pk",)) -> dict[int, list[dict]]:
         return group_values(model.objects.filter(designee_id__in=ids).order_by(*order), "designee_id", *fields)
+
+    relationships = (
+        Relationship.objects.filter(from_designee_id__in=ids)
+        .annotate(to_exported=Exists(exported.order_by().filter(pk=OuterRef("to_designee_id"))))
+        .order_by("pk")
+    )
 
     return {
         "aliases": rows(Alias, "name", "kind", "strength"),
         "identifiers": rows(Identifier, "kind", "value"),
         "countries": rows(DesigneeCountry, "country__code", "role", order=("role", "country__code")),
         "addresses": rows(Address, "street", "city", "country_text"),
-        "birth_dates": rows(BirthDate, "date_from", "date_to", "precision", "is_range"),
+        "birth_dates": rows(BirthDate, "raw", "date_from", "date_to", "precision", "is_range", "circa"),
         "places_of_birth": rows(PlaceOfBirth, "place"),
         "designations": rows(Designation, *_FTM_DESIGNATION_FIELDS),
+        "relationships": group_values(relationships, "from_designee_id", *_FTM_RELATIONSHIP_FIELDS),
     }
 
 
 def ftm_entities(designees: QuerySet[Designee]) -> Iterator[dict]:
-    """Each designee of ``designees`` (by id) as an FtM entity, followed by its ``Sanction`` entities.
+    """Each designee of ``designees`` (by id) as an FtM entity, followed by its ``Sanction`` entities and the
+    relationship entities of the links it publishes to other designees of ``designees``.
 
-    Costs nine queries per ``CHUNK_SIZE`` designees.
+    Costs ten queries per ``CHUNK_SIZE`` designees.
     """
     for chunk in value_chunks(designees.order_by("pk"), _FTM_DESIGNEE_FIELDS):
-        related = _ftm_related([row["id"] for row in chunk])
+        related = _ftm_related([row["id"] for row in chunk], designees)
         designations = related["designations"]
         documents = _source_documents_by_designation(d["id"] for group in designations.values() for d in group)
         for row in chunk:
@@ -453,6 +564,7 @@ def ftm_entities(designees: QuerySet[Designee]) -> Iterator[dict]:
             yield entity
             for designation in designations.get(row["id"], []):
                 yield ftm_sanction_entity(designation, entity["id"], documents.get(designation["id"], []))
+            yield from ftm_relationship_entities(entity, related["relationships"].get(row["id"], []))
 
 
 def ftm_lines(designees: QuerySet[Designee]) -> Iterator[str]:
@@ -497,12 +609,49 @@ def _ftm_date(value: datetime.date | None, precision: str) -> str | None:
     return value.isoformat()[:cut]
 
 
-def _birth_dates(birth_date: dict) -> list[str]:
-    """``1955``, ``1980-12`` or a full date; both ends of a range ("1966 to 1968")."""
-    values = [_ftm_date(birth_date["date_from"], birth_date["precision"])]
+# A range of birth dates longer than this many years is given only in ``notes``: listing every year would
+# offer a matcher a span too wide to say anything. The longest range on the 2024 list spans nine years.
+MAX_BIRTH_RANGE_YEARS = 10
+
+
+def _range_prefixes(start: datetime.date, end: datetime.date) -> list[str]:
+    """The FtM dates that together cover ``start``..``end`` and nothing else at their precision.
+
+    1. Within one month: that month (``01 Oct 1992 to 31 Oct 1992`` is ``1992-10``).
+    2. Within one year: that year (``01 Jan 1970 to 31 Dec 1970`` is ``1970``).
+    3. Across years: each year from the first to the last (``1966 to 1968`` is ``1966``, ``1967``,
+       ``1968``): FtM reads several birth dates as alternatives, and every year of the range is one.
+    """
+    if (start.year, start.month) == (end.year, end.month):
+        return [start.isoformat()[:10] if start == end else start.isoformat()[:7]]
+    if start.year == end.year:
+        return [str(start.year)]
+    if end.year - start.year + 1 > MAX_BIRTH_RANGE_YEARS:
+        return []
+    return [f"{year:04d}" for year in range(start.year, end.year + 1)]
+
+
+def ftm_birth_date(birth_date: dict) -> tuple[list[str], str | None]:
+    """One published birth date as FtM ``birthDate`` values and, unless the values say it all, a note.
+
+    A single date is one value at its precision (``1955``, ``1980-12``, ``1980-12-24``), with no note. A
+    range gives the dates that cover it (``_range_prefixes``) and the note
+    ``Birth date: <as published> (range <first day> to <last day>)``; a circa date gives its stated date and
+    ``Birth date: <as published> (approximate)``; a circa range both qualifiers. A text that could not be
+    read gives no value and ``Birth date: <as published>``.
+    """
+    raw = " ".join(birth_date["raw"].split())
+    start, end = birth_date["date_from"], birth_date["date_to"]
+    if start is None:
+        return [], f"Birth date: {raw}" if raw else None
+    qualifiers = ["approximate"] if birth_date["circa"] else []
     if birth_date["is_range"]:
-        values.append(_ftm_date(birth_date["date_to"], birth_date["precision"]))
-    return [value for value in values if value]
+        end = end or start
+        values = _range_prefixes(start, end)
+        qualifiers.append(f"range {start.isoformat()} to {end.isoformat()}")
+    else:
+        values = [value for value in [_ftm_date(start, birth_date["precision"])] if value]
+    return values, f"Birth date: {raw} ({'; '.join(qualifiers)})" if qualifiers else None
 
 
 def _identifier_property(kind: str, value: str) -> tuple[str, str]:
@@ -541,7 +690,9 @@ def ftm_designee_entity(designee: dict, related: dict[str, list[dict]]) -> dict:
         parts = (address["street"], address["city"], address["country_text"])
         props.add("address", ", ".join(part for part in parts if part))
     for birth_date in related["birth_dates"]:
-        props.add("birthDate", *_birth_dates(birth_date))
+        values, note = ftm_birth_date(birth_date)
+        if props.add("birthDate", *values) and note:
+            props.add("notes", note)
     props.add("birthPlace", *(place["place"] for place in related["places_of_birth"]))
     props.add("title", designee["title"])
     props.add("gender", designee["gender"])
@@ -556,6 +707,10 @@ def ftm_designee_entity(designee: dict, related: dict[str, list[dict]]) -> dict:
     if designee["aircraft_operator"]:
         props.add("notes", f"Operator: {designee['aircraft_operator']}")
     props.add("notes", designee["remarks"])
+    for relationship in related["relationships"]:
+        if not relationship["to_exported"]:
+            # No entity to point at: the link is kept, as published, on this entity.
+            props.add("notes", f"{Relationship.Kind(relationship['kind']).label}: {relationship['to_name']}")
     if any(designation["status"] == Designation.Status.ACTIVE for designation in related["designations"]):
         props.add("topics", "sanction")
     return {"id": ftm_entity_id(designee), "schema": schema, "properties": dict(props)}
@@ -586,3 +741,60 @@ def ftm_sanction_entity(designation: dict, entity_id: str, documents: list[dict]
             props.add("summary", f"Delisted between {earliest} and {delisted_on}")
     props.add("sourceUrl", *(document["url"] for document in documents))
     return {"id": f"{entity_id}-sanction-{designation['id']}", "schema": "Sanction", "properties": dict(props)}
+
+
+# Relationship.Kind -> (FtM schema, property of the designee that publishes the link, property of the other
+# end, schemas allowed at the first end, schemas allowed at the other). FtM's ranges decide: ``Ownership``
+# needs an ``Asset`` (a vessel or an aircraft; an ``Organization`` is not one), ``Family`` and ``Associate``
+# two people, ``Directorship`` an ``Organization`` to direct, ``Representation`` two legal entities.
+_PEOPLE = frozenset({"Person"})
+_ORGANIZATIONS = frozenset({"Organization"})
+_LEGAL_ENTITIES = _PEOPLE | _ORGANIZATIONS
+_ASSETS = frozenset({"Vessel", "Airplane"})
+_RELATIONSHIP_SCHEMAS: dict[str, tuple[str, str, str, frozenset[str], frozenset[str]]] = {
+    Relationship.Kind.OWNED_BY: ("Ownership", "asset", "owner", _ASSETS, _LEGAL_ENTITIES),
+    Relationship.Kind.FAMILY: ("Family", "person", "relative", _PEOPLE, _PEOPLE),
+    Relationship.Kind.ASSOCIATE: ("Associate", "person", "associate", _PEOPLE, _PEOPLE),
+    Relationship.Kind.ACTING_FOR: ("Representation", "agent", "client", _LEGAL_ENTITIES, _LEGAL_ENTITIES),
+    Relationship.Kind.LEADER: ("Directorship", "director", "organization", _LEGAL_ENTITIES, _ORGANIZATIONS),
+}
+
+
+def ftm_relationship_entities(entity: dict, relationships: list[dict]) -> Iterator[dict]:
+    """The links ``entity`` publishes to other exported designees (``values()`` rows of ``Relationship``), as
+    FtM relationship entities.
+
+    The schema is the one that fits the kind and both ends (``_RELATIONSHIP_SCHEMAS``), else ``UnknownLink``
+    (subject: the designee that publishes the link; object: the other). ``role`` carries the published kind
+    ("Linked to") where the schema has it. Ids are ``<entity id>-<kind>-<other entity id>``
+    (``ofac-sdn-15006-linked-to-ofac-sdn-6908``): made of source ids, they stay the same across imports; the
+    same link published twice is one entity. A link to a party that is not an exported designee gives no
+    entity (an FtM link needs an entity at both ends, and one made up from a bare name would look like a
+    listed party); ``ftm_designee_entity`` keeps it in ``notes``.
+    """
+    seen: set[str] = set()
+    for relationship in relationships:
+        if not relationship["to_exported"]:
+            continue
+        other_id = ftm_entity_id(
+            {
+                "id": relationship["to_designee_id"],
+                "source": relationship["to_designee__source"],
+                "source_uid": relationship["to_designee__source_uid"],
+            }
+        )
+        kind = Relationship.Kind(relationship["kind"])
+        link_id = f"{entity['id']}-{kind.value.replace('_', '-')}-{other_id}"
+        if link_id in seen:
+            continue
+        seen.add(link_id)
+        schema, this_end, other_end, these, others = _RELATIONSHIP_SCHEMAS.get(
+            kind, ("UnknownLink", "subject", "object", frozenset(), frozenset())
+        )
+        if entity["schema"] not in these or FTM_SCHEMA[relationship["to_designee__kind"]] not in others:
+            schema, this_end, other_end = "UnknownLink", "subject", "object"
+        props = _Properties(schema)
+        props.add(this_end, entity["id"])
+        props.add(other_end, other_id)
+        props.add("role", kind.label)
+        yield {"id": link_id, "schema": schema, "properties": dict(props)}

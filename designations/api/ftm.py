@@ -14,10 +14,15 @@ from tracker.api import StrictQueryParamsMixin
 
 class FtmExportView(StrictQueryParamsMixin, APIView):
     """Every designee as a FollowTheMoney entity (Person, Organization, Vessel, Airplane), each followed by
-    its `Sanction` entities, as JSON lines (one entity per line), streamed.
+    its `Sanction` entities and by the relationship entities of the links it publishes to other designees
+    (`UnknownLink` for "Linked To"; `Family`, `Associate`, `Ownership`, `Representation`, `Directorship`
+    where the kind and both ends fit), as JSON lines (one entity per line), streamed.
 
     Entity ids are `<source>-<entry>` (`ofac-sdn-29220`); sanctions are `<entity id>-sanction-<designation
-    id>`. The same file comes from `manage.py export_ftm`.
+    id>`; links are `<entity id>-<kind>-<other entity id>` (`ofac-sdn-15006-linked-to-ofac-sdn-6636`). A
+    birth date known only as a range gives every year (or the month) it covers as `birthDate`, and a note
+    `Birth date: <as published> (range <first day> to <last day>)`; a "circa" date gives its stated date
+    and `Birth date: <as published> (approximate)`. The same file comes from `manage.py export_ftm`.
     """
 
     @extend_schema(responses={(200, "application/x-ndjson"): OpenApiResponse(OpenApiTypes.STR)})

@@ -51,7 +51,16 @@ DESIGNATION_COLUMNS = [
     "delisted_on",
     "delisted_precision",
     "delisted_earliest",
-    "countries",
+    "nationality",
+    "citizenship",
+    "birth_country",
+    "address_countries",
+    "flag_country",
+    "registration_country",
+    "other_countries",
+    "birth_dates",
+    "birth_date_from",
+    "birth_date_to",
     "legal_basis",
     "reason",
     "source",
@@ -116,7 +125,10 @@ class TestCsv:
             "status": "active",
             "listed_on": "2024-07-02",
             "listed_precision": "on_or_before",
-            "countries": "CN",
+            "birth_country": "CN",
+            "birth_dates": "1955",
+            "birth_date_from": "1955-01-01",
+            "birth_date_to": "1955-12-31",
             "source": "ofac-sdn",
             "source_document_ids": str(document.pk),
             "source_document_urls": "https://www.treasury.gov/ofac/downloads/",
@@ -166,8 +178,8 @@ class TestCsv:
             DesignationEventFactory()
 
         response = api_client.get(LISTS["designations"], {"format": "csv"})
-        # rows, then per chunk: countries and source documents
-        with django_assert_num_queries(3):
+        # rows, then per chunk: countries, birth dates and source documents
+        with django_assert_num_queries(4):
             rows = read_csv(response)
 
         assert len(rows) == count
@@ -178,8 +190,8 @@ class TestCsv:
             DesignationEventFactory()
 
         response = api_client.get(LISTS["designees"], {"format": "csv"})
-        # rows, then per chunk: aliases, identifiers, countries, designations
-        with django_assert_num_queries(5):
+        # rows, then per chunk: aliases, identifiers, designations, countries, birth dates
+        with django_assert_num_queries(6):
             rows = read_csv(response)
 
         assert len(rows) == count
@@ -190,8 +202,8 @@ class TestCsv:
             DesignationEventFactory()
 
         response = api_client.get(LISTS["designations"], {"format": "csv"})
-        # rows, then two related queries for each of three chunks
-        with django_assert_num_queries(7):
+        # rows, then three related queries for each of three chunks
+        with django_assert_num_queries(10):
             assert len(read_csv(response)) == 5
 
 
@@ -286,8 +298,8 @@ class TestFollowTheMoney:
         DesignationEventFactory.create_batch(4)
 
         response = api_client.get(FTM)
-        # designees, then per chunk: 7 child tables and the source documents
-        with django_assert_num_queries(9):
+        # designees, then per chunk: 8 child tables (relationships included) and the source documents
+        with django_assert_num_queries(10):
             assert len(read_lines(response)) == 8
 
     def test_command_writes_the_same_lines(self, api_client, selection, tmp_path):
