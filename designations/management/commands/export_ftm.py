@@ -11,7 +11,8 @@ from designations.models import Designee
 class Command(BaseCommand):
     help = (
         "Write every designee as a FollowTheMoney entity (Person, Organization, Vessel, Airplane), each followed "
-        "by its Sanction entities, one JSON object a line: the same file as GET /api/export/ftm/. Run it to "
+        "by its Sanction entities and its relationship entities (Family, Associate, UnknownLink, ...), one JSON "
+        "object a line: the same file as GET /api/export/ftm/. Run it to "
         "publish a bulk file or to load the tracker into an FtM tool (Aleph, yente, nomenklatura)."
     )
 
