@@ -3,7 +3,10 @@
 from importlib.util import find_spec
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from tracker import views
@@ -11,6 +14,9 @@ from tracker import views
 urlpatterns = [
     path("", include("designations.home_urls")),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page links: send them to the site's icon (static/favicon.svg;
+    # the static URL is read at request time, since a manifest storage names the file by its hash).
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"))),
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/", views.api_root, name="api-root"),

@@ -15,6 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponseBadRequest
+from django.utils.dateformat import format as format_date
 from django.utils.dateparse import parse_date
 from rest_framework.exceptions import ValidationError
 
@@ -263,6 +264,76 @@ def designation_filterset(request, queryset: QuerySet) -> DesignationFilterSet:
         if field is not None:
             field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
     return filterset
+
+
+def results_status(page_obj, as_of: datetime.date | None) -> str:
+    """The short line a designations table is announced by: "185 designations" (in force on ``as_of``).
+
+    It is the page's only live region: a screen reader says this line after each filter, not the table.
+    """
+    count = page_obj.paginator.count
+    day = f" on {format_date(as_of, 'j M Y')}" if as_of else ""
+    if not count:
+        return f"No designations match{day}."
+    noun = "designation" if count == 1 else "designations"
+    return f"{count:,} {noun}{' in force' + day if as_of else ''}."
+
+
+# Query-string keys that are page state, not filters a title names.
+_UNTITLED_KEYS = ("filtered", "page", "sort", "as_of", "date_certainty", "country_role")
+
+
+def _words(field: forms.Field, value) -> str:
+    """One filter's value in words: codes for programs and authorities, names for countries, labels for
+    choices (several joined by "or")."""
+    if isinstance(value, (list, tuple, QuerySet)):
+        return " or ".join(_words(field, item) for item in value)
+    if isinstance(value, Country):
+        return value.name
+    code = getattr(value, "code", None)
+    if code is not None:
+        return str(code)
+    return str(dict(getattr(field, "choices", ()) or ()).get(value, value))
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def filter_summary(request, filterset) -> list[str]:
+    """The filters the query string chose, in words and in the form's order, for a page's ``<title>``:
+    ``["GLOMAG", "China"]``, ``["Individual", "listed on or after 1 Jun 2024"]``.
+
+    Programs, authorities, countries and choices stand for themselves; dates, numbers and typed text are
+    named by their label (``name, alias or identifier contains "chen"``). Empty before the form is used
+    (the page's default state) or when a filter could not be used.
+    """
+    if filterset is None or not filterset.is_bound or not filterset.is_valid():
+        return []
+    form = filterset.form
+    chosen = {key for key, values in request.GET.lists() if any(value.strip() for value in values)}
+    words = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if name not in chosen or name in _UNTITLED_KEYS or value in (None, "", [], ()):
+            continue
+        label = _lower_first(str(field.label or name))
+        if isinstance(value, datetime.date):
+            words.append(f"{label} {format_date(value, 'j M Y')}")
+        elif isinstance(field, forms.CharField | forms.DecimalField | forms.IntegerField):
+            words.append(f"{label} \u201c{value}\u201d")
+        elif text := _words(field, value):
+            words.append(text)
+    return words
+
+
+def page_title(subject: str, request, filterset, as_of: datetime.date | None = None) -> str:
+    """A page's ``<title>`` naming its filters and date: "Designations: GLOMAG, China",
+    "Designations: Russia, in force on 1 Jan 2022"; ``subject`` alone without them."""
+    words = filter_summary(request, filterset)
+    if as_of:
+        words.append(f"in force on {format_date(as_of, 'j M Y')}")
+    return f"{subject}: {', '.join(words)}" if words else subject
 
 
 def timeline(queryset: QuerySet, as_of: datetime.date | None, page_stats: PageStats) -> dict:

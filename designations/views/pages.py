@@ -52,9 +52,11 @@ from designations.views.common import (
     map_data,
     narrow_program_choices,
     page_coverage,
+    page_title,
     paginate_designations,
     parse_as_of,
     query_without,
+    results_status,
     sum_by,
     table_rows,
     timeline,
@@ -230,6 +232,9 @@ class CountryDetailView(ParameterChecksMixin, DetailView):
                 "query": query_without(self.request, "page"),
                 "table_caption": f"Designations of parties tied to {country.name}",
                 "feed_url": reverse("designations:country_feed", kwargs={"code": country.code}),
+                "page_title": page_title(country.name, self.request, filterset, as_of),
+                "results_status": results_status(context["page_obj"], as_of),
+                "live_status": True,
             }
         )
         if self.request.htmx:
@@ -293,6 +298,7 @@ class DesigneeDetailView(DetailView):
             "country_links__country",
             "relationships_from__to_designee",
             "relationships_to__from_designee",
+            "stated_facts",
             "citations",
         )
 
@@ -404,11 +410,16 @@ class DesignationListView(ParameterChecksMixin, FilterView):
                 "as_of": as_of,
                 "as_of_error": as_of_error,
                 "query": query_without(self.request, "page"),
+                # In the swapped table, so the link always downloads the rows just filtered, and says how many.
                 "csv_url": f"/api/designations/?{urlencode([('format', 'csv'), *csv_query])}",
+                "csv_rows": context["paginator"].count,
                 # The ``<fk>_id`` twins of the code filters work in the query string; the form shows the codes.
                 "fields": [name for name in filterset.form.fields if name not in ("program_id", "authority_id")],
                 "show_program": True,
                 "table_caption": "Designations",
+                "page_title": page_title("Designations", self.request, filterset, as_of),
+                "results_status": results_status(context["page_obj"], as_of),
+                "live_status": True,
             }
         )
         if not self.request.htmx and filterset.is_valid():

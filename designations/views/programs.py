@@ -25,9 +25,11 @@ from designations.views.common import (
     in_force,
     in_force_on,
     map_data,
+    page_title,
     paginate_designations,
     parse_as_of,
     query_without,
+    results_status,
     table_rows,
     timeline,
 )
@@ -51,6 +53,10 @@ class DesignationsPageMixin:
     def authorities_of(self, obj) -> list[Authority]:
         """The authorities behind the object, whose end after the data's date the page points out."""
         raise NotImplementedError
+
+    def title_of(self, obj) -> str:
+        """The page's ``<title>`` before its filters: the object by name."""
+        return str(obj)
 
     def get_template_names(self):
         if self.request.htmx:
@@ -76,6 +82,9 @@ class DesignationsPageMixin:
                 "as_of_error": as_of_error,
                 "query": query_without(self.request, "page"),
                 "show_program": self.show_program,
+                "page_title": page_title(self.title_of(obj), self.request, filterset, as_of),
+                "results_status": results_status(context["page_obj"], as_of),
+                "live_status": True,
             }
         )
         if self.request.htmx:
@@ -100,6 +109,12 @@ class DesignationsPageMixin:
             }
         )
         return context
+
+
+def program_title(program: Program) -> str:
+    """A program by name with its code, or by its code alone when it has no other name."""
+    name = (program.name or "").strip()
+    return f"{name} ({program.code})" if name and name != program.code else program.code
 
 
 class ProgramListView(ParameterChecksMixin, ListView):
@@ -137,6 +152,10 @@ class ProgramDetailView(ParameterChecksMixin, DesignationsPageMixin, DetailView)
 
     def authorities_of(self, obj: Program) -> list[Authority]:
         return list(obj.authorities.all())
+
+    def title_of(self, obj: Program) -> str:
+        """ "Global Magnitsky Human Rights Accountability Act (GLOMAG)": the name, with the code OFAC tags by."""
+        return program_title(obj)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -202,6 +202,24 @@ def test_home_leaves_the_import_log_to_the_admin(client, world):
     assert "Latest imports" not in content and "ofac-consolidated" not in content
 
 
+def test_every_page_dates_the_data_by_the_list_not_by_the_last_import(client, world):
+    SourceDocument.objects.create(
+        kind=SourceDocument.Kind.LIST_SNAPSHOT,
+        source="ofac-sdn",
+        source_uid="sdn-2024-07-02",
+        url="https://www.treasury.gov/ofac/downloads/sdn.csv",
+        title="OFAC SDN list",
+        published_on=datetime.date(2024, 7, 2),
+    )
+    ImportRun.objects.create(source="ofac-sdn", status=ImportRun.Status.SUCCEEDED)  # a run of today
+
+    for url in ("/", reverse("designations:designation_list"), world["glomag"].get_absolute_url()):
+        html = " ".join(client.get(url).content.decode().split())
+        assert 'OFAC SDN list as of <time datetime="2024-07-02">2 Jul 2024</time>' in html, url
+        assert "the newest snapshot of the list published by OFAC that this site imported" in html, url
+        assert "Succeeded" not in html, url
+
+
 def test_home_works_on_an_empty_database(client, db):
     response = client.get(reverse("home"))
 
@@ -406,7 +424,7 @@ def test_designee_page_queries_are_pinned(client, django_assert_num_queries, wor
     # designee; aliases, identifiers, addresses, birth dates, places of birth and their countries, country
     # links and their countries, links both ways; designations with program and authority; their events;
     # their conduct categories and citations; the designee's citations; the data's version and date
-    assert len(baseline) == 18
+    assert len(baseline) == 19
 
 
 def test_designee_page_shows_the_editors_reason_categories_and_citations(client, world):
@@ -653,6 +671,86 @@ def test_designation_list_htmx_request_renders_only_the_table(client, world):
     content = response.content.decode()
     assert "<html" not in content and "<form" not in content
     assert "CHEN, Quanguo" in content
+
+
+def test_designation_list_filtered_with_htmx_brings_its_csv_link_title_and_status(client, world):
+    response = client.get(
+        reverse("designations:designation_list"),
+        {"filtered": "1", "program": "GLOMAG", "country": "CN"},
+        headers={"HX-Request": "true"},
+    )
+
+    content = response.content.decode()
+    # The link is in the swapped part, with the filters just applied and the number of rows it gives.
+    assert 'href="/api/designations/?format=csv&amp;program=GLOMAG&amp;country=CN"' in content
+    assert "Download 1 row as CSV" in content  # Chen Quanguo, born in China
+    assert "<title>Designations: GLOMAG, China · " in content
+    assert '<p id="designations-status" hx-swap-oob="innerHTML">1 designation.</p>' in content
+
+
+def test_designation_list_csv_link_counts_the_rows_it_downloads(client, world):
+    everything = client.get(reverse("designations:designation_list")).content.decode()
+    one = client.get(reverse("designations:designation_list"), {"program": "GLOMAG", "kind": "entity"})
+    none = client.get(reverse("designations:designation_list"), {"program": "HK-EO13936", "status": "delisted"})
+
+    assert "Download 4 rows as CSV" in everything  # the designations in force, as listed
+    assert "Download 1 row as CSV" in one.content.decode()
+    assert "as CSV" not in none.content.decode() and "No designations match." in none.content.decode()
+
+
+def test_designation_list_announces_a_status_line_not_the_table(client, world):
+    content = client.get(reverse("designations:designation_list"), {"program": "GLOMAG"}).content.decode()
+
+    assert "aria-live" not in content
+    assert '<p id="designations-status" class="results-status" role="status">3 designations.</p>' in content
+    status = content.index('id="designations-status"')
+    assert status < content.index('id="designations-table"') < content.index("<table")
+    then = client.get(reverse("designations:designation_list"), {"as_of": "2021-01-01"}).content.decode()
+    assert 'role="status">4 designations in force on 1 Jan 2021.</p>' in then
+
+
+def test_designation_list_title_says_the_filters_and_the_date(client, world):
+    def title(params):
+        content = client.get(reverse("designations:designation_list"), params).content.decode()
+        return content[content.index("<title>") + 7 : content.index("</title>")].split(" · ")[0]
+
+    assert title({}) == "Designations"
+    assert title({"program": "GLOMAG", "country": "CN"}) == "Designations: GLOMAG, China"
+    assert (
+        title({"filtered": "1", "kind": "individual", "listed_after": "2020-01-01", "q": "chen"})
+        == "Designations: Individual, listed on or after 1 Jan 2020, name, alias or identifier contains “chen”"
+    )
+    assert title({"program": "GLOMAG,HK-EO13936", "as_of": "2021-01-01"}) == (
+        "Designations: GLOMAG or HK-EO13936, in force on 1 Jan 2021"
+    )
+    assert title({"program": "NO-SUCH-PROGRAM"}) == "Designations"  # a filter it cannot use is not named
+
+
+def test_program_page_is_titled_by_its_name_and_its_filters(client, world):
+    page = client.get(world["glomag"].get_absolute_url()).content.decode()
+    filtered = client.get(world["glomag"].get_absolute_url(), {"kind": "entity"}, headers={"HX-Request": "true"})
+
+    assert "<title>Global Magnitsky (GLOMAG) · " in page
+    assert '<p id="designations-status" class="results-status" role="status">3 designations.</p>' in page
+    assert "aria-live" not in page
+    content = filtered.content.decode()
+    assert "<title>Global Magnitsky (GLOMAG): Entity · " in content
+    assert '<p id="designations-status" hx-swap-oob="innerHTML">1 designation.</p>' in content
+
+
+def test_country_page_announces_only_its_status_line(client, world):
+    """The country page holds the live status line outside the table, as the designations page does: a full
+    page names the filters in its title, and an htmx answer updates the line out of band."""
+    url = world["china"].get_absolute_url()
+    page = client.get(url, {"kind": "individual"}).content.decode()
+    assert "<title>China: Individual · " in page
+    assert 'id="designations-status" class="results-status" role="status">1 designation.' in page
+    assert "aria-live" not in page
+
+    content = client.get(url, {"kind": "individual"}, headers={"HX-Request": "true"}).content.decode()
+    assert "<title>China: Individual · " in content
+    assert '<p id="designations-status" hx-swap-oob="innerHTML">1 designation.</p>' in content
+    assert '<p role="status">' not in content
 
 
 # Designee page, more ---------------------------------------------------------------------------------------

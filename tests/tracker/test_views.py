@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +86,44 @@ def test_api_ordering_always_ends_with_the_primary_key(rf, query, expected):
     request = Request(rf.get("/api/countries/", {"ordering": query}))
 
     assert OrderingFilter().get_ordering(request, Country.objects.all(), view) == expected
+
+
+def test_favicon_ico_leads_to_the_sites_icon(client):
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/static/favicon.svg"
+    icon = Path(finders.find("favicon.svg")).read_text()
+    assert icon.startswith("<svg") and 'xmlns="http://www.w3.org/2000/svg"' in icon
+
+
+def test_every_page_links_the_sites_icon(client):
+    content = client.get("/").content.decode()
+
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in content
+
+
+def test_api_docs_say_what_to_do_without_javascript_and_link_back(client):
+    content = client.get("/api/docs/").content.decode()
+
+    noscript = content[content.index("<noscript>") : content.index("</noscript>")]
+    assert 'href="/api/schema/"' in noscript and 'href="/"' in noscript
+    assert "needs JavaScript" in noscript
+    header = content[content.index('<header class="api-docs-header">') : content.index("</header>")]
+    assert 'href="/"' in header  # the way back, with JavaScript too
+
+
+def test_editors_reach_the_import_log_in_the_admin(client):
+    from django.contrib.auth.models import Group, User
+
+    editor = User.objects.create_user("editor", password="x", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+
+    index = client.get("/admin/").content.decode()
+    runs = client.get("/admin/importers/importrun/")
+
+    assert 'href="/admin/importers/importrun/"' in index
+    assert runs.status_code == 200
