@@ -40,6 +40,7 @@ migrate: install .env.local
 
 seed: migrate
 	$(BIN)/python manage.py seed
+	$(BIN)/python manage.py seed_allies
 
 run: seed
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -300,6 +300,25 @@ def reconstructed_documents(ids: Iterable[int | None]) -> set[int]:
 
 
 # --------------------------------------------------------------------------------------------------
+# Designee page panels
+# --------------------------------------------------------------------------------------------------
+# Apps above this one that know more about a designee (the allies: its entries on allied lists) register a
+# panel here: designee -> None, or a dict with the ``template`` to include and that template's context.
+_designee_panels: list[Callable[[Designee], dict | None]] = []
+
+
+def register_designee_panel(panel: Callable[[Designee], dict | None]) -> None:
+    """Register ``panel`` (designee -> a panel's ``template`` and context, or None); registering twice is once."""
+    if panel not in _designee_panels:
+        _designee_panels.append(panel)
+
+
+def designee_panels(designee: Designee) -> list[dict]:
+    """The registered panels that have something to show about ``designee``, in the order registered."""
+    return [found for panel in _designee_panels if (found := panel(designee)) is not None]
+
+
+# --------------------------------------------------------------------------------------------------
 # Countries and source documents
 # --------------------------------------------------------------------------------------------------
 

@@ -324,9 +324,15 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "announcementversion": ("view",),
             "mention": ("view", "change", "review"),
         },
+        # Allied lists: entries and their designations as imported; editors review the cross-list links.
+        "allies": {
+            "alliedentry": ("view",),
+            "allieddesignation": ("view",),
+            "partylink": ("view", "add", "change"),
+        },
     },
 }
-VIEWER_APPS = ("designations", "programs", "importers", "announcements")
+VIEWER_APPS = ("designations", "programs", "importers", "announcements", "allies")
 
 
 def roles_sync() -> dict[str, int]:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "designations",
     "importers",
     "announcements",
+    "allies",
     # The deployment's system checks (tracker/checks.py); no models.
     "tracker",
 ]

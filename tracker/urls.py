@@ -24,8 +24,10 @@ urlpatterns = [
     path("api/", include("designations.api.urls")),
     path("api/", include("importers.api.urls")),
     path("api/", include("announcements.api.urls")),
+    path("api/", include("allies.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("allies.urls")),
     path("", include("designations.program_urls")),
     path("", include("designations.urls")),
 ]

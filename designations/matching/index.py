@@ -162,7 +162,20 @@ class NameIndex:
                 continue
             field_name = "weak_alias" if strength == Alias.Strength.WEAK else "alias"
             raw_names.append((designee_id, name, field_name, facts.kind == Designee.Kind.INDIVIDUAL))
+        index = cls.from_names(version, designees, raw_names)
+        index.removed_duplicates = frozenset(removed)
+        return index
 
+    @classmethod
+    def from_names(
+        cls,
+        version: DataVersion | None,
+        designees: dict[int, DesigneeFacts],
+        raw_names: list[tuple[int, str, str, bool]],
+    ) -> NameIndex:
+        """An index over ``raw_names``: (id of its record in ``designees``, the name, ``name``, ``alias`` or
+        ``weak_alias``, whether it is a person's name the list may write surname first). Other lists than
+        the SDN list (the allied ones) are indexed this way too."""
         # Tokenise each distinct word once; weigh it by how rare it is among all names.
         split = [
             (pk, text, field_name, _words(text, invert=invert), invert and text.count(",") == 1)
@@ -199,9 +212,7 @@ class NameIndex:
                     frozenset(_bound(words)),
                 )
             )
-        index = cls(version, designees, names, cache, token_names, frequency)
-        index.removed_duplicates = frozenset(removed)
-        return index
+        return cls(version, designees, names, cache, token_names, frequency)
 
     def search(
         self,

@@ -38,7 +38,7 @@ from designations.models import (
     Designee,
     Identifier,
 )
-from designations.selectors import reconstructed_documents
+from designations.selectors import designee_panels, reconstructed_documents
 from designations.views.common import (
     CHANGE_EVENTS,
     PAGE_SIZE,
@@ -337,6 +337,8 @@ class DesigneeDetailView(DetailView):
         ]
         context["graph"] = self.graph(designee, links[: self.graph_limit]) if links else None
         context["graph_more"] = max(0, len(links) - self.graph_limit)
+        # What apps above this one add about the designee (its allied designations, for one).
+        context["panels"] = designee_panels(designee)
         return context
 
     @staticmethod

@@ -423,8 +423,9 @@ def test_designee_page_queries_are_pinned(client, django_assert_num_queries, wor
         client.get(world["president"].get_absolute_url())
     # designee; aliases, identifiers, addresses, birth dates, places of birth and their countries, country
     # links and their countries, links both ways; designations with program and authority; their events;
-    # their conduct categories and citations; the designee's citations; the data's version and date
-    assert len(baseline) == 19
+    # their conduct categories and citations; the designee's citations; the data's version and date; the
+    # stated facts; the allied panel's party links
+    assert len(baseline) == 20
 
 
 def test_designee_page_shows_the_editors_reason_categories_and_citations(client, world):

@@ -20,6 +20,7 @@ from xml.etree import ElementTree
 import pytest
 from django.urls import reverse
 
+from allies.models import AlliedDesignation, AlliedEntry, PartyLink
 from designations import exports
 from designations.api.views import CsvExportMixin, CsvRenderer
 from designations.models import DesignationEvent
@@ -147,6 +148,7 @@ HOSTILE = {
     "document_title": "\r=cmd",
     "note": "  =1+2",  # spaces before the formula
     "raw_sha256": "-0-",  # OFAC's "no value", which a spreadsheet reads as a formula too
+    "regime": "=HYPERLINK(\"http://x\")",
 }
 
 
@@ -168,7 +170,7 @@ def hostile_rows(db):
     """One row of every exported table, each with a text a spreadsheet would run as a formula."""
     country = CountryFactory(code="QY", name=HOSTILE["country_name"])
     authority = AuthorityFactory(name=HOSTILE["authority_name"])
-    program = ProgramFactory(code=HOSTILE["program_code"], name=HOSTILE["program_name"])
+    program = ProgramFactory(code=HOSTILE["program_code"], name=HOSTILE["program_name"], is_human_rights=True)
     program.authorities.add(authority)
     designee = DesigneeFactory(name=HOSTILE["designee"])
     AliasFactory(designee=designee, name=HOSTILE["alias"])
@@ -177,6 +179,11 @@ def hostile_rows(db):
     document = SourceDocumentFactory(title=HOSTILE["document_title"])
     DesignationEventFactory(designation=designation, source_document=document, note=HOSTILE["note"])
     ImportRunFactory(raw_sha256=HOSTILE["raw_sha256"])
+    entry = AlliedEntry.objects.create(
+        publisher="uk", list_slug="uk-sanctions-list", source_uid="GHR0001", source="test", kind="individual"
+    )
+    AlliedDesignation.objects.create(entry=entry, regime=HOSTILE["regime"], regime_code=HOSTILE["regime"])
+    PartyLink.objects.create(designee=designee, entry=entry, state=PartyLink.State.CONFIRMED)
 
 
 # Query strings the CSV endpoints need besides format=csv (the others need none).

@@ -1,0 +1,317 @@
+"""Pages of the allied coordination: the overview (per ally, what it did about the US human-rights and
+anti-corruption designations, and when), and the panel the designee page shows of its allied designations.
+
+The figures are ``allies.coordination``'s, the same as ``/api/coordination/`` and its summary give for the
+same filters; the page only lays them out. Every allied date is shown with what it rests on: the
+publisher's own listing date, or a stand-in (OFSI's "Listed On", the EU regulation's date, DFAT's control
+date), labelled as such.
+"""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import F
+from django.http import Http404
+from django.urls import reverse
+from django.views.generic import TemplateView
+
+from allies.coordination import ALLIES, RELATIONS, Row, coordination_rows, summary
+from allies.coordination import ally_date as coordination_bracket
+from allies.models import PUBLISHER_CHOICES, PartyLink
+from designations.filtersets import DesignationFilterSet
+from designations.models import Designation, Designee
+from designations.views.common import PAGE_SIZE, ParameterChecksMixin, query_without
+from programs.filtersets import CountriesSelect
+from programs.models import Program
+
+ALLY_NAMES = dict(PUBLISHER_CHOICES)
+RELATION_LABELS = {
+    "same_day": "Same day",
+    "within_30_days": "Within 30 days",
+    "ally_before": "Ally first (over 30 days before)",
+    "ally_after": "Ally later (over 30 days after)",
+    "never": "Not designated",
+    "uncertain": "Uncertain (dates allow several)",
+}
+# What an allied date rests on (allies.records.DATE_KINDS), in a few words; stand-ins say so.
+DATE_KIND_LABELS = {
+    "listed": "the publisher's listing date",
+    "first_listed": "stand-in: OFSI's “Listed On” (the day the entry went on its list)",
+    "regulation_published": "stand-in: date of the EU regulation listing the entry",
+    "control_date": "stand-in: DFAT's control date (last change; listed on or before it)",
+    "last_updated": "last change of the entry, not a listing date",
+    "relisted": "date the listing was renewed",
+}
+LINK_LABELS = dict(PartyLink.State.choices)
+FILTERS = ("program", "country", "country_role")
+
+
+class RowsForm(forms.Form):
+    """Narrows the table of rows to what one ally did (the figures above it stay over every row)."""
+
+    ally = forms.ChoiceField(choices=[("", "Any ally"), *PUBLISHER_CHOICES], required=False, label="Ally")
+    relation = forms.ChoiceField(
+        choices=[("", "Designated, any relation"), *RELATION_LABELS.items()],
+        required=False,
+        label="Its relation to the US date",
+    )
+
+
+def display_date(designation: dict) -> dict:
+    """An allied designation's date for display: the day, whether it is only a latest bound, and its kind."""
+    day = datetime.date.fromisoformat(designation["date"]) if designation.get("date") else None
+    kind = designation.get("date_kind")
+    return {
+        "day": day,
+        "on_or_before": bool(designation.get("date_earliest")),
+        "kind": kind,
+        "kind_label": DATE_KIND_LABELS.get(kind, kind or "no date given"),
+        "stand_in": bool(designation.get("stand_in")),
+    }
+
+
+def first_designation(answer: dict) -> dict | None:
+    """The ally's first act among its designations of the party, as ``allies.coordination`` picks it."""
+    dated = [d for d in answer["designations"] if d.get("date")]
+    return min(dated, key=lambda d: (d["date"], bool(d.get("stand_in"))), default=None)
+
+
+def display_row(row: Row) -> dict:
+    """A coordination row laid out for the table: the US date and, per ally, the relation and its date."""
+    listed = row.us_listed
+    cells = []
+    for ally in ALLIES:
+        answer = row.allies[ally]
+        first = first_designation(answer)
+        cells.append(
+            {
+                "ally": ally,
+                "name": ALLY_NAMES[ally],
+                "relation": answer["relation"],
+                "relation_label": RELATION_LABELS[answer["relation"]],
+                "possible": [RELATION_LABELS[name] for name in answer.get("possible", []) if name in RELATION_LABELS],
+                "days": answer["days"],
+                "date": display_date(first) if first else None,
+                "regimes": sorted({d["regime_code"] for d in answer["designations"]}),
+            }
+        )
+    return {
+        "designation_id": row.designation_id,
+        "designee_name": row.designee_name,
+        "designee_url": reverse("designations:designee_detail", kwargs={"pk": row.designee_id}),
+        "program": row.program,
+        "us_day": datetime.date.fromisoformat(listed["on"]) if listed["on"] else None,
+        "us_earliest": datetime.date.fromisoformat(listed["earliest"]) if listed["earliest"] else None,
+        "us_precision": listed["precision"],
+        "countries": row.countries,
+        "allies": cells,
+    }
+
+
+def ally_figures(figures: dict) -> list[dict]:
+    """Per ally, the summary's figures with their labels and shares."""
+    answer = []
+    for ally in ALLIES:
+        ally_summary = figures[ally]
+        total = ally_summary["us_designations"]
+        median = ally_summary["median_days_us_to_ally"]
+        answer.append(
+            {
+                "ally": ally,
+                "name": ALLY_NAMES[ally],
+                **ally_summary,
+                "share": share(ally_summary["designated_by_ally"], total),
+                "relations": [
+                    {"name": name, "label": RELATION_LABELS[name], "count": count}
+                    for name, count in ally_summary["relations"].items()
+                ],
+                # The median of an even number of lags can fall between two days.
+                "median": int(median) if median is not None and median == int(median) else median,
+            }
+        )
+    return answer
+
+
+def share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def years_table(figures: dict) -> tuple[list[dict], dict]:
+    """Share coordinated (same day or within 30 days, certain only) per US listing year and ally: the rows of
+    a table and a chart of the same figures (``static/js/charts.js``, grouped bars)."""
+    years = sorted({year for ally in ALLIES for year in figures[ally]["by_us_year"]} - {"undated"})
+    if any("undated" in figures[ally]["by_us_year"] for ally in ALLIES):
+        years.append("undated")
+    rows = []
+    for year in years:
+        cells = []
+        for ally in ALLIES:
+            counts = figures[ally]["by_us_year"].get(year, {"us": 0, "designated": 0, "coordinated": 0})
+            cells.append({**counts, "share": share(counts["coordinated"], counts["us"])})
+        rows.append({"year": year, "us": cells[0]["us"], "cells": cells})
+    # The chart's axis runs through every year, a year without US designations left blank (null), not 0.
+    dated = {row["year"]: row for row in rows if row["year"] != "undated"}
+    labels = [str(year) for year in range(int(min(dated)), int(max(dated)) + 1)] if dated else []
+    chart = {
+        "type": "grouped",
+        "labels": labels,
+        "series": [
+            {
+                "label": ALLY_NAMES[ally],
+                "data": [dated[year]["cells"][index]["share"] if year in dated else None for year in labels],
+            }
+            for index, ally in enumerate(ALLIES)
+        ],
+    }
+    return rows, chart
+
+
+class CoordinationView(ParameterChecksMixin, TemplateView):
+    """The coordination overview: per ally, the US human-rights and anti-corruption designations it also
+    designated and when, with the program and country filters of the designations, and the rows."""
+
+    template_name = "allies/coordination.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        if context.get("rows_form_invalid"):
+            response.status_code = 400
+        return response
+
+    def get_filterset(self) -> DesignationFilterSet:
+        data = self.request.GET.copy()
+        for key in list(data):
+            if key not in FILTERS:
+                data.pop(key)
+        filterset = DesignationFilterSet(data, queryset=Designation.objects.all(), request=self.request)
+        # One program and one country to choose on the page (several still work in the query string).
+        programs = filterset.form.fields["program"]
+        programs.queryset = Program.objects.filter(is_human_rights=True).order_by("code")
+        programs.widget = CountriesSelect(choices=programs.choices)
+        programs.empty_label = "Any human-rights program"
+        programs.label = "Program"
+        country = filterset.form.fields["country"]
+        country.empty_label = "Any country"
+        country.label = "Country of the designee"
+        role = filterset.form.fields["country_role"]
+        role.label = "Country role"
+        role.choices = [("", "Any role"), *((key, label) for key, label in role.choices if key)]
+        return filterset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.get_filterset()
+        rows_form = RowsForm(self.request.GET)
+        valid = filterset.is_valid() & rows_form.is_valid()
+        rows = coordination_rows(filterset.qs) if valid else []
+        figures = summary(rows)
+        ally = rows_form.cleaned_data.get("ally") if valid else ""
+        relation = rows_form.cleaned_data.get("relation") if valid else ""
+        if relation and not ally:
+            rows_form.add_error("relation", "Choose the ally whose relation to the US date this is.")
+            valid = False
+        shown = rows
+        if ally:
+            wanted = {relation} if relation else set(RELATIONS) - {"never"}
+            shown = [row for row in rows if row.allies[ally]["relation"] in wanted]
+        paginator = Paginator(shown, PAGE_SIZE)
+        number = self.request.GET.get("page") or 1
+        if number == "last":
+            number = paginator.num_pages
+        try:
+            page_obj = paginator.page(number)
+        except InvalidPage as error:
+            raise Http404("No such page.") from error
+        years, chart = years_table(figures)
+        filters = [(key, value) for key in FILTERS for value in self.request.GET.getlist(key)]
+        query = [*filters, *((key, value) for key in ("ally", "relation") for value in self.request.GET.getlist(key))]
+        context.update(
+            {
+                "filterset": filterset,
+                "rows_form": rows_form,
+                "rows_form_invalid": not valid,
+                "allies": ally_figures(figures),
+                "ally_names": [ALLY_NAMES[ally] for ally in ALLIES],
+                "relation_labels": RELATION_LABELS,
+                "date_kind_labels": DATE_KIND_LABELS,
+                "total": len(rows),
+                "shown_total": len(shown),
+                "years": years,
+                "chart": chart,
+                "page_obj": page_obj,
+                "rows": [display_row(row) for row in page_obj.object_list],
+                "query": query_without(self.request, "page"),
+                "api_url": f"{reverse('allies-api:coordination')}?{urlencode(query)}",
+                "csv_url": f"{reverse('allies-api:coordination')}?{urlencode([('format', 'csv'), *query])}",
+                "summary_url": f"{reverse('allies-api:coordination-summary')}?{urlencode(filters)}",
+            }
+        )
+        return context
+
+
+def designee_allied_panel(designee: Designee) -> dict | None:
+    """The designee page's panel of allied designations: the allied entries tied to the designee (linked
+    automatically with confidence, confirmed or linked by an editor), each designation with its list, regime
+    and date with its kind, and each US human-rights designation's relation to each ally; and how many possible
+    matches wait for an editor. None when the designee has neither (one query: most designees)."""
+    links = list(
+        PartyLink.objects.filter(designee=designee, state__in=(*PartyLink.SAME_PARTY, PartyLink.State.PENDING))
+        .select_related("entry")
+        .prefetch_related("entry__designations")
+        .order_by("entry__publisher", "entry__list_slug", "entry__source_uid")
+    )
+    if not links:
+        return None  # most designees: one query, and no panel
+    same_party = [link for link in links if link.state in PartyLink.SAME_PARTY]
+    pending = len(links) - len(same_party)
+    rows = []
+    if same_party:
+        rows = coordination_rows(
+            Designation.objects.filter(designee=designee).order_by(F("listed_on").asc(nulls_last=True))
+        )
+    designations = []
+    for link in same_party:
+        entry = link.entry
+        for designation in sorted(entry.designations.all(), key=lambda d: d.regime_code):
+            date = coordination_date(designation)
+            designations.append(
+                {
+                    "ally": entry.get_publisher_display(),
+                    "list": entry.list_slug,
+                    "entry_id": entry.source_uid,
+                    "entry_name": entry.name,
+                    "regime": designation.regime,
+                    "regime_code": designation.regime_code,
+                    "reference": designation.reference,
+                    "date": date,
+                    "still_listed": designation.is_listed and entry.is_listed,
+                    "link": LINK_LABELS[link.state],
+                    "link_state": link.state,
+                }
+            )
+    return {
+        "template": "allies/_designee_panel.html",
+        "designations": designations,
+        "pending": pending,
+        "relations": [display_row(row) for row in rows],
+        "ally_names": [ALLY_NAMES[ally] for ally in ALLIES],
+    }
+
+
+def coordination_date(designation) -> dict | None:
+    """An allied designation's date as the coordination reads it (``allies.coordination.ally_date``)."""
+    date = coordination_bracket(designation.dates or [], designation.listed_on)
+    if date is None:
+        return None
+    return {
+        "day": date.latest,
+        "on_or_before": date.earliest != date.latest,
+        "kind": date.kind,
+        "kind_label": DATE_KIND_LABELS.get(date.kind, date.kind),
+        "stand_in": date.stand_in,
+    }
