@@ -148,7 +148,7 @@ HOSTILE = {
     "document_title": "\r=cmd",
     "note": "  =1+2",  # spaces before the formula
     "raw_sha256": "-0-",  # OFAC's "no value", which a spreadsheet reads as a formula too
-    "regime": "=HYPERLINK(\"http://x\")",
+    "regime": '=HYPERLINK("http://x")',
 }
 
 
