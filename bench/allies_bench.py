@@ -2,7 +2,8 @@
 
 Run on a database filled by ``manage.py seed`` (the database comes from the environment, as for the site)::
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker_allies DJANGO_DEBUG=true .venv/bin/python bench/allies_bench.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker_allies DJANGO_DEBUG=true \
+        .venv/bin/python bench/allies_bench.py
 
 Each real allied list held under the data directory (``allied/``) is imported through the import machinery
 (``import_run_create`` + ``import_run_execute``: parse, write, the run's bookkeeping), timed per list with
