@@ -117,6 +117,8 @@ API_ENDPOINTS = {
     "announcements": "announcements-api:announcement-list",
     "mentions": "announcements-api:mention-list",
     "reconciliation": "announcements-api:reconciliation",
+    "coordination": "allies-api:coordination",
+    "coordination-summary": "allies-api:coordination-summary",
 }
 
 

@@ -27,6 +27,8 @@ API_TOOLS = {
     "match": "name",
     "export-ftm": None,
     "reconciliation": None,
+    "coordination": None,
+    "coordination-summary": None,
 }
 
 
@@ -52,6 +54,7 @@ def test_api_root_links_every_collection_the_schema_and_the_docs(api_client):
     assert links["changes-feed"] == "http://testserver/api/changes/feed/"
     assert links["export-ftm"] == "http://testserver/api/export/ftm/"
     assert links["reconciliation"] == "http://testserver/api/reconciliation/"
+    assert links["coordination"] == "http://testserver/api/coordination/"
     assert links["schema"] == "http://testserver/api/schema/"
     assert links["docs"] == "http://testserver/api/docs/"
 
