@@ -9,6 +9,12 @@ feed generator only XML-escapes; ``<summary type="html">`` is HTML, so ``item_de
 the plain text of ``item_summary`` first (``html_summary``), and a reader that unescapes the XML reads
 text again, never an element (``X <img onerror=...>`` reaches its HTML as ``X &lt;img onerror=...&gt;``).
 The changes feed of the API (``designations.api.changes``) is an ``EventFeed`` too.
+
+Dates are said at the precision they are known (``DatePrecision``), in the words the pages use
+(``templates/designations/_date.html``, read through ``date_phrase``): "listed on 31 Jul 2020", "listed between
+22 May 2021 and 2 Jul 2024", "listed on or before 22 May 2021", "listed in Mar 2022". Atom's ``<updated>`` and
+``<published>`` must be timestamps, so they carry the latest day the event can have happened (``occurred_on``);
+the entry's words never claim a day the tracker does not know.
 """
 
 from __future__ import annotations
@@ -18,11 +24,12 @@ import datetime
 from django.contrib.syndication.views import Feed
 from django.db.models import F, QuerySet
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 
-from designations.models import Country, Designation, DesignationEvent
+from designations.models import Country, DatePrecision, Designation, DesignationEvent
 from programs.models import Program
 
 CHANGE_EVENTS = (DesignationEvent.Kind.LISTED, DesignationEvent.Kind.RELISTED, DesignationEvent.Kind.DELISTED)
@@ -35,6 +42,24 @@ def html_summary(text: str) -> str:
     generator then XML-escapes the result, which a reader undoes before reading the HTML.
     """
     return escape(text)
+
+
+def date_phrase(day: datetime.date | None, earliest: datetime.date | None, precision: str) -> str:
+    """When something happened, as plain text at the precision it is known, ready to follow a verb.
+
+    The date itself is worded by ``designations/_date.html``, as on every page; this adds the preposition:
+    "on 31 Jul 2020" (a day), "in Mar 2022" / "in 2022" (a month or year), "between 22 May 2021 and 2 Jul 2024"
+    (a bracket), "on or before 22 May 2021" (no earlier bound). No date gives "".
+    """
+    if day is None:
+        return ""
+    html = render_to_string("designations/_date.html", {"day": day, "earliest": earliest, "precision": precision})
+    words = " ".join(strip_tags(html).split())
+    if words.startswith(("between ", "on or before ")):
+        return words
+    if precision in (DatePrecision.MONTH, DatePrecision.YEAR):
+        return f"in {words}"
+    return f"on {words}"
 
 
 class EventFeed(Feed):
@@ -76,6 +101,13 @@ class EventFeed(Feed):
         return self.item_pubdate(item)
 
 
+# Said in every subtitle: an entry's <updated> is a timestamp, its words say how exactly the day is known.
+DATES_NOTE = (
+    ' Dates are as exact as the list\'s history allows: "between" names the two list snapshots a change fell'
+    " between, and an entry's timestamp is the latest day the change can have happened."
+)
+
+
 class DesignationChangesFeed(EventFeed):
     """The latest listings and delistings among some designations (``designations()`` says which)."""
 
@@ -91,13 +123,20 @@ class DesignationChangesFeed(EventFeed):
             .order_by(F("occurred_on").desc(nulls_last=True), "-pk")[: self.limit]
         )
 
+    def item_title(self, item: DesignationEvent) -> str:
+        """Plain text: what happened, when (at its precision), to whom, under which program."""
+        designation = item.designation
+        kind = " ".join(
+            filter(None, [item.get_kind_display(), date_phrase(item.occurred_on, item.earliest, item.precision)])
+        )
+        return f"{kind}: {designation.designee.name} ({designation.program.code})"
+
     def item_summary(self, item: DesignationEvent) -> str:
         designation = item.designation
+        when = date_phrase(item.occurred_on, item.earliest, item.precision)
         parts = [
             f"{designation.designee.name} ({designation.designee.get_kind_display().lower()}) "
-            f"{item.get_kind_display().lower()} under {designation.program.code}"
-            + (f" on {item.occurred_on:%d %b %Y}" if item.occurred_on else "")
-            + "."
+            f"{item.get_kind_display().lower()} under {designation.program.code}" + (f" {when}" if when else "") + "."
         ]
         if item.source_document is not None:
             parts.append(f"Source: {item.source_document}.")
@@ -107,6 +146,8 @@ class DesignationChangesFeed(EventFeed):
         return f"designation-event-{item.pk}"
 
     def item_pubdate(self, item: DesignationEvent) -> datetime.datetime:
+        """A timestamp, as Atom requires: the latest day the event can have happened (the words say how
+        exactly it is known)."""
         day = item.occurred_on or item.created_at.date()
         return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
 
@@ -130,7 +171,9 @@ class CountryChangesFeed(DesignationChangesFeed):
         return reverse("designations:country_feed", kwargs={"code": obj.code})
 
     def subtitle(self, obj: Country) -> str:
-        return f"New listings and delistings of parties tied to {obj.name} by nationality, address or birth."
+        return (
+            f"New listings and delistings of parties tied to {obj.name} by nationality, address or birth." + DATES_NOTE
+        )
 
 
 class ProgramChangesFeed(DesignationChangesFeed):
@@ -152,4 +195,4 @@ class ProgramChangesFeed(DesignationChangesFeed):
         return reverse("programs:program_feed", kwargs={"code": obj.code})
 
     def subtitle(self, obj: Program) -> str:
-        return f"New listings and delistings under {obj.code} ({obj.name})."
+        return f"New listings and delistings under {obj.code} ({obj.name})." + DATES_NOTE

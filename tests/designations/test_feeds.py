@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
@@ -61,7 +62,11 @@ def test_country_feed_lists_listings_of_parties_tied_to_the_country(client, worl
     response = client.get(reverse("designations:country_feed", kwargs={"code": "cn"}))
 
     assert entries(response) == [
-        ("Listed: CHEN, Quanguo (GLOMAG)", f"http://testserver{world['chen'].get_absolute_url()}", "2020-07-31")
+        (
+            "Listed on 31 Jul 2020: CHEN, Quanguo (GLOMAG)",
+            f"http://testserver{world['chen'].get_absolute_url()}",
+            "2020-07-31",
+        )
     ]
     assert b"<title>US designations: China, listings and delistings</title>" in response.content
 
@@ -70,8 +75,8 @@ def test_program_feed_lists_delistings_newest_first_and_skips_amendments(client,
     response = client.get(reverse("programs:program_feed", kwargs={"code": "ICC"}))
 
     assert [(title, day) for title, _, day in entries(response)] == [
-        ("Delisted: BENSOUDA, Fatou (ICC)", "2021-04-02"),
-        ("Listed: BENSOUDA, Fatou (ICC)", "2020-09-02"),
+        ("Delisted on 2 Apr 2021: BENSOUDA, Fatou (ICC)", "2021-04-02"),
+        ("Listed on 2 Sep 2020: BENSOUDA, Fatou (ICC)", "2020-09-02"),
     ]
 
 
@@ -132,6 +137,63 @@ def test_entry_text_reaches_a_reader_exactly_as_written(client, world):
     entry = ElementTree.fromstring(response.content).find(f"{ATOM}entry")
     summary = entry.find(f"{ATOM}summary")
     shown = _HtmlText(summary.text)
-    assert entry.findtext(f"{ATOM}title") == f"Listed: {name} (GLOMAG)"
+    assert entry.findtext(f"{ATOM}title") == f"Listed on 31 Jul 2020: {name} (GLOMAG)"
     assert (summary.get("type"), shown.elements) == ("html", [])
     assert shown.text == f"{name} (individual) listed under GLOMAG on 31 Jul 2020."
+
+
+@pytest.mark.parametrize(
+    ("precision", "earliest", "words"),
+    [
+        ("day", None, "on 31 Jul 2020"),
+        ("", None, "on 31 Jul 2020"),
+        ("range", datetime.date(2020, 7, 28), "between 28 Jul 2020 and 31 Jul 2020"),
+        ("range", None, "on or before 31 Jul 2020"),
+        ("on_or_before", None, "on or before 31 Jul 2020"),
+        ("month", None, "in Jul 2020"),
+        ("year", None, "in 2020"),
+    ],
+)
+def test_entries_say_the_date_at_its_precision(client, world, precision, earliest, words):
+    DesignationEvent.objects.filter(kind="listed", designation__designee=world["chen"]).update(
+        precision=precision, earliest=earliest
+    )
+
+    response = client.get(reverse("designations:country_feed", kwargs={"code": "CN"}))
+
+    entry = ElementTree.fromstring(response.content).find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}title") == f"Listed {words}: CHEN, Quanguo (GLOMAG)"
+    assert (
+        _HtmlText(entry.findtext(f"{ATOM}summary")).text == f"CHEN, Quanguo (individual) listed under GLOMAG {words}."
+    )
+    # Atom needs a timestamp: the latest day it can have happened; the words say how exactly it is known.
+    assert entry.findtext(f"{ATOM}updated").startswith("2020-07-31T00:00:00")
+
+
+def test_an_event_without_a_date_claims_none(client, world):
+    DesignationEvent.objects.filter(kind="listed", designation__designee=world["chen"]).update(occurred_on=None)
+
+    response = client.get(reverse("designations:country_feed", kwargs={"code": "CN"}))
+
+    entry = ElementTree.fromstring(response.content).find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}title") == "Listed: CHEN, Quanguo (GLOMAG)"
+    assert _HtmlText(entry.findtext(f"{ATOM}summary")).text == "CHEN, Quanguo (individual) listed under GLOMAG."
+
+
+def test_the_tables_listed_column_says_the_same_words_as_the_feed(client, world):
+    designation = Designation.objects.get(designee=world["chen"])
+    Designation.objects.filter(pk=designation.pk).update(listed_precision="range", listed_earliest=None)
+
+    html = client.get("/countries/CN/").content.decode()
+
+    # A bracket with no known start reads "on or before", never as an exact day.
+    cell = re.search(r'<a href="/designees/\d+/">CHEN, Quanguo</a>.*?</tr>', html, re.S).group(0)
+    assert 'on or before <time datetime="2020-07-31">31 Jul 2020</time>' in cell
+
+
+def test_the_subtitle_says_how_exact_the_dates_are(client, world):
+    response = client.get(reverse("programs:program_feed", kwargs={"code": "GLOMAG"}))
+
+    subtitle = ElementTree.fromstring(response.content).findtext(f"{ATOM}subtitle")
+    assert subtitle.startswith("New listings and delistings under GLOMAG (Global Magnitsky).")
+    assert '"between" names the two list snapshots a change fell between' in subtitle
