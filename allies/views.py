@@ -53,11 +53,17 @@ FILTERS = ("program", "country", "country_role")
 class RowsForm(forms.Form):
     """Narrows the table of rows to what one ally did (the figures above it stay over every row)."""
 
-    ally = forms.ChoiceField(choices=[("", "Any ally"), *PUBLISHER_CHOICES], required=False, label="Ally")
+    ally = forms.ChoiceField(
+        choices=[("", "Any ally"), *PUBLISHER_CHOICES],
+        required=False,
+        label="Ally",
+        error_messages={"invalid_choice": "ally: %(value)s is not one of uk, eu, ca, au."},
+    )
     relation = forms.ChoiceField(
         choices=[("", "Designated, any relation"), *RELATION_LABELS.items()],
         required=False,
         label="Its relation to the US date",
+        error_messages={"invalid_choice": f"relation: %(value)s is not one of {', '.join(RELATION_LABELS)}."},
     )
 
 

@@ -38,6 +38,14 @@ STRICT = {
     "programs:program_detail": {"page": PAGES_BAD, **DESIGNATION_FILTERS},
     "programs:authority_detail": {"page": PAGES_BAD, **DESIGNATION_FILTERS},
     "programs:program_list": {"page": PAGES_BAD},
+    "allies:coordination": {
+        "page": PAGES_BAD,
+        "program": ["NO-SUCH-PROGRAM"],
+        "country": ["XX"],
+        "country_role": ["bogus"],
+        "ally": ["us", "bogus"],
+        "relation": ["bogus"],
+    },
     "programs:authority_list": {"page": PAGES_BAD},
     "designations-api:changes-feed": {
         "program_id": INTEGERS_BAD,
