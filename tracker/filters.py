@@ -57,11 +57,28 @@ def split_values(value: Any) -> list:
     return list(dict.fromkeys(items))
 
 
-class ListSelectMultiple(forms.SelectMultiple):
-    """A multiple select reading comma-separated values as several, so a page shows ``a,b`` chosen as both."""
+class _ListValuesMixin:
+    """A multi-value widget that reads comma-separated values as several and shows a value given in another
+    case as its choice (``status=Active,delisted``, ``program=glomag``): what the filter does, the page shows."""
 
     def value_from_datadict(self, data, files, name):
         return split_values(super().value_from_datadict(data, files, name))
+
+    def format_value(self, value):
+        values = super().format_value(value)
+        canonical: dict[str, str] = {}
+        for key, _label in self.choices:
+            text = str(key)
+            canonical.setdefault(text.casefold(), text)
+        return [canonical.get(item.casefold(), item) for item in values]
+
+
+class ListSelectMultiple(_ListValuesMixin, forms.SelectMultiple):
+    """A multiple select reading comma-separated values as several, so a page shows ``a,b`` chosen as both."""
+
+
+class ListCheckboxSelectMultiple(_ListValuesMixin, forms.CheckboxSelectMultiple):
+    """Check boxes reading comma-separated values as several, in any case."""
 
 
 class ListChoiceField(fields.MultipleChoiceField):

@@ -30,7 +30,7 @@ from designations.models import (
 from programs.models import Program
 from tracker import dataversion
 from tracker.api import MAX_OFFSET, _check_bounded_int
-from tracker.filters import is_bounded_id, split_values
+from tracker.filters import ListCheckboxSelectMultiple, is_bounded_id, split_values
 
 PAGE_SIZE = 50
 # Events that start or end a designation: what timelines, recent changes and feeds show.
@@ -262,7 +262,7 @@ def designation_filterset(request, queryset: QuerySet) -> DesignationFilterSet:
     for name in CHECKBOX_FILTERS:
         field = filterset.form.fields.get(name)
         if field is not None:
-            field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
+            field.widget = ListCheckboxSelectMultiple(choices=field.choices)
     return filterset
 
 

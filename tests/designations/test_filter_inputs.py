@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import re
 
 import pytest
 from django.apps import apps
@@ -389,3 +390,19 @@ def test_q_in_another_script_still_finds_aliases_published_in_it(api_client, wor
 
     assert found(api_client, DESIGNEES, "q=林测试") == named(world, "lam")
     assert found(api_client, DESIGNEES, "q=陈测试") == set()
+
+
+@pytest.mark.parametrize(
+    ("query", "selected", "checked"),
+    [
+        ("program=glomag,uhrpa", {"GLOMAG", "UHRPA"}, set()),
+        ("program=GLOMAG&program=syria", {"GLOMAG", "SYRIA"}, set()),
+        ("status=Active,DELISTED&kind=individual,Entity", set(), {"active", "delisted", "individual", "entity"}),
+    ],
+)
+def test_the_page_form_shows_what_the_filter_applied(client, world, query, selected, checked):
+    """A comma list or a value in another case filters the page (tested above) and shows as chosen in its
+    form: the options selected and the boxes checked are the filter's values."""
+    page = client.get(f"{reverse('designations:designation_list')}?{query}").content.decode()
+    assert set(re.findall(r'<option value="([^"]+)"[^>]*selected', page)) == selected
+    assert set(re.findall(r'<input type="checkbox" name="\w+" value="([^"]+)"[^>]*checked', page)) == checked
