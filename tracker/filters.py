@@ -57,20 +57,28 @@ def split_values(value: Any) -> list:
     return list(dict.fromkeys(items))
 
 
+class _FoldedValues(list):
+    """The values a widget shows as chosen, compared in any case (``"glomag" in values`` for ``GLOMAG``)."""
+
+    def __init__(self, values) -> None:
+        super().__init__(values)
+        self._folded = {str(value).casefold() for value in values}
+
+    def __contains__(self, item) -> bool:
+        return str(item).casefold() in self._folded
+
+
 class _ListValuesMixin:
     """A multi-value widget that reads comma-separated values as several and shows a value given in another
-    case as its choice (``status=Active,delisted``, ``program=glomag``): what the filter does, the page shows."""
+    case as its choice (``status=Active,delisted``, ``program=glomag``): what the filter does, the page shows.
+    The choices are not read for it (a model field's would cost a query): the options compare themselves with
+    the values in any case."""
 
     def value_from_datadict(self, data, files, name):
         return split_values(super().value_from_datadict(data, files, name))
 
     def format_value(self, value):
-        values = super().format_value(value)
-        canonical: dict[str, str] = {}
-        for key, _label in self.choices:
-            text = str(key)
-            canonical.setdefault(text.casefold(), text)
-        return [canonical.get(item.casefold(), item) for item in values]
+        return _FoldedValues(super().format_value(value))
 
 
 class ListSelectMultiple(_ListValuesMixin, forms.SelectMultiple):
