@@ -118,12 +118,7 @@ PLAN: list[Step] = [
     Step(".venv/bin/python bench/load_bench.py --database-url postgres://...", "skip", BENCH),
     Step(".venv/bin/python bench/announcements_bench.py --real-only", "skip", BENCH),
     Step(".venv/bin/python bench/screening_cost_bench.py [--repeat 20] [--uncapped]", "skip", BENCH),
-    Step(
-        "DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker_allies DJANGO_DEBUG=true "
-        ".venv/bin/python bench/allies_bench.py",
-        "skip",
-        BENCH,
-    ),
+    Step(".venv/bin/python bench/allies_bench.py", "skip", BENCH),
     Step(
         ".venv/bin/python bench/read_path_bench.py --database-url "
         "postgres://postgres@127.0.0.1:5432/tracker_bench --prepare",
