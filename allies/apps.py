@@ -12,9 +12,9 @@ class AlliesConfig(AppConfig):
         from allies.adapters import ADAPTERS
         from allies.models import AlliedDesignation, AlliedEntry, PartyLink
         from allies.records import AlliedRecord
-        from allies.views import designee_allied_panel
+        from allies.views import designee_allied_panel, subject_allied_panel
         from allies.writers import write_allied_list
-        from designations.selectors import register_designee_panel
+        from designations.selectors import register_designee_panel, register_subject_panel
         from importers import writers
         from importers.sources import register
         from tracker import dataversion
@@ -27,3 +27,4 @@ class AlliesConfig(AppConfig):
         # The designee page (designations knows nothing of the allies) shows the allied designations of the
         # entries tied to the designee through this panel.
         register_designee_panel(designee_allied_panel)
+        register_subject_panel(subject_allied_panel)

@@ -24,7 +24,7 @@ from allies.coordination import ally_date as coordination_bracket
 from allies.models import PUBLISHER_CHOICES, PartyLink
 from designations.filtersets import DesignationFilterSet
 from designations.models import Designation, Designee
-from designations.views.common import PAGE_SIZE, ParameterChecksMixin, query_without
+from designations.views.common import PAGE_SIZE, PageStats, ParameterChecksMixin, query_without
 from programs.filtersets import CountriesSelect
 from programs.models import Program
 
@@ -321,3 +321,55 @@ def coordination_date(designation) -> dict | None:
         "kind_label": DATE_KIND_LABELS.get(date.kind, date.kind),
         "stand_in": date.stand_in,
     }
+
+
+def subject_allied_panel(subject) -> dict | None:
+    """A country's, a program's or an authority's panel of coordination: per ally, how many of the US
+    human-rights designations of the page's subject it also designated, and when, with a link to the rows
+    on the coordination page. None when the subject has no such designation (a program outside human rights,
+    a country without one)."""
+    from designations.models import Country
+    from programs.models import Authority
+
+    designations = Designation.objects.filter(program__is_human_rights=True)
+    if isinstance(subject, Country):
+        designations = designations.filter(designee__country_links__country=subject).distinct()
+        query = {"country": subject.code}
+    elif isinstance(subject, Program):
+        if not subject.is_human_rights:
+            return None
+        designations = designations.filter(program=subject)
+        query = {"program": subject.code}
+    elif isinstance(subject, Authority):
+        designations = designations.filter(authority=subject)
+        query = {}
+    else:
+        return None
+    # Cached until the data changes, as the page's other aggregates are.
+    scope = f"allied-panel:{type(subject).__name__}:{subject.pk}"
+    computed = PageStats(scope).get("figures", lambda: _subject_figures(designations))
+    if computed is None:
+        return None
+    total, figures = computed
+    allies = [
+        {
+            "name": ALLY_NAMES[ally],
+            "designated": figures[ally]["designated_by_ally"],
+            "relations": figures[ally]["relations"],
+            "median": figures[ally]["median_days_us_to_ally"],
+            "pairs": figures[ally]["exactly_dated_pairs"],
+            "stand_ins": figures[ally]["exactly_dated_pairs_on_stand_ins"],
+        }
+        for ally in ALLIES
+    ]
+    return {
+        "template": "allies/_subject_panel.html",
+        "total": total,
+        "allies": allies,
+        "url": f"{reverse('allies:coordination')}?{urlencode(query)}" if query else reverse("allies:coordination"),
+    }
+
+
+def _subject_figures(designations) -> tuple[int, dict] | None:
+    rows = coordination_rows(designations)
+    return (len(rows), summary(rows)) if rows else None

@@ -318,6 +318,21 @@ def designee_panels(designee: Designee) -> list[dict]:
     return [found for panel in _designee_panels if (found := panel(designee)) is not None]
 
 
+# The same for the pages of a country, a program or an authority: subject -> None, or a panel.
+_subject_panels: list[Callable[[Any], dict | None]] = []
+
+
+def register_subject_panel(panel: Callable[[Any], dict | None]) -> None:
+    """Register ``panel`` (a ``Country``, ``Program`` or ``Authority`` -> a panel, or None); twice is once."""
+    if panel not in _subject_panels:
+        _subject_panels.append(panel)
+
+
+def subject_panels(subject: Any) -> list[dict]:
+    """The registered panels that have something to show about a country, a program or an authority."""
+    return [found for panel in _subject_panels if (found := panel(subject)) is not None]
+
+
 # --------------------------------------------------------------------------------------------------
 # Countries and source documents
 # --------------------------------------------------------------------------------------------------

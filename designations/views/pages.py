@@ -38,7 +38,7 @@ from designations.models import (
     Designee,
     Identifier,
 )
-from designations.selectors import designee_panels, reconstructed_documents
+from designations.selectors import designee_panels, reconstructed_documents, subject_panels
 from designations.views.common import (
     CHANGE_EVENTS,
     PAGE_SIZE,
@@ -253,6 +253,7 @@ class CountryDetailView(ParameterChecksMixin, DetailView):
             if row["code"] != country.code
         ]
         human_rights = [row for row in by_program if row["object"] is not None and row["object"].is_human_rights]
+        context["panels"] = subject_panels(country)
         narrow_program_choices(filterset, [row["code"] for row in by_program])
         context.update(
             {

@@ -15,6 +15,7 @@ from django.views.generic import DetailView, ListView
 
 from designations.context_processors import data_date_for
 from designations.models import Country, Designation
+from designations.selectors import subject_panels
 from designations.views.common import (
     PAGE_SIZE,
     PageStats,
@@ -100,6 +101,7 @@ class DesignationsPageMixin:
         countries = {country.code: country for country in Country.objects.all()}
         country_rows = page_stats.stats("by-country", current, group_by=["country"])
         by_country = breakdown(country_rows, "country", countries)
+        context["panels"] = subject_panels(obj)
         context.update(
             {
                 "timeline": timeline(everything, as_of, page_stats),

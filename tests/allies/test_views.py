@@ -283,3 +283,38 @@ def test_chart_runs_through_every_year_leaving_years_without_us_designations_bla
     assert chart["labels"] == ["2019", "2020", "2021"]
     uk = chart["series"][0]["data"]
     assert uk == [0.0, None, 33.3]  # one of the three 2021 designations coordinated by the UK
+
+
+def subject_panel(page: str) -> str:
+    start = page.find('aria-labelledby="allied-coordination"')
+    return page[start : page.find("</section>", start)] if start >= 0 else ""
+
+
+def cells(panel: str, ally: str) -> list[str]:
+    row = panel[panel.find(f'<th scope="row">{ally}</th>') :]
+    row = row[: row.find("</tr>")]
+    return [cell.split("<")[0].strip() for cell in row.split("<td>")[1:]]
+
+
+def test_program_and_country_pages_say_what_the_allies_did(client, world):
+    """The program page counts its own US designations, the country page those of its designees, each per
+    ally, with a link to the rows of the coordination page."""
+    from designations.models import Country
+
+    glomag = world["first"].designations.get().program
+    program = subject_panel(client.get(glomag.get_absolute_url()).content.decode())
+    assert "Of the 2 US human-rights" in program  # FIRST and SECOND under GLOMAG
+    # Also designated, same day, within 30 days, ally first, ally later, uncertain.
+    assert cells(program, "United Kingdom")[:6] == ["1", "1", "0", "0", "0", "0"]
+    assert cells(program, "European Union")[:6] == ["1", "0", "1", "0", "0", "0"]
+    assert cells(program, "Canada")[:6] == ["1", "0", "0", "1", "0", "0"]
+    assert f'href="{OVERVIEW}?program=GLOMAG"' in program
+
+    china = subject_panel(client.get(Country.objects.get(code="CN").get_absolute_url()).content.decode())
+    assert "Of the 1 US human-rights" in china  # SECOND only: a pending UK entry and a rejected EU one count not
+    assert cells(china, "United Kingdom")[0] == "0" and cells(china, "European Union")[0] == "0"
+
+
+def test_pages_of_programs_outside_human_rights_have_no_allied_panel(client, world):
+    plain = world["other"].designations.get().program
+    assert subject_panel(client.get(plain.get_absolute_url()).content.decode()) == ""

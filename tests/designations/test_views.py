@@ -366,11 +366,12 @@ def test_country_page_paginates_by_50_with_fixed_queries(client, django_assert_n
     # country, spellings, programs, authorities, count, page; data fingerprint; all programs, authorities
     # and countries (to name the stats rows); by program and authority; by country; the timeline's
     # listings and delistings by month and listings by year (each placed in a period, and not); the program
-    # choices of the form; the data's version and date for the page's "OFAC SDN list as of" line
-    with django_assert_num_queries(21):
+    # choices of the form; the data's version and date for the page's "OFAC SDN list as of" line; the
+    # allied panel's data version, human-rights designations, their designees' countries and party links
+    with django_assert_num_queries(25):
         first = client.get(url)
     # The aggregates and the data's date are cached for the second page: only the data's version is read.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):  # and the allied panel's data version
         second = client.get(url, {"page": 2})
 
     assert len(first.context["designations"]) == 50
