@@ -19,40 +19,18 @@ from designations.matching import reset_index
 from designations.models import Country, Designation, Designee, DesigneeCountry, SourceDocument
 from importers.models import ImportRun
 from programs.models import Program
+from tests.tracker.test_ui_browser import browser  # noqa: F401 (the Chromium fixture the browser tests share)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).parent.parent.parent / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 DESKTOP = {"width": 1366, "height": 900}
 MOBILE = {"width": 390, "height": 844}
 SUFFIX = " · US sanctions and human-rights designations"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make test does when run as root)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def open_page(browser, live_server):
+def open_page(browser, live_server):  # noqa: F811 (the fixture imported above)
     """``open_page(viewport, javascript=True)``: a fresh page that records requests leaving the machine,
     script errors and 404s."""
     contexts = []
