@@ -14,7 +14,7 @@ from rest_framework import generics, pagination, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from allies.coordination import ALLIES, RELATIONS, coordination_rows, summary
+from allies.coordination import ALLIES, RELATIONS, coordination_rows, overlap, summary
 from designations.api.changes import FILTERS_WITHOUT_ORDERING
 from designations.filtersets import DesignationFilterSet
 from designations.models import Designation
@@ -192,11 +192,19 @@ class AllySummarySerializer(serializers.Serializer):
     by_us_year = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()))
 
 
+class OverlapSerializer(serializers.Serializer):
+    allies = serializers.ListField(
+        child=serializers.ChoiceField(choices=ALLIES), help_text="The allies that also designated; [] = the US alone."
+    )
+    count = serializers.IntegerField()
+
+
 class CoordinationSummarySerializer(serializers.Serializer):
     uk = AllySummarySerializer(required=False)
     eu = AllySummarySerializer(required=False)
     ca = AllySummarySerializer(required=False)
     au = AllySummarySerializer(required=False)
+    overlap = OverlapSerializer(many=True)
 
 
 @extend_schema(parameters=ALLY_PARAMETERS[:1], responses=CoordinationSummarySerializer)
@@ -205,7 +213,8 @@ class CoordinationSummaryView(_CoordinationBase):
     how (`relations`), the share by US listing year (`by_us_year`: coordinated = same day or within 30 days,
     certain only; a year only when the US date's bracket lies in it), the median days from the US listing to
     the ally's and who moved first (over pairs dated to one day on both sides, with how many of those rest
-    on a stand-in date of the ally's)."""
+    on a stand-in date of the ally's). `overlap`: how many of the US designations each combination of allies
+    also designated (under any relation in time), largest first; `allies: []` counts the US alone."""
 
     serializer_class = CoordinationSummarySerializer
     extra_query_params = ("ally",)
@@ -215,4 +224,4 @@ class CoordinationSummaryView(_CoordinationBase):
         allies = _choices(request, "ally", ALLIES) or list(ALLIES)
         rows = coordination_rows(self.filter_queryset(self.get_queryset()))
         figures = summary(rows)
-        return Response({ally: figures[ally] for ally in allies})
+        return Response({**{ally: figures[ally] for ally in allies}, "overlap": overlap(rows)})

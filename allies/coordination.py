@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -281,3 +281,23 @@ def summary(rows: list[Row]) -> dict:
             "by_us_year": dict(sorted(by_year.items())),
         }
     return answer
+
+
+def overlap(rows: list[Row]) -> list[dict]:
+    """How many of the rows each combination of allies also designated (any relation but ``never``): one
+    ``{"allies": [...], "count": n}`` per combination found, ``[]`` being the US alone; largest first."""
+    combinations = Counter(tuple(ally for ally in ALLIES if row.allies[ally]["relation"] != "never") for row in rows)
+    ordered = sorted(combinations.items(), key=lambda item: (-item[1], len(item[0]), item[0]))
+    return [{"allies": list(allies), "count": count} for allies, count in ordered]
+
+
+def jurisdiction_split(designations):
+    """The statistics' ``jurisdiction`` grouping (``designations.stats.register_split``): every designation
+    under ``us``, and under each ally whose list holds an entry tied to its designee as the same party
+    (``PartyLink.SAME_PARTY``: linked, confirmed or linked by hand), under any of the ally's regimes."""
+    yield "us", designations
+    for ally in ALLIES:
+        tied = PartyLink.objects.filter(
+            state__in=PartyLink.SAME_PARTY, entry__publisher=ally, entry__designations__isnull=False
+        ).values("designee_id")
+        yield ally, designations.filter(designee_id__in=tied)

@@ -19,7 +19,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from allies.coordination import ALLIES, RELATIONS, Row, coordination_rows, summary
+from allies.coordination import ALLIES, RELATIONS, Row, coordination_rows, overlap, summary
 from allies.coordination import ally_date as coordination_bracket
 from allies.models import PUBLISHER_CHOICES, PartyLink
 from designations.filtersets import DesignationFilterSet
@@ -142,6 +142,18 @@ def ally_figures(figures: dict) -> list[dict]:
     return answer
 
 
+def overlap_table(rows: list[Row]) -> list[dict]:
+    """``allies.coordination.overlap`` with labels ("United States only"; "United Kingdom, Canada") and shares."""
+    return [
+        {
+            **item,
+            "label": ", ".join(ALLY_NAMES[ally] for ally in item["allies"]) or "No ally (the United States alone)",
+            "share": share(item["count"], len(rows)),
+        }
+        for item in overlap(rows)
+    ]
+
+
 def share(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
@@ -242,6 +254,7 @@ class CoordinationView(ParameterChecksMixin, TemplateView):
                 "rows_form": rows_form,
                 "rows_form_invalid": not valid,
                 "allies": ally_figures(figures),
+                "overlap": overlap_table(rows),
                 "ally_names": [ALLY_NAMES[ally] for ally in ALLIES],
                 "relation_labels": RELATION_LABELS,
                 "date_kind_labels": DATE_KIND_LABELS,

@@ -436,9 +436,12 @@ def dated_stats(
 
     The statistics API (``/api/stats/``) and the program, authority and country pages both count with it.
     """
-    from designations.stats import designation_stats
+    from designations.stats import designation_stats, split_stats
 
     group_by = list(group_by)
+    split = split_stats(queryset, group_by=group_by, count=dated_stats, event=event, country_role=country_role)
+    if split is not None:
+        return split
     periods = [name for name in group_by if name in PERIODS]
     if not periods:
         return designation_stats(queryset, group_by=group_by, event=event, country_role=country_role)

@@ -11,7 +11,8 @@ seeded 2021-2024 history, designations already on the list in May 2021 therefore
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, FilteredRelation, Q
@@ -22,6 +23,81 @@ from designations.querysets import PERSONAL_ROLE, DesignationQuerySet, stored_ro
 
 GROUPS = ("program", "authority", "country", "year", "month", "kind", "agency", "status")
 EVENTS = ("listed", "delisted")
+
+
+@dataclass(frozen=True)
+class Split:
+    """A grouping another app adds: ``split(queryset)`` gives ``(value, narrowed queryset)`` pairs, and a
+    designation counts under every value whose narrowed queryset keeps it (so the rows may add up to more
+    than the total). ``allies`` adds ``jurisdiction``: the US, and each ally that designated the same party."""
+
+    name: str
+    split: Callable[[DesignationQuerySet], Iterable[tuple[str, DesignationQuerySet]]]
+    description: str
+
+
+_SPLITS: dict[str, Split] = {}
+
+
+def register_split(name: str, split: Callable, description: str) -> None:
+    """Add the grouping ``name`` to the statistics (see ``Split``); an app calls it from ``ready()``."""
+    if name in GROUPS:
+        raise ValueError(f"{name!r} is already a grouping")
+    _SPLITS[name] = Split(name, split, description)
+
+
+def groups() -> tuple[str, ...]:
+    """Every grouping the statistics know: the built-in ones, then those other apps registered."""
+    return (*GROUPS, *_SPLITS)
+
+
+def split_stats(queryset, *, group_by: Sequence[str], count: Callable[..., list[dict]], **kwargs) -> list[dict] | None:
+    """Rows for a ``group_by`` holding a registered split grouping, counted with ``count`` for each of its
+    values over the narrowed queryset, in ``group_by`` order; ``None`` when ``group_by`` holds none."""
+    group_by = list(group_by)
+    names = [name for name in group_by if name in _SPLITS]
+    if not names:
+        return None
+    _check(group_by)
+    name = names[0]
+    rest = [other for other in group_by if other != name]
+    rows = []
+    rank: dict[str, int] = {}
+    for value, narrowed in _SPLITS[name].split(queryset):
+        rank[value] = len(rank)
+        for row in count(narrowed, group_by=rest, **kwargs):
+            # The split's value where the grouping stands in group_by; the others' columns as counted.
+            ordered: dict[str, Any] = {}
+            for grouping in group_by:
+                ordered[grouping] = value if grouping == name else row[grouping]
+                if grouping == "country":
+                    ordered["country_name"] = row["country_name"]
+            ordered["count"] = row["count"]
+            rows.append(ordered)
+    # Sorted as the other rows are, by the group values in order (missing last); the split's values in the
+    # order it gives them.
+
+    def key(row: dict) -> tuple:
+        return tuple(
+            (False, rank[row[grouping]])
+            if grouping == name
+            else (row[grouping] is None, "" if row[grouping] is None else row[grouping])
+            for grouping in group_by
+        )
+
+    rows.sort(key=key)
+    return rows
+
+
+def _check(group_by: list[str]) -> None:
+    known = groups()
+    for name in group_by:
+        if name not in known:
+            raise StatsError("group_by", f"Unknown grouping {name!r}; choose from {', '.join(known)}.")
+        if group_by.count(name) > 1:
+            raise StatsError("group_by", f"Grouping {name!r} is given twice.")
+    if sum(name in _SPLITS for name in group_by) > 1:
+        raise StatsError("group_by", f"Choose at most one of {', '.join(_SPLITS)}.")
 
 
 class StatsError(ValueError):
@@ -48,18 +124,19 @@ def designation_stats(
        with ``country_role``, in that role only (``personal``: nationality, citizenship or place of birth);
        a designation with no such country counts under
        ``country=None``. The per-country counts therefore add up to more than the total.
-    3. Rows are dicts with one key per grouping (``country`` adds ``country_name``; ``month`` is
+    3. A grouping another app registered (``register_split``: ``jurisdiction``) counts the designations
+       once for each of its values that keeps them (see ``Split``).
+    4. Rows are dicts with one key per grouping (``country`` adds ``country_name``; ``month`` is
        ``"YYYY-MM"``; ``program`` and ``authority`` are codes) and ``count``, sorted by the group values
        in ``group_by`` order, missing values last. No grouping gives one row with the total.
 
     Raises ``StatsError`` (a ``ValueError``) for an unknown grouping, event or role, or a repeated grouping.
     """
     group_by = list(group_by)
-    for name in group_by:
-        if name not in GROUPS:
-            raise StatsError("group_by", f"Unknown grouping {name!r}; choose from {', '.join(GROUPS)}.")
-        if group_by.count(name) > 1:
-            raise StatsError("group_by", f"Grouping {name!r} is given twice.")
+    _check(group_by)
+    split = split_stats(queryset, group_by=group_by, count=designation_stats, event=event, country_role=country_role)
+    if split is not None:
+        return split
     if event is not None and event not in EVENTS:
         raise StatsError("event", f"Unknown event {event!r}; choose from {', '.join(EVENTS)}.")
     if country_role and country_role not in (*DesigneeCountry.Role.values, PERSONAL_ROLE):

@@ -442,6 +442,10 @@ class StatsRowSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Designee.Kind.choices, required=False, allow_null=True)
     agency = serializers.ChoiceField(choices=Agency.choices, required=False, allow_null=True)
     status = serializers.ChoiceField(choices=Designation.Status.choices, required=False, allow_null=True)
+    jurisdiction = serializers.CharField(
+        required=False,
+        help_text="`us`, or an ally that designated the same party: `uk`, `eu`, `ca`, `au`.",
+    )
     count = serializers.IntegerField()
 
 

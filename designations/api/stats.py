@@ -27,7 +27,11 @@ STATS_COLUMNS = {"country": ("country", "country_name")}
         OpenApiParameter(
             "group_by",
             OpenApiTypes.STR,
-            description=f"Comma-separated groupings, any of: {', '.join(GROUPS)}. None: one total.",
+            description=(
+                f"Comma-separated groupings, any of: {', '.join(GROUPS)}, and `jurisdiction` where the allied "
+                "lists are installed (`us`, and each ally, `uk`, `eu`, `ca`, `au`, that designated the same "
+                "party). None: one total."
+            ),
         ),
         OpenApiParameter(
             "event",
@@ -50,6 +54,14 @@ class StatsView(CachedReadMixin, CsvExportMixin, generics.ListAPIView):
     A designation counts once per country its designee is tied to (any role, or `country_role` when
     given; never once per role), so per-country counts add up to more than the total. Rows are sorted by
     the group values.
+
+    `group_by=jurisdiction` (with the allied lists): each designation counts under `us`, and again under
+    each ally (`uk`, `eu`, `ca`, `au`) whose list holds an entry tied to its designee as the same party
+    (linked by the resolver, confirmed or linked by an editor; never a pending or rejected link), under any
+    of the ally's regimes. Links are made for designees under US human-rights and anti-corruption programs,
+    so elsewhere an ally's count covers only designees who are also under one of those. Combine it with
+    `year` for the share of US listings per year the allies also designated;
+    `/api/coordination/` says when each ally acted.
 
     Dates: with `year` or `month` a designation counts in a period only when the whole bracket of its date
     (of listing; of delisting with `event=delisted`) lies inside it; those dated only "on or before" the

@@ -137,4 +137,8 @@
   }
 
   document.querySelectorAll("figure[data-chart]").forEach(draw);
+  // A part of the page htmx swapped in may hold charts of its own (the coordination overview's).
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll("figure[data-chart]:not([data-rendered])").forEach(draw);
+  });
 })();

@@ -282,3 +282,73 @@ def test_csv_and_summary_agree_with_the_rows(allied, api_client):
         relations = figures[ally]["relations"]
         assert sum(relations.values()) == figures[ally]["us_designations"] == len(rows)
         assert figures[ally]["designated_by_ally"] == sum(1 for row in rows if row.allies[ally]["relation"] != "never")
+
+
+def test_overlap_counts_each_us_designation_once_under_the_allies_that_also_designated(allied, api_client):
+    rows = coordination.coordination_rows(coordination.Designation.objects.filter(program__code="GLOMAG"))
+    figures = api_client.get(SUMMARY, {"program": "GLOMAG"}).json()
+    combinations = figures["overlap"]
+    assert sum(item["count"] for item in combinations) == len(rows)
+    assert len({tuple(item["allies"]) for item in combinations}) == len(combinations)
+    assert [item["count"] for item in combinations] == sorted((item["count"] for item in combinations), reverse=True)
+    for ally in coordination.ALLIES:
+        including = sum(item["count"] for item in combinations if ally in item["allies"])
+        assert including == figures[ally]["designated_by_ally"]
+    zhu_allies = next(
+        [ally for ally in coordination.ALLIES if row.allies[ally]["relation"] != "never"]
+        for row in rows
+        if row.designee_id == zhu().pk
+    )
+    assert zhu_allies == ["uk", "eu", "ca"]
+    assert any(item["allies"] == zhu_allies and item["count"] >= 1 for item in combinations)
+
+
+def test_stats_by_jurisdiction_count_the_us_designations_each_ally_also_designated(allied, api_client):
+    stats = reverse("designations-api:stats")
+    rows = coordination.coordination_rows(coordination.Designation.objects.filter(program__code="GLOMAG"))
+    answer = api_client.get(stats, {"program": "GLOMAG", "group_by": "jurisdiction"})
+    assert answer.status_code == 200, answer.content
+    counts = {row["jurisdiction"]: row["count"] for row in answer.json()["results"]}
+    assert list(counts) == ["us", *coordination.ALLIES]
+    assert counts["us"] == len(rows)
+    for ally in coordination.ALLIES:
+        assert counts[ally] == sum(1 for row in rows if row.allies[ally]["relation"] != "never"), ally
+    assert counts["uk"] > 0 and counts["eu"] > 0
+
+    # With the year: each jurisdiction's rows add up to its total, the rows ordered by year, then jurisdiction.
+    by_year = api_client.get(stats, {"program": "GLOMAG", "group_by": "year,jurisdiction"}).json()["results"]
+    for jurisdiction, count in counts.items():
+        assert sum(row["count"] for row in by_year if row["jurisdiction"] == jurisdiction) == count
+    assert list(by_year[0]) == ["year", "jurisdiction", "count"]
+    order = ["us", *coordination.ALLIES]
+    keys = [((row["year"] is None, row["year"] or 0), order.index(row["jurisdiction"])) for row in by_year]
+    assert keys == sorted(keys)
+    zhu_year = next(row for row in by_year if row["year"] == 2020 and row["jurisdiction"] == "uk")
+    assert zhu_year["count"] >= 1
+
+    # An editor's rejection takes the party out of the ally's count; a pending link never counts.
+    link = PartyLink.objects.get(designee=zhu(), entry__list_slug="uk-ofsi-conlist")
+    link.state = PartyLink.State.REJECTED
+    link.save()
+    after = api_client.get(stats, {"program": "GLOMAG", "group_by": "jurisdiction"}).json()["results"]
+    assert {row["jurisdiction"]: row["count"] for row in after}["uk"] == counts["uk"] - 1
+
+    table = api_client.get(stats, {"program": "GLOMAG", "group_by": "jurisdiction", "format": "csv"})
+    lines = list(csv.reader(io.StringIO(b"".join(table.streaming_content).decode())))
+    assert lines[0] == ["jurisdiction", "count"] and lines[1][0] == "us"
+    for params in ({"group_by": "jurisdiction,jurisdiction"}, {"group_by": "jurisdiction,planet"}):
+        bad = api_client.get(stats, params)
+        assert bad.status_code == 400 and "group_by" in bad.json(), params
+
+
+def test_the_overview_swaps_its_results_in_place_and_works_without_scripts(allied, client):
+    page = client.get(reverse("allies:coordination"), {"program": "GLOMAG"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'id="coordination-results"' in html and 'hx-select="#coordination-results"' in html
+    assert "No ally (the United States alone)" in html and "United Kingdom, European Union, Canada" in html
+    # Designee links stay plain links: only the rows form and the page links are swapped in place.
+    assert html.count('hx-boost="true"') == 1
+    boosted = html.split('<div hx-boost="true">', 1)[1].split("</div>", 1)[0]
+    designee = reverse("designations:designee_detail", kwargs={"pk": zhu().pk})
+    assert designee in html and "/designees/" not in boosted
