@@ -79,6 +79,7 @@ PLAN: list[Step] = [
         "../shared/data/allied/uk/ofsi-conlist_2025-04-14"
     ),
     Step(".venv/bin/python manage.py resolve_allied_links"),
+    Step(".venv/bin/python bench/allies_resolution_eval.py"),
     Step(
         ".venv/bin/python manage.py import_source ofac-sdn                     # download OFAC's current SDN CSV set",
         loopback=True,
