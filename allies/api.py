@@ -14,10 +14,11 @@ from rest_framework import generics, pagination, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from allies.coordination import ALLIES, RELATIONS, coordination_rows, overlap, summary
+from allies.coordination import ALLIES, RELATIONS, coordination_rows, overlap, regime_table, summary
 from designations.api.changes import FILTERS_WITHOUT_ORDERING
 from designations.filtersets import DesignationFilterSet
 from designations.models import Designation
+from tracker.api import StrictQueryParamsMixin
 from tracker.csv import CSV_RESPONSE, FORMAT_PARAMETER, CsvExportMixin, csv_response, csv_value, wants_csv
 from tracker.filters import split_values
 
@@ -225,3 +226,48 @@ class CoordinationSummaryView(_CoordinationBase):
         rows = coordination_rows(self.filter_queryset(self.get_queryset()))
         figures = summary(rows)
         return Response({**{ally: figures[ally] for ally in allies}, "overlap": overlap(rows)})
+
+
+class InstrumentSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    citation = serializers.CharField()
+    date = serializers.DateField(allow_null=True, help_text="The dated step of the instrument's lifecycle.")
+    date_kind = serializers.ChoiceField(choices=["in_force", "adopted", "assented", "registered"])
+    source = serializers.URLField(help_text="Where the date was checked.")
+    verified = serializers.BooleanField(help_text="False: the date could not be checked against its source.")
+
+
+class RegimeListSerializer(serializers.Serializer):
+    list = serializers.CharField(help_text="The allied list held: 'uk-ofsi-conlist', 'eu-fsf', ...")
+    listed = serializers.IntegerField(help_text="Entries the list still carries under the regime.")
+    removed = serializers.IntegerField(help_text="Entries a later copy of the list no longer carried.")
+    first_listed_on = serializers.DateField(allow_null=True, help_text="The earliest listing date the list gives.")
+    tied_to_us = serializers.IntegerField(help_text="Entries tied to a US designee as the same party.")
+
+
+class RegimeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    ally = serializers.ChoiceField(choices=ALLIES)
+    agency = serializers.CharField()
+    title = serializers.CharField()
+    theme = serializers.CharField(
+        help_text="human_rights, anti_corruption, human_rights_and_corruption, cyber or country."
+    )
+    instruments = InstrumentSerializer(many=True)
+    lists = RegimeListSerializer(many=True)
+
+
+@extend_schema(responses=RegimeSerializer(many=True))
+class RegimesView(StrictQueryParamsMixin, generics.GenericAPIView):
+    """The allied regimes compared with the US human-rights and anti-corruption programs: each with its ally,
+    the agency, its legal instruments (the UK's Global Human Rights Sanctions Regulations 2020, the EU's
+    Regulation 2020/1998 and Decision (CFSP) 2020/1999, Canada's Sergei Magnitsky Law, Australia's 2021
+    thematic sanctions act, ...) and the dated step of each one's lifecycle with its source, and what each
+    list held carries under it."""
+
+    serializer_class = RegimeSerializer
+    pagination_class = None
+    filter_backends = ()
+
+    def get(self, request, *args, **kwargs):
+        return Response(regime_table())

@@ -301,3 +301,60 @@ def jurisdiction_split(designations):
             state__in=PartyLink.SAME_PARTY, entry__publisher=ally, entry__designations__isnull=False
         ).values("designee_id")
         yield ally, designations.filter(designee_id__in=tied)
+
+
+def regime_table() -> list[dict]:
+    """The allied regimes compared with the US programs (``allies.regimes.REGIMES``): each with its ally, the
+    agency, its legal instruments and the dated step of each one's lifecycle, and per list held, what the list
+    carries under it (entries still listed, entries no longer listed, the first listing date it gives, and
+    entries tied to a US designee as the same party). Two queries."""
+    from django.db.models import Count, Min, Q
+
+    from allies.regimes import AGENCIES, REGIMES
+
+    codes = [regime.code for regime in REGIMES]
+    held = Q(is_listed=True, entry__is_listed=True)
+    per_list: dict[str, dict[str, dict]] = defaultdict(dict)
+    for values in (
+        AlliedDesignation.objects.filter(regime_code__in=codes)
+        .values("regime_code", "entry__list_slug")
+        .annotate(listed=Count("pk", filter=held), removed=Count("pk", filter=~held), first=Min("listed_on"))
+        .order_by()
+    ):
+        per_list[values["regime_code"]][values["entry__list_slug"]] = {
+            "list": values["entry__list_slug"],
+            "listed": values["listed"],
+            "removed": values["removed"],
+            "first_listed_on": values["first"].isoformat() if values["first"] else None,
+            "tied_to_us": 0,
+        }
+    tied = (
+        AlliedDesignation.objects.filter(regime_code__in=codes, entry__party_links__state__in=PartyLink.SAME_PARTY)
+        .values("regime_code", "entry__list_slug")
+        .annotate(entries=Count("entry", distinct=True))
+        .order_by()
+    )
+    for values in tied:
+        per_list[values["regime_code"]][values["entry__list_slug"]]["tied_to_us"] = values["entries"]
+    return [
+        {
+            "code": regime.code,
+            "ally": regime.publisher,
+            "agency": AGENCIES[regime.publisher],
+            "title": regime.title,
+            "theme": regime.theme,
+            "instruments": [
+                {
+                    "title": instrument.title,
+                    "citation": instrument.citation,
+                    "date": instrument.date.isoformat() if instrument.date else None,
+                    "date_kind": instrument.date_kind,
+                    "source": instrument.source,
+                    "verified": instrument.verified,
+                }
+                for instrument in regime.instruments
+            ],
+            "lists": sorted(per_list[regime.code].values(), key=lambda item: item["list"]),
+        }
+        for regime in REGIMES
+    ]

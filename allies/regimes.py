@@ -23,7 +23,29 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["CA_SEMA_REGIME", "REGIMES", "Instrument", "Regime", "RegimeMatch", "by_code", "fold_label", "resolve"]
+__all__ = [
+    "AGENCIES",
+    "CA_SEMA_REGIME",
+    "REGIMES",
+    "Instrument",
+    "Regime",
+    "RegimeMatch",
+    "by_code",
+    "fold_label",
+    "resolve",
+]
+
+# Who designates under each ally's regimes, and who publishes the list the tracker reads.
+AGENCIES = {
+    "uk": "Foreign, Commonwealth & Development Office (designates; publishes the UK Sanctions List) and HM "
+    "Treasury's Office of Financial Sanctions Implementation (OFSI: publishes the Consolidated List)",
+    "eu": "Council of the European Union (designates; the Commission publishes the consolidated financial "
+    "sanctions list)",
+    "ca": "Global Affairs Canada (on behalf of the Governor in Council; publishes the consolidated autonomous "
+    "sanctions list)",
+    "au": "Department of Foreign Affairs and Trade, Australian Sanctions Office (on behalf of the Minister for "
+    "Foreign Affairs; publishes the consolidated list)",
+}
 
 
 @dataclass(frozen=True, slots=True)

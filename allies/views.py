@@ -19,7 +19,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from allies.coordination import ALLIES, RELATIONS, Row, coordination_rows, overlap, summary
+from allies.coordination import ALLIES, RELATIONS, Row, coordination_rows, overlap, regime_table, summary
 from allies.coordination import ally_date as coordination_bracket
 from allies.models import PUBLISHER_CHOICES, PartyLink
 from designations.filtersets import DesignationFilterSet
@@ -47,6 +47,19 @@ DATE_KIND_LABELS = {
     "relisted": "date the listing was renewed",
 }
 LINK_LABELS = dict(PartyLink.State.choices)
+INSTRUMENT_DATE_LABELS = {
+    "in_force": "in force",
+    "adopted": "adopted",
+    "assented": "royal assent",
+    "registered": "registered",
+}
+LIST_NAMES = {
+    "uk-ofsi-conlist": "OFSI Consolidated List",
+    "uk-sanctions-list": "UK Sanctions List",
+    "eu-fsf": "EU financial sanctions list",
+    "ca-sema-lmes": "Canada's consolidated autonomous sanctions list",
+    "au-dfat-consolidated": "DFAT consolidated list",
+}
 FILTERS = ("program", "country", "country_role")
 
 
@@ -139,6 +152,23 @@ def ally_figures(figures: dict) -> list[dict]:
                 "median": int(median) if median is not None and median == int(median) else median,
             }
         )
+    return answer
+
+
+def regimes_table() -> list[dict]:
+    """``allies.coordination.regime_table`` with the ally's, the lists' and the dates' labels."""
+    answer = []
+    for regime in regime_table():
+        instruments = [
+            {
+                **instrument,
+                "day": datetime.date.fromisoformat(instrument["date"]) if instrument["date"] else None,
+                "date_label": INSTRUMENT_DATE_LABELS.get(instrument["date_kind"], instrument["date_kind"]),
+            }
+            for instrument in regime["instruments"]
+        ]
+        lists = [{**item, "name": LIST_NAMES.get(item["list"], item["list"])} for item in regime["lists"]]
+        answer.append({**regime, "ally_name": ALLY_NAMES[regime["ally"]], "instruments": instruments, "lists": lists})
     return answer
 
 
@@ -255,6 +285,8 @@ class CoordinationView(ParameterChecksMixin, TemplateView):
                 "rows_form_invalid": not valid,
                 "allies": ally_figures(figures),
                 "overlap": overlap_table(rows),
+                "regimes": regimes_table(),
+                "regimes_url": reverse("allies-api:coordination-regimes"),
                 "ally_names": [ALLY_NAMES[ally] for ally in ALLIES],
                 "relation_labels": RELATION_LABELS,
                 "date_kind_labels": DATE_KIND_LABELS,

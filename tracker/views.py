@@ -119,6 +119,7 @@ API_ENDPOINTS = {
     "reconciliation": "announcements-api:reconciliation",
     "coordination": "allies-api:coordination",
     "coordination-summary": "allies-api:coordination-summary",
+    "coordination-regimes": "allies-api:coordination-regimes",
 }
 
 

@@ -427,3 +427,36 @@ def test_the_pairs_read_by_hand_that_the_module_lists_hold(allied):
     assert len(judged["yes"]) >= 50 and len(judged["no"]) >= 5
     assert PartyLink.State.LINKED not in judged["no"]
     assert judged["yes"].count(PartyLink.State.LINKED) >= 0.85 * len(judged["yes"])
+
+
+def test_the_regimes_compared_with_their_instruments_and_what_each_list_carries(allied, api_client, client):
+    answer = api_client.get(reverse("allies-api:coordination-regimes"))
+    assert answer.status_code == 200
+    regimes = {regime["code"]: regime for regime in answer.json()}
+    for slug, counts in PUBLISHED_COUNTS.items():
+        for code, count in counts.items():
+            (held,) = [item for item in regimes[code]["lists"] if item["list"] == slug]
+            assert (held["listed"], held["removed"]) == (count, 0), code
+            tied = (
+                AlliedEntry.objects.filter(
+                    list_slug=slug, designations__regime_code=code, party_links__state__in=PartyLink.SAME_PARTY
+                )
+                .distinct()
+                .count()
+            )
+            assert held["tied_to_us"] == tied and tied <= count, code
+    uk = regimes["UK-GHR"]
+    assert uk["ally"] == "uk" and "Office of Financial Sanctions Implementation" in uk["agency"]
+    assert [(i["citation"], i["date"], i["date_kind"]) for i in uk["instruments"]] == [
+        ("S.I. 2020/680", "2020-07-06", "in_force")
+    ]
+    assert [i["citation"] for i in regimes["EU-HR"]["instruments"]] == [
+        "OJ L 410I, 7.12.2020, p. 1",
+        "OJ L 410I, 7.12.2020, p. 13",
+    ]
+    assert {item["list"]: item["first_listed_on"] for item in regimes["CA-JVCFOA"]["lists"]} == {
+        "ca-sema-lmes": "2017-11-03"
+    }
+    assert api_client.get(reverse("allies-api:coordination-regimes"), {"ally": "uk"}).status_code == 400
+    page = " ".join(client.get(reverse("allies:coordination")).content.decode().split())
+    assert "The Global Human Rights Sanctions Regulations 2020 (S.I. 2020/680): in force 6 Jul 2020" in page

@@ -29,6 +29,7 @@ API_TOOLS = {
     "reconciliation": None,
     "coordination": None,
     "coordination-summary": None,
+    "coordination-regimes": None,
 }
 
 
