@@ -351,6 +351,7 @@ SPECTACULAR_SETTINGS = {
         "DesigneeKindEnum": "designations.models.Designee.Kind",
         "DesignationStatusEnum": "designations.models.Designation.Status",
         "SourceDocumentKindEnum": "designations.models.SourceDocument.Kind",
+        "AllyEnum": "allies.coordination.ALLIES",
     },
 }
 
