@@ -5,8 +5,10 @@ run lifecycle, dry runs, a floor under which a file is refused, kept raw files. 
 list, so an entry it no longer carries is marked removed (never deleted). The records are written by
 ``allies.writers``.
 
-No allied publisher's URL is configured: the files are imported from disk (``--path``), as the project holds
-them under the data directory (``allied/``) or as a user downloads them from the publisher.
+The publishers' own formats download from the URLs configured in ``IMPORT_SOURCE_URLS`` (settings, each
+overridable from the environment), and the beat schedule imports the current UK, EU, Canadian and Australian
+lists weekly (``IMPORT_ALLIED_INTERVAL_SECONDS``). The scrapes (``-ammitto``) have no URL: they are imported
+from disk (``--path``), as the project holds them under the data directory (``allied/``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,16 @@ _SUFFIXES = {
     "csv": (".csv",),
     "xml": (".xml",),
     "ammitto": (".tar.gz", ".tgz", ".tar"),
+}
+# The file each official format is published as (the name a download or an upload is kept under).
+FILES = {
+    "uk-ofsi-conlist-xlsx": ("ConList.xlsx",),
+    "uk-ofsi-conlist-csv": ("ConList.csv",),
+    "uk-sanctions-list-csv": ("UK-Sanctions-List.csv",),
+    "uk-sanctions-list-xml": ("UK-Sanctions-List.xml",),
+    "eu-fsf-xml": ("xmlFullSanctionsList_1_1.xml",),
+    "ca-sema-lmes-xml": ("sema-lmes.xml",),
+    "au-dfat-consolidated-xlsx": ("regulation8_consolidated.xlsx",),
 }
 _NAMES = {
     "uk-ofsi-conlist": "UK OFSI Consolidated List",
@@ -73,7 +85,13 @@ def _adapter(parser_slug: str) -> type[AlliedListSource]:
     return type(
         "".join(part.title() for part in parser_slug.split("-")) + "Source",
         (AlliedListSource,),
-        {"slug": parser_slug, "parser_slug": parser_slug, "list_source": module.LIST_SLUG, "name": name},
+        {
+            "slug": parser_slug,
+            "parser_slug": parser_slug,
+            "list_source": module.LIST_SLUG,
+            "name": name,
+            "files": FILES.get(parser_slug, ()),
+        },
     )
 
 

@@ -412,6 +412,16 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["state-press"],
     },
 }
+# The allied lists, weekly by default (0 turns it off); each run that commits resolves the allied links again.
+ALLIED_SCHEDULED_SOURCES = ("uk-sanctions-list-xml", "eu-fsf-xml", "ca-sema-lmes-xml", "au-dfat-consolidated-xlsx")
+IMPORT_ALLIED_INTERVAL_SECONDS = env_int("IMPORT_ALLIED_INTERVAL_SECONDS", 7 * 24 * 60 * 60)
+if IMPORT_ALLIED_INTERVAL_SECONDS > 0:
+    for _source in ALLIED_SCHEDULED_SOURCES:
+        CELERY_BEAT_SCHEDULE[f"import-{_source}"] = {
+            "task": "importers.tasks.run_scheduled_import",
+            "schedule": IMPORT_ALLIED_INTERVAL_SECONDS,
+            "args": [_source],
+        }
 
 # --------------------------------------------------------------------------------------------------
 # Imports
@@ -447,6 +457,29 @@ IMPORT_SOURCE_URLS = {
     "ofac-recent-actions": env_str("IMPORT_OFAC_RECENT_ACTIONS_URL", "https://ofac.treasury.gov/recent-actions"),
     "treasury-press": env_str("IMPORT_TREASURY_PRESS_URL", "https://ofac.treasury.gov/press-releases"),
     "state-press": env_str("IMPORT_STATE_PRESS_URL", "https://www.state.gov/press-releases/"),
+    # Allied lists, in their publishers' own formats (allies/adapters.py). OFSI's Consolidated List is kept for
+    # files a user holds; the UK Sanctions List (FCDO) is the one the schedule reads for the UK.
+    "uk-sanctions-list-xml": env_str(
+        "IMPORT_UK_SANCTIONS_LIST_URL", "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.xml"
+    ),
+    "uk-sanctions-list-csv": env_str(
+        "IMPORT_UK_SANCTIONS_LIST_CSV_URL", "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.csv"
+    ),
+    "uk-ofsi-conlist-xlsx": env_str(
+        "IMPORT_UK_OFSI_CONLIST_URL", "https://ofsistorage.blob.core.windows.net/publishlive/2022format/ConList.xlsx"
+    ),
+    "eu-fsf-xml": env_str(
+        "IMPORT_EU_FSF_URL",
+        "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content?token=dG9rZW4tMjAxNw",
+    ),
+    "ca-sema-lmes-xml": env_str(
+        "IMPORT_CA_SEMA_LMES_URL",
+        "https://www.international.gc.ca/world-monde/assets/office_docs/international_relations-"
+        "relations_internationales/sanctions/sema-lmes.xml",
+    ),
+    "au-dfat-consolidated-xlsx": env_str(
+        "IMPORT_AU_DFAT_URL", "https://www.dfat.gov.au/sites/default/files/regulation8_consolidated.xlsx"
+    ),
 }
 
 # --------------------------------------------------------------------------------------------------
