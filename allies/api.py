@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, pagination, serializers
+from rest_framework import generics, pagination, serializers, views
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
@@ -258,16 +258,12 @@ class RegimeSerializer(serializers.Serializer):
 
 
 @extend_schema(responses=RegimeSerializer(many=True))
-class RegimesView(StrictQueryParamsMixin, generics.GenericAPIView):
+class RegimesView(StrictQueryParamsMixin, views.APIView):
     """The allied regimes compared with the US human-rights and anti-corruption programs: each with its ally,
     the agency, its legal instruments (the UK's Global Human Rights Sanctions Regulations 2020, the EU's
     Regulation 2020/1998 and Decision (CFSP) 2020/1999, Canada's Sergei Magnitsky Law, Australia's 2021
     thematic sanctions act, ...) and the dated step of each one's lifecycle with its source, and what each
     list held carries under it."""
-
-    serializer_class = RegimeSerializer
-    pagination_class = None
-    filter_backends = ()
 
     def get(self, request, *args, **kwargs):
         return Response(regime_table())
