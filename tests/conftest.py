@@ -109,26 +109,15 @@ def reference_data(db):
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     """What ``manage.py seed`` imports of the 2024 list: the real 2024-07-02 SDN list with the aliases and
-    addresses of the December 2025 files, then the 2021-2024 history; once for the module, rolled back after."""
-    import datetime
-
-    from django.core.management import call_command
+    addresses of the December 2025 files, then the 2021-2024 history; once for the module, rolled back after.
+    Imported by the first module of the process, replayed after (``tests/seed_replay.py``)."""
     from django.db import transaction
 
-    from importers.models import ImportRun
-    from importers.services import import_run_create, import_run_execute
-    from tests.datafiles import data_path
+    from tests import seed_replay
     from tests.dbstate import settle_constraints
 
-    sdn = [data_path("ofac", "sdn_2024-07-02"), data_path("ofac", "sdn_2025-12-24_partial")]
-    history = [data_path("ofac", "history", "sdn_presence_intervals_2021-05-22_2024-07-02.csv")]
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_reference_data", verbosity=0)
-        for source, paths, as_of in (("ofac-sdn", sdn, datetime.date(2024, 7, 2)), ("ofac-history", history, None)):
-            run = import_run_execute(
-                run_id=import_run_create(source=source, path=[str(p) for p in paths], as_of=as_of).pk
-            )
-            assert run.status == ImportRun.Status.SUCCEEDED, run.error
+        seed_replay.load()
         settle_constraints()
         yield
         transaction.set_rollback(True)
