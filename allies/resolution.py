@@ -107,6 +107,8 @@ _LEGAL_FORM = re.compile(
     r"\b(?:" + "|".join(re.escape(form).replace(r"\ ", r"\s+") for form in LEGAL_FORMS) + r")\b\.?"
 )
 _PARENTHESES = re.compile(r"\([^()]*\)")
+_LEGAL_WORDS = frozenset(word for form in LEGAL_FORMS for word in form.split())
+_SPLIT_WORDS = re.compile(r"[^\w]+")
 
 
 def name_variants(name: str, kind: str) -> list[str]:
@@ -115,6 +117,9 @@ def name_variants(name: str, kind: str) -> list[str]:
     d'Iran"), and the name without its legal form and bracketed acronym ("JSC 140 Repair Plant" -> "140 Repair
     Plant"). People's names have none. A variant keeps at least one word of four letters or more."""
     if kind == "individual":
+        return []
+    # Most names hold none of what a variant removes: a set look-up answers them before any pattern runs.
+    if "/" not in name and "(" not in name and not _LEGAL_WORDS.intersection(_SPLIT_WORDS.split(name.casefold())):
         return []
     parts = [name]
     halves = [half.strip() for half in name.split("/")]
@@ -283,6 +288,19 @@ class _Allied:
         self.index = NameIndex.from_names(None, facts, raw_names)
 
 
+def _distinct(names: list[str]) -> list[str]:
+    """The names to screen, each once: the matcher folds case and spacing, so names differing only in them
+    (a legal-form variant in lower case, a name written twice) give the same answers."""
+    seen: set[str] = set()
+    answer = []
+    for name in names:
+        key = " ".join(name.casefold().split())
+        if key not in seen:
+            seen.add(key)
+            answer.append(name)
+    return answer
+
+
 def candidate_links() -> dict[tuple[int, int], dict]:
     """(designee id, entry id) -> the state, score and features the rules give, for every pair they link or
     queue. Reads the database; writes nothing.
@@ -312,17 +330,20 @@ def _candidate_links() -> dict[tuple[int, int], dict]:
 
     # 1. The US human-rights designees against every allied entry.
     for designee_id in ours.designees:
-        for name in ours.names[designee_id]:
+        for name in _distinct(ours.names[designee_id]):
             try:
                 results = allied.index.search(name, threshold=NAME_PENDING, limit=10)
             except ValueError:
                 continue  # a name the matcher cannot read (no letters)
             for result in results:
                 keep(designee_id, result.designee_id, result.score, name, result.matched_name)
-    # 2. The allied human-rights and anti-corruption entries against the whole US list.
+    # 2. The allied human-rights and anti-corruption entries against the whole US list, but those the first
+    # screening already found under a US human-rights program with a name of NAME_LINK or more: the US rarely
+    # lists one party twice, and the first screening's answer stands for them.
+    found_first = {entry_id for (_, entry_id), (score, _, _) in scored.items() if score >= NAME_LINK}
     us_index = get_index()
-    for entry_id in allied.themed:
-        for name in allied.names[entry_id]:
+    for entry_id in allied.themed - found_first:
+        for name in _distinct(allied.names[entry_id]):
             try:
                 results = us_index.search(name, threshold=NAME_PENDING, limit=10)
             except ValueError:

@@ -10,6 +10,7 @@ comes back is listed again. Once the run commits, ``allies.tasks`` links the ent
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Iterable
 
 from django.utils import timezone
@@ -50,10 +51,28 @@ def _countries(record: AlliedRecord, resolver: CountryResolver) -> list[str]:
     return sorted({code for code in codes if code})
 
 
+# What ``entry_fields`` stores, versioned: the entry's hash mixes it in, so when the stored shape changes (2:
+# names keep their language) the next import of a list rewrites every entry, not only those whose record
+# changed.
+ENTRY_FIELDS_VERSION = 2
+
+
+def entry_hash(record: AlliedRecord) -> str:
+    """The hash an entry is compared by: the record's content and the version of what is stored of it."""
+    return hashlib.sha256(f"{ENTRY_FIELDS_VERSION}:{record.content_hash()}".encode()).hexdigest()
+
+
 def entry_fields(record: AlliedRecord, resolver: CountryResolver) -> dict:
     """The ``AlliedEntry`` columns of a record (everything but the keys and the run)."""
     names = [
-        {"name": n.name, "kind": n.kind, "script": n.script, "weak": n.weak}
+        # The language only where the list gives one (the EU tags each name: "EN", "DE", "BG", ...).
+        {
+            "name": n.name,
+            "kind": n.kind,
+            "script": n.script,
+            "weak": n.weak,
+            **({"language": n.language} if n.language else {}),
+        }
         for n in (*record.aliases, *record.non_latin_names)
         if n.name and n.name != record.name
     ]
@@ -77,7 +96,7 @@ def entry_fields(record: AlliedRecord, resolver: CountryResolver) -> dict:
         ],
         "gender": record.gender,
         "reasons": record.reasons,
-        "record_hash": record.content_hash(),
+        "record_hash": entry_hash(record),
     }
 
 
