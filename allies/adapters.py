@@ -39,7 +39,8 @@ FILES = {
     "ca-sema-lmes-xml": ("sema-lmes.xml",),
     "au-dfat-consolidated-xlsx": ("regulation8_consolidated.xlsx",),
 }
-_NAMES = {
+# Each list's name, shared by its formats (the adapters' names add the format; the pages show it as is).
+LIST_NAMES = {
     "uk-ofsi-conlist": "UK OFSI Consolidated List",
     "uk-sanctions-list": "UK Sanctions List (FCDO)",
     "eu-fsf": "EU consolidated financial sanctions list",
@@ -81,7 +82,7 @@ class AlliedListSource(SourceAdapter):
 
 def _adapter(parser_slug: str) -> type[AlliedListSource]:
     module = parser(parser_slug)
-    name = f"{_NAMES.get(module.LIST_SLUG, module.LIST_SLUG)} ({parser_slug.rsplit('-', 1)[1]})"
+    name = f"{LIST_NAMES.get(module.LIST_SLUG, module.LIST_SLUG)} ({parser_slug.rsplit('-', 1)[1]})"
     return type(
         "".join(part.title() for part in parser_slug.split("-")) + "Source",
         (AlliedListSource,),

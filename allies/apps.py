@@ -31,4 +31,4 @@ class AlliesConfig(AppConfig):
         register_designee_panel(designee_allied_panel)
         register_subject_panel(subject_allied_panel)
         # /api/stats/?group_by=jurisdiction: the US designations, and those each ally also designated.
-        register_split("jurisdiction", jurisdiction_split, "us, and each ally that designated the same party")
+        register_split("jurisdiction", jurisdiction_split)

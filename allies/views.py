@@ -19,6 +19,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from allies.adapters import LIST_NAMES
 from allies.coordination import ALLIES, RELATIONS, Row, coordination_rows, overlap, regime_table, summary
 from allies.coordination import ally_date as coordination_bracket
 from allies.models import PUBLISHER_CHOICES, PartyLink
@@ -52,13 +53,6 @@ INSTRUMENT_DATE_LABELS = {
     "adopted": "adopted",
     "assented": "royal assent",
     "registered": "registered",
-}
-LIST_NAMES = {
-    "uk-ofsi-conlist": "OFSI Consolidated List",
-    "uk-sanctions-list": "UK Sanctions List",
-    "eu-fsf": "EU financial sanctions list",
-    "ca-sema-lmes": "Canada's consolidated autonomous sanctions list",
-    "au-dfat-consolidated": "DFAT consolidated list",
 }
 FILTERS = ("program", "country", "country_role")
 

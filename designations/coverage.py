@@ -436,7 +436,7 @@ def dated_stats(
 
     The statistics API (``/api/stats/``) and the program, authority and country pages both count with it.
     """
-    from designations.stats import designation_stats, split_stats
+    from designations.stats import designation_stats, ordered_row, sort_rows, split_stats
 
     group_by = list(group_by)
     split = split_stats(queryset, group_by=group_by, count=dated_stats, event=event, country_role=country_role)
@@ -469,17 +469,6 @@ def dated_stats(
         else:
             merged[key] = {name: row.get(name) for name in row}
     rows.extend(merged.values())
-    rows = [_ordered(row, group_by) for row in rows]
-    # Sorted as designation_stats sorts: by the group values in order, missing values last.
-    rows.sort(key=lambda row: tuple((row[name] is None, "" if row[name] is None else row[name]) for name in group_by))
+    rows = [ordered_row(row, group_by) for row in rows]
+    sort_rows(rows, group_by)  # as designation_stats sorts
     return rows
-
-
-def _ordered(row: dict, group_by: list[str]) -> dict:
-    """The row's keys in the order ``designation_stats`` gives them (groups in order, then ``count``)."""
-    keys = []
-    for name in group_by:
-        keys.append(name)
-        if name == "country":
-            keys.append("country_name")
-    return {**{key: row.get(key) for key in keys}, "count": row["count"]}

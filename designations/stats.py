@@ -12,7 +12,6 @@ seeded 2021-2024 history, designations already on the list in May 2021 therefore
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, FilteredRelation, Q
@@ -25,25 +24,18 @@ GROUPS = ("program", "authority", "country", "year", "month", "kind", "agency", 
 EVENTS = ("listed", "delisted")
 
 
-@dataclass(frozen=True)
-class Split:
-    """A grouping another app adds: ``split(queryset)`` gives ``(value, narrowed queryset)`` pairs, and a
-    designation counts under every value whose narrowed queryset keeps it (so the rows may add up to more
-    than the total). ``allies`` adds ``jurisdiction``: the US, and each ally that designated the same party."""
-
-    name: str
-    split: Callable[[DesignationQuerySet], Iterable[tuple[str, DesignationQuerySet]]]
-    description: str
+# Groupings other apps add (``register_split``): name -> ``split(queryset)``, giving ``(value, narrowed
+# queryset)`` pairs; a designation counts under every value whose narrowed queryset keeps it (so the rows may
+# add up to more than the total). ``allies`` adds ``jurisdiction``: the US, and each ally that designated the
+# same party.
+_SPLITS: dict[str, Callable[[DesignationQuerySet], Iterable[tuple[str, DesignationQuerySet]]]] = {}
 
 
-_SPLITS: dict[str, Split] = {}
-
-
-def register_split(name: str, split: Callable, description: str) -> None:
-    """Add the grouping ``name`` to the statistics (see ``Split``); an app calls it from ``ready()``."""
+def register_split(name: str, split: Callable[[DesignationQuerySet], Iterable[tuple[str, Any]]]) -> None:
+    """Add the grouping ``name`` to the statistics (see ``_SPLITS``); an app calls it from ``ready()``."""
     if name in GROUPS:
         raise ValueError(f"{name!r} is already a grouping")
-    _SPLITS[name] = Split(name, split, description)
+    _SPLITS[name] = split
 
 
 def groups() -> tuple[str, ...]:
@@ -61,32 +53,40 @@ def split_stats(queryset, *, group_by: Sequence[str], count: Callable[..., list[
     _check(group_by)
     name = names[0]
     rest = [other for other in group_by if other != name]
-    rows = []
-    rank: dict[str, int] = {}
-    for value, narrowed in _SPLITS[name].split(queryset):
+    rows, rank = [], {}
+    for value, narrowed in _SPLITS[name](queryset):
         rank[value] = len(rank)
-        for row in count(narrowed, group_by=rest, **kwargs):
-            # The split's value where the grouping stands in group_by; the others' columns as counted.
-            ordered: dict[str, Any] = {}
-            for grouping in group_by:
-                ordered[grouping] = value if grouping == name else row[grouping]
-                if grouping == "country":
-                    ordered["country_name"] = row["country_name"]
-            ordered["count"] = row["count"]
-            rows.append(ordered)
-    # Sorted as the other rows are, by the group values in order (missing last); the split's values in the
-    # order it gives them.
+        rows.extend(ordered_row({**row, name: value}, group_by) for row in count(narrowed, group_by=rest, **kwargs))
+    sort_rows(rows, group_by, ranks={name: rank})  # the split's values in the order it gives them
+    return rows
+
+
+def ordered_row(row: dict, group_by: list[str]) -> dict:
+    """The row's keys in the order the statistics give them: the groups in order (``country`` followed by
+    ``country_name``), then ``count``."""
+    keys = []
+    for name in group_by:
+        keys.append(name)
+        if name == "country":
+            keys.append("country_name")
+    return {**{key: row.get(key) for key in keys}, "count": row["count"]}
+
+
+def sort_rows(rows: list[dict], group_by: list[str], ranks: dict[str, dict] | None = None) -> None:
+    """Sort ``rows`` in place by the group values in ``group_by`` order, missing values last (in Python: SQLite
+    puts NULL first and PostgreSQL last); a grouping in ``ranks`` by the rank of its values instead."""
+    ranks = ranks or {}
+
+    def part(row: dict, name: str) -> tuple:
+        value = row[name]
+        if name in ranks:
+            return (False, ranks[name][value])
+        return (value is None, "" if value is None else value)
 
     def key(row: dict) -> tuple:
-        return tuple(
-            (False, rank[row[grouping]])
-            if grouping == name
-            else (row[grouping] is None, "" if row[grouping] is None else row[grouping])
-            for grouping in group_by
-        )
+        return tuple(part(row, name) for name in group_by)
 
     rows.sort(key=key)
-    return rows
 
 
 def _check(group_by: list[str]) -> None:
@@ -182,8 +182,7 @@ def designation_stats(
     if not columns:
         return [queryset.aggregate(count=count)]
     rows = [_row(values, group_by) for values in queryset.values(**columns).annotate(count=count)]
-    # Sorted here, not in SQL: SQLite puts NULL first and PostgreSQL last.
-    rows.sort(key=lambda row: tuple((row[name] is None, "" if row[name] is None else row[name]) for name in group_by))
+    sort_rows(rows, group_by)
     return rows
 
 
