@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import sys
 import time
 from pathlib import Path
+
+from machine import describe
 
 ROOT = Path(__file__).resolve().parent.parent
 LISTS = (
@@ -55,7 +56,7 @@ def main() -> int:
 
     allies.writers.schedule_resolution = lambda: None  # timed on its own below
     data = Path(settings.TRACKER_DATA_DIR) / "allied"
-    print(f"# {platform.node()} {platform.machine()} {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}")
+    print(f"# {describe()}")
     print(f"# database: {connection.vendor}; allied entries before: {AlliedEntry.objects.count()}")
     for slug, parts in LISTS:
         path = data.joinpath(*parts)

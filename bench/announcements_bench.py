@@ -36,11 +36,12 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import platform
 import statistics
 import sys
 import time
 from pathlib import Path
+
+from machine import describe
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "announcements"
@@ -175,7 +176,7 @@ def main() -> int:
     parser.add_argument("--real-only", action="store_true", help="Score the real pages only; no database.")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}\n")
+    print(f"machine: {describe()}\n")
     if not args.real_only:
         bench_parsing(args.repeat)
     bench_real_pages()

@@ -16,12 +16,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from machine import describe
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -134,7 +135,7 @@ def main() -> None:
             return f"{args.postgres}/{db}"
 
         rows += run_suite("PostgreSQL", make_pg)
-    print(f"# Import benchmark, {time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores")
+    print(f"# Import benchmark, {time.strftime('%Y-%m-%d')}, {describe()}")
     print("| database | step | status | run s | wall s | peak RSS MB | created | updated | unchanged | delisted |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:

@@ -21,12 +21,13 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import platform
 import statistics
 import sys
 import time
 import types
 from pathlib import Path
+
+from machine import describe
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELLED = ROOT / "tests" / "data" / "matching" / "labelled_names.csv"
@@ -65,7 +66,7 @@ def main() -> int:
         rows = list(csv.DictReader(handle))
     print(f"database: {connection.vendor} {settings.DATABASES['default']['NAME']}")
     print(f"designees: {Designee.objects.count():,}, aliases: {Alias.objects.count():,}")
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(f"machine: {describe()}")
 
     import resource
 

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import sys
 import time
 from pathlib import Path
+
+from machine import describe
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -69,7 +70,7 @@ def main() -> int:
     client = Client()
     chen = Designee.objects.filter(name="CHEN, Quanguo").first()
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
-    print(f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(f"machine: {describe()}")
     print(f"data: {Designee.objects.count():,} designees, {Designation.objects.count():,} designations")
     print(f"{'page':32} {'cold ms':>8} {'render ms':>10} {'max ms':>8} {'cached ms':>10} {'queries':>8} {'KB':>6}")
     budget_failed = False

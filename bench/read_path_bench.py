@@ -47,6 +47,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from machine import loop_seconds
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from api_bench import PYTHON, ROOT, _wrk_ms, fetch, free_port, prepare, server_env, stop
 from load_bench import start_redis
@@ -369,6 +371,7 @@ def main() -> int:
         if args.prepare:
             prepare(env)
         load_before = os.getloadavg()
+        loop = loop_seconds()  # before the load: how fast this machine runs Python today
         sets, server = in_process(env, args.sample)
         loaded = load_runs(env, sets, args, "off")
         loaded += load_runs({**env, "API_RESPONSE_CACHE_SECONDS": "300"}, sets, args, "on")
@@ -381,7 +384,7 @@ def main() -> int:
         f"\nRead path, {time.strftime('%Y-%m-%d %H:%M')}: {platform.node()}, {os.cpu_count()} CPUs, "
         f"{platform.python_implementation()} {platform.python_version()}, PostgreSQL, Redis cache, throttles off; "
         f"load average {load_before[0]:.2f} / {load_before[1]:.2f} / {load_before[2]:.2f} before, "
-        f"{load_after[0]:.2f} after.\n"
+        f"{load_after[0]:.2f} after; a 20M-addition Python loop took {loop:.2f} s before the runs.\n"
     )
     print("Server time in-process (Django test client, one request at a time, each URL once per column):\n")
     print("| URLs | cache | requests | p50 | p90 | p99 | in SQL (p50) | queries |")

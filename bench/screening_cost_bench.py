@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import statistics
 import subprocess
@@ -40,6 +39,8 @@ import tempfile
 import time
 import types
 from pathlib import Path
+
+from machine import describe
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = Path(sys.executable)
@@ -172,7 +173,7 @@ def main() -> int:
     print(
         f"database: SQLite {args.sqlite}; designees: {Designee.objects.count():,}, aliases: {Alias.objects.count():,}"
     )
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(f"machine: {describe()}")
     print(
         f"caps: threshold >= {settings.MATCH_MIN_THRESHOLD}, {settings.MATCH_MAX_TOKENS_PER_NAME} words a name, "
         f"{settings.MATCH_MAX_TOKENS_PER_BATCH} a batch, {settings.MATCH_COST_BUDGET:,} cost units and "
