@@ -34,6 +34,7 @@ from designations.models import (
     DesigneeCountry,
     DesigneeFact,
     DesigneeMerge,
+    FactSource,
     Identifier,
     PlaceOfBirth,
     Relationship,
@@ -173,58 +174,58 @@ class SourceDocumentAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-class AliasInline(admin.TabularInline):
+class FactInline(admin.TabularInline):
+    """A designee's published facts, each with the document it was read from (read-only). A fact an editor
+    adds or changes has none: it is the editor's (``DesigneeAdmin.save_formset``)."""
+
+    extra = 0
+    readonly_fields = ("source_document",)
+
+
+class AliasInline(FactInline):
     model = Alias
-    extra = 0
-    fields = ("name", "kind", "strength", "script", "source_uid")
-    readonly_fields = ("source_uid",)
+    fields = ("name", "kind", "strength", "script", "source_uid", "source_document")
+    readonly_fields = ("source_uid", "source_document")
 
 
-class IdentifierInline(admin.TabularInline):
+class IdentifierInline(FactInline):
     model = Identifier
-    extra = 0
-    fields = ("kind", "value", "country", "country_text", "issued_on", "expires_on", "note")
+    fields = ("kind", "value", "country", "country_text", "issued_on", "expires_on", "note", "source_document")
     autocomplete_fields = ("country",)
 
 
-class AddressInline(admin.TabularInline):
+class AddressInline(FactInline):
     model = Address
-    extra = 0
-    fields = ("street", "city", "country", "country_text", "remarks", "source_uid")
-    readonly_fields = ("source_uid",)
+    fields = ("street", "city", "country", "country_text", "remarks", "source_uid", "source_document")
+    readonly_fields = ("source_uid", "source_document")
     autocomplete_fields = ("country",)
 
 
-class BirthDateInline(admin.TabularInline):
+class BirthDateInline(FactInline):
     model = BirthDate
-    extra = 0
-    fields = ("raw", "date_from", "date_to", "precision", "is_range", "circa")
+    fields = ("raw", "date_from", "date_to", "precision", "is_range", "circa", "source_document")
 
 
-class PlaceOfBirthInline(admin.TabularInline):
+class PlaceOfBirthInline(FactInline):
     model = PlaceOfBirth
-    extra = 0
     autocomplete_fields = ("country",)
 
 
-class DesigneeCountryInline(admin.TabularInline):
+class DesigneeCountryInline(FactInline):
     model = DesigneeCountry
-    extra = 0
     autocomplete_fields = ("country",)
 
 
-class RelationshipInline(admin.TabularInline):
+class RelationshipInline(FactInline):
     model = Relationship
     fk_name = "from_designee"
-    extra = 0
-    fields = ("kind", "to_name", "to_designee")
+    fields = ("kind", "to_name", "to_designee", "source_document")
     autocomplete_fields = ("to_designee",)
 
 
-class DesigneeFactInline(admin.TabularInline):
+class DesigneeFactInline(FactInline):
     model = DesigneeFact
-    extra = 0
-    fields = ("kind", "value", "date_from", "date_to", "precision", "alt")
+    fields = ("kind", "value", "date_from", "date_to", "precision", "alt", "source_document")
 
 
 class DesignationInline(admin.TabularInline):
@@ -345,6 +346,14 @@ class DesigneeAdmin(ReviewActionsMixin, HistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         request._history_revert = True
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_formset(self, request, form, formset, change):
+        # A fact an editor adds or changes is the editor's, not the document's any more.
+        if issubclass(formset.model, FactSource):
+            for inline_form in formset.forms:
+                if inline_form.has_changed():
+                    inline_form.instance.source_document = None
+        super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

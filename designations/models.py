@@ -58,6 +58,9 @@ class SourceDocument(TimeStampedModel):
 
     class Kind(models.TextChoices):
         LIST_SNAPSHOT = "list_snapshot", "List snapshot"
+        # One file of a list's set published on another day than the set's main file (an alias file): it
+        # describes part of some entries, never the list's state.
+        LIST_FILE = "list_file", "List file (part of a set)"
         LIST_HISTORY = "list_history", "List history"
         RECENT_ACTION = "recent_action", "OFAC Recent Actions notice"
         PRESS_RELEASE = "press_release", "Press release"
@@ -87,6 +90,26 @@ class SourceDocument(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title or f"{self.get_kind_display()} {self.published_on or ''}".strip()
+
+
+class FactSource(models.Model):
+    """A published fact of a designee (a name, an identifier, an address, a date...) with the document the
+    tracker read it from: the first imported document that gave the fact as it stands (a later import that
+    gives it again keeps it; one that changes it points at itself). None when an editor entered or changed
+    the fact, or when it was stored before facts kept their source."""
+
+    source_document = models.ForeignKey(
+        SourceDocument,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The document this fact was read from; empty when an editor entered or changed it.",
+    )
+
+    class Meta:
+        abstract = True
 
 
 class DesigneeHistoryBase(models.Model):
@@ -190,7 +213,7 @@ class Designee(TimeStampedModel):
         return reverse("designations:designee_detail", kwargs={"pk": self.pk})
 
 
-class Alias(models.Model):
+class Alias(FactSource):
     """Another name of a designee: a.k.a., f.k.a. or n.k.a.; strong or weak; in any script."""
 
     class Kind(models.TextChoices):
@@ -240,7 +263,7 @@ class IdentifierManager(models.Manager):
         return super().bulk_create(objs, *args, **kwargs)
 
 
-class Identifier(models.Model):
+class Identifier(FactSource):
     """A document or number identifying a designee: passport, national ID, tax ID, IMO, crypto address...
 
     ``normalised_value`` is ``value`` as the ``identifier`` filter compares it (``normalised_identifier``),
@@ -285,7 +308,7 @@ class Identifier(models.Model):
         super().save(*args, **kwargs)
 
 
-class Address(models.Model):
+class Address(FactSource):
     """An address of a designee, as published (street, city/region/postal code, country)."""
 
     designee = models.ForeignKey(Designee, on_delete=models.CASCADE, related_name="addresses")
@@ -304,7 +327,7 @@ class Address(models.Model):
         return ", ".join(part for part in (self.street, self.city, self.country_text) if part)
 
 
-class BirthDate(models.Model):
+class BirthDate(FactSource):
     """A date of birth as published, kept at its real precision.
 
     ``raw`` is the published text ("circa 1970", "Aug 1970", "1966 to 1968"). ``date_from`` and
@@ -340,7 +363,7 @@ class BirthDate(models.Model):
         return self.raw
 
 
-class PlaceOfBirth(models.Model):
+class PlaceOfBirth(FactSource):
     """A place of birth as published, with the country it names."""
 
     designee = models.ForeignKey(Designee, on_delete=models.CASCADE, related_name="places_of_birth")
@@ -355,7 +378,7 @@ class PlaceOfBirth(models.Model):
         return self.place
 
 
-class DesigneeCountry(models.Model):
+class DesigneeCountry(FactSource):
     """A country tied to a designee, with the role that ties it (nationality, address, place of birth...)."""
 
     class Role(models.TextChoices):
@@ -386,7 +409,7 @@ class DesigneeCountry(models.Model):
         return f"{self.designee}: {self.get_role_display()} {self.country.code}"
 
 
-class Relationship(models.Model):
+class Relationship(FactSource):
     """A link between designees ("Linked To", owned or controlled by, family member of, acting for).
 
     ``to_name`` keeps the name as published, so a link to a party not (yet) resolved is not lost.
@@ -416,7 +439,7 @@ class Relationship(models.Model):
         return f"{self.from_designee} {self.get_kind_display().lower()} {self.to_name}"
 
 
-class DesigneeFact(models.Model):
+class DesigneeFact(FactSource):
     """A fact the list states about a designee that has no field of its own: when an organisation was
     established and what it does, when an aircraft was made or a vessel built, a position held, a former
     flag, a nationality given only as possible.

@@ -39,6 +39,7 @@ from designations.models import (
     Identifier,
     PlaceOfBirth,
     Relationship,
+    SourceDocument,
     normalised_identifier,
 )
 from tracker.selectors import Links, grouped, iso_date, iso_datetime, many_to_many_rows, page_of, rows_by_keys
@@ -143,6 +144,7 @@ class DesigneeRow(TypedDict):
     review_state: str
     merged_into: int | None
     citations: list[CitationRow]
+    source_documents: list[SourceDocumentBrief]
     created_at: str
     updated_at: str
 
@@ -222,6 +224,11 @@ def _dates(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
         "delisted_precision": row[f"{prefix}delisted_precision"],
         "delisted_earliest": iso_date(row[f"{prefix}delisted_earliest"]),
     }
+
+
+# Each published fact of a designee names the document it was read from by id (``FactSource``); the record
+# lists those documents once, in ``source_documents``.
+_SOURCE = "source_document"
 
 
 def _document_columns(prefix: str) -> tuple[str, ...]:
@@ -405,16 +412,22 @@ def designee_facts(ids: list[int], *, links: Links) -> dict[int, dict[str, list]
     (``DesigneeFact``). One query per relation (six), whatever the number of designees; every designee of
     ``ids`` gets every key.
     """
-    births = _children(BirthDate, "designee", ids, "raw", "date_from", "date_to", "precision", "is_range", "circa")
-    places = _children(PlaceOfBirth, "designee", ids, "place", "country__code", "country__name")
+    births = _children(
+        BirthDate, "designee", ids, "raw", "date_from", "date_to", "precision", "is_range", "circa", _SOURCE
+    )
+    places = _children(PlaceOfBirth, "designee", ids, "place", "country__code", "country__name", _SOURCE)
     addresses = _children(
-        Address, "designee", ids, "street", "city", "country__code", "country__name", "country_text", "remarks"
+        Address, "designee", ids, "street", "city", "country__code", "country__name", "country_text", "remarks", _SOURCE
     )
     outgoing = _children(
-        Relationship, "from_designee", ids, "kind", *(f"to_designee__{name}" for name in _BRIEF), "to_name"
+        Relationship, "from_designee", ids, "kind", *(f"to_designee__{name}" for name in _BRIEF), "to_name", _SOURCE
     )
-    incoming = _children(Relationship, "to_designee", ids, "kind", *(f"from_designee__{name}" for name in _BRIEF))
-    stated = _children(DesigneeFact, "designee", ids, "kind", "value", "date_from", "date_to", "precision", "alt")
+    incoming = _children(
+        Relationship, "to_designee", ids, "kind", *(f"from_designee__{name}" for name in _BRIEF), _SOURCE
+    )
+    stated = _children(
+        DesigneeFact, "designee", ids, "kind", "value", "date_from", "date_to", "precision", "alt", _SOURCE
+    )
     url = links.to("designations-api:designee-detail")
     facts = {}
     for pk in ids:
@@ -427,11 +440,17 @@ def designee_facts(ids: list[int], *, links: Links) -> dict[int, dict[str, list]
                     "precision": birth["precision"],
                     "is_range": birth["is_range"],
                     "circa": birth["circa"],
+                    "source_document": birth[_SOURCE],
                 }
                 for birth in births.get(pk, ())
             ],
             "places_of_birth": [
-                {"place": place["place"], "country": place["country__code"], "country_name": place["country__name"]}
+                {
+                    "place": place["place"],
+                    "country": place["country__code"],
+                    "country_name": place["country__name"],
+                    "source_document": place[_SOURCE],
+                }
                 for place in places.get(pk, ())
             ],
             "addresses": [
@@ -442,11 +461,17 @@ def designee_facts(ids: list[int], *, links: Links) -> dict[int, dict[str, list]
                     "country_name": address["country__name"],
                     "country_text": address["country_text"],
                     "remarks": address["remarks"],
+                    "source_document": address[_SOURCE],
                 }
                 for address in addresses.get(pk, ())
             ],
             "relationships_out": [
-                {"kind": link["kind"], "designee": _designee_brief(link, "to_designee__", url), "name": link["to_name"]}
+                {
+                    "kind": link["kind"],
+                    "designee": _designee_brief(link, "to_designee__", url),
+                    "name": link["to_name"],
+                    "source_document": link[_SOURCE],
+                }
                 for link in outgoing.get(pk, ())
             ],
             "relationships_in": [
@@ -454,6 +479,7 @@ def designee_facts(ids: list[int], *, links: Links) -> dict[int, dict[str, list]
                     "kind": link["kind"],
                     "designee": _designee_brief(link, "from_designee__", url),
                     "name": link["from_designee__name"],
+                    "source_document": link[_SOURCE],
                 }
                 for link in incoming.get(pk, ())
             ],
@@ -465,6 +491,7 @@ def designee_facts(ids: list[int], *, links: Links) -> dict[int, dict[str, list]
                     "date_to": iso_date(fact["date_to"]),
                     "precision": fact["precision"],
                     "alt": fact["alt"],
+                    "source_document": fact[_SOURCE],
                 }
                 for fact in stated.get(pk, ())
             ],
@@ -481,18 +508,28 @@ def designee_rows(queryset: QuerySet, *, links: Links, facts: bool = False) -> l
     if not rows:
         return []
     ids = [row["id"] for row in rows]
-    aliases = _children(Alias, "designee", ids, "name", "kind", "strength", "script")
+    aliases = _children(Alias, "designee", ids, "name", "kind", "strength", "script", _SOURCE)
     identifiers = _children(
-        Identifier, "designee", ids, "kind", "value", "country__code", "country_text", "issued_on", "expires_on", "note"
+        Identifier,
+        "designee",
+        ids,
+        "kind",
+        "value",
+        "country__code",
+        "country_text",
+        "issued_on",
+        "expires_on",
+        "note",
+        _SOURCE,
     )
-    countries = _children(DesigneeCountry, "designee", ids, "country__code", "country__name", "role")
+    countries = _children(DesigneeCountry, "designee", ids, "country__code", "country__name", "role", _SOURCE)
     designations = _children(Designation, "designee", ids, "id", "program__code", "status", *_DATES)
     citations = _citations(Designee, ids)
     more = designee_facts(ids, links=links) if facts else {}
     designee_url = links.to("designations-api:designee-detail")
     designation_url = links.to("designations-api:designation-detail")
     zone = timezone.get_current_timezone()
-    return [
+    records: list[DesigneeRow] = [
         {
             "id": row["id"],
             "url": designee_url(row["id"]),
@@ -511,11 +548,17 @@ def designee_rows(queryset: QuerySet, *, links: Links, facts: bool = False) -> l
                     "issued_on": iso_date(identifier["issued_on"]),
                     "expires_on": iso_date(identifier["expires_on"]),
                     "note": identifier["note"],
+                    "source_document": identifier[_SOURCE],
                 }
                 for identifier in identifiers.get(row["id"], ())
             ],
             "countries": [
-                {"code": link["country__code"], "name": link["country__name"], "role": link["role"]}
+                {
+                    "code": link["country__code"],
+                    "name": link["country__name"],
+                    "role": link["role"],
+                    "source_document": link[_SOURCE],
+                }
                 for link in countries.get(row["id"], ())
             ],
             **more.get(row["id"], {}),
@@ -532,11 +575,45 @@ def designee_rows(queryset: QuerySet, *, links: Links, facts: bool = False) -> l
             "review_state": row["review_state"],
             "merged_into": row["merged_into_id"],
             "citations": citations.get(row["id"], []),
+            "source_documents": [],  # filled below
             "created_at": iso_datetime(row["created_at"], zone),
             "updated_at": iso_datetime(row["updated_at"], zone),
         }
         for row in rows
     ]
+    _add_fact_documents(records)
+    return records
+
+
+_FACT_LISTS = (
+    "aliases",
+    "identifiers",
+    "countries",
+    "birth_dates",
+    "places_of_birth",
+    "addresses",
+    "relationships_out",
+    "relationships_in",
+    "stated_facts",
+)
+
+
+def _add_fact_documents(records: list[DesigneeRow]) -> None:
+    """Give each record ``source_documents``: the documents its facts cite, oldest first, undated last (one
+    query)."""
+    cited = {
+        record["id"]: {fact[_SOURCE] for key in _FACT_LISTS for fact in record.get(key, ()) if fact[_SOURCE]}
+        for record in records
+    }
+    wanted = set().union(*cited.values())
+    briefs = {}
+    if wanted:
+        columns = _document_columns("")
+        for row in SourceDocument.objects.filter(pk__in=wanted).values(*columns):
+            briefs[row["id"]] = _document(row, "")
+    order = sorted(briefs, key=lambda pk: (briefs[pk]["published_on"] is None, briefs[pk]["published_on"] or "", pk))
+    for record in records:
+        record["source_documents"] = [briefs[pk] for pk in order if pk in cited[record["id"]]]
 
 
 # --------------------------------------------------------------------------------------------------

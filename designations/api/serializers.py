@@ -6,6 +6,7 @@ two list snapshots, its ``*_earliest`` bound); see ``designations.models.DatePre
 
 from __future__ import annotations
 
+from django.db.models import F
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -60,6 +61,17 @@ class SourceDocumentSerializer(serializers.ModelSerializer):
         fields = ("id", "kind", "agency", "source", "source_uid", "title", "url", "published_on", "content_sha256")
 
 
+FACT_SOURCE_HELP = (
+    "The id of the document this fact was read from (listed in the record's `source_documents`): the first "
+    "imported document that gave it as it stands. Null when an editor entered or changed it, or when it was "
+    "stored before facts kept their source."
+)
+
+
+def fact_source() -> serializers.PrimaryKeyRelatedField:
+    return serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, help_text=FACT_SOURCE_HELP)
+
+
 class DesigneeBriefSerializer(serializers.ModelSerializer):
     """A designee as nested in designations."""
 
@@ -71,9 +83,11 @@ class DesigneeBriefSerializer(serializers.ModelSerializer):
 
 
 class AliasSerializer(serializers.ModelSerializer):
+    source_document = fact_source()
+
     class Meta:
         model = Alias
-        fields = ("name", "kind", "strength", "script")
+        fields = ("name", "kind", "strength", "script", "source_document")
 
 
 class IdentifierSerializer(serializers.ModelSerializer):
@@ -87,9 +101,21 @@ class IdentifierSerializer(serializers.ModelSerializer):
         slug_field="code", read_only=True, allow_null=True, help_text="Issuing country (ISO alpha-2), where known."
     )
 
+    source_document = fact_source()
+
     class Meta:
         model = Identifier
-        fields = ("kind", "value", "normalised_value", "country", "country_text", "issued_on", "expires_on", "note")
+        fields = (
+            "kind",
+            "value",
+            "normalised_value",
+            "country",
+            "country_text",
+            "issued_on",
+            "expires_on",
+            "note",
+            "source_document",
+        )
 
     def get_normalised_value(self, identifier: Identifier) -> str:
         return normalised_identifier(identifier.value)
@@ -108,9 +134,11 @@ class BirthDateSerializer(serializers.ModelSerializer):
     is_range = serializers.BooleanField(read_only=True, help_text="Published as a range ('1966 to 1968').")
     circa = serializers.BooleanField(read_only=True, help_text="Published as approximate ('circa').")
 
+    source_document = fact_source()
+
     class Meta:
         model = BirthDate
-        fields = ("raw", "date_from", "date_to", "precision", "is_range", "circa")
+        fields = ("raw", "date_from", "date_to", "precision", "is_range", "circa", "source_document")
 
 
 class PlaceOfBirthSerializer(serializers.ModelSerializer):
@@ -119,9 +147,11 @@ class PlaceOfBirthSerializer(serializers.ModelSerializer):
     country = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     country_name = serializers.CharField(source="country.name", read_only=True, allow_null=True)
 
+    source_document = fact_source()
+
     class Meta:
         model = PlaceOfBirth
-        fields = ("place", "country", "country_name")
+        fields = ("place", "country", "country_name", "source_document")
 
 
 class DesigneeFactSerializer(serializers.ModelSerializer):
@@ -146,9 +176,11 @@ class DesigneeFactSerializer(serializers.ModelSerializer):
     )
     alt = serializers.BooleanField(read_only=True, help_text="An alternative value (OFAC's 'alt.').")
 
+    source_document = fact_source()
+
     class Meta:
         model = DesigneeFact
-        fields = ("kind", "value", "date_from", "date_to", "precision", "alt")
+        fields = ("kind", "value", "date_from", "date_to", "precision", "alt", "source_document")
 
 
 class AddressSerializer(serializers.ModelSerializer):
@@ -159,9 +191,11 @@ class AddressSerializer(serializers.ModelSerializer):
     )
     country_name = serializers.CharField(source="country.name", read_only=True, allow_null=True)
 
+    source_document = fact_source()
+
     class Meta:
         model = Address
-        fields = ("street", "city", "country", "country_name", "country_text", "remarks")
+        fields = ("street", "city", "country", "country_name", "country_text", "remarks", "source_document")
 
 
 class RelationshipOutSerializer(serializers.ModelSerializer):
@@ -174,9 +208,11 @@ class RelationshipOutSerializer(serializers.ModelSerializer):
     designee = DesigneeBriefSerializer(source="to_designee", read_only=True, allow_null=True)
     name = serializers.CharField(source="to_name", read_only=True)
 
+    source_document = fact_source()
+
     class Meta:
         model = Relationship
-        fields = ("kind", "designee", "name")
+        fields = ("kind", "designee", "name", "source_document")
 
 
 class RelationshipInSerializer(serializers.ModelSerializer):
@@ -186,9 +222,11 @@ class RelationshipInSerializer(serializers.ModelSerializer):
     designee = DesigneeBriefSerializer(source="from_designee", read_only=True)
     name = serializers.CharField(source="from_designee.name", read_only=True)
 
+    source_document = fact_source()
+
     class Meta:
         model = Relationship
-        fields = ("kind", "designee", "name")
+        fields = ("kind", "designee", "name", "source_document")
 
 
 class DesigneeCountrySerializer(serializers.ModelSerializer):
@@ -197,9 +235,11 @@ class DesigneeCountrySerializer(serializers.ModelSerializer):
     code = serializers.CharField(source="country.code", read_only=True)
     name = serializers.CharField(source="country.name", read_only=True)
 
+    source_document = fact_source()
+
     class Meta:
         model = DesigneeCountry
-        fields = ("code", "name", "role")
+        fields = ("code", "name", "role", "source_document")
 
 
 class DesignationBriefSerializer(serializers.ModelSerializer):
@@ -241,6 +281,9 @@ class DesigneeSerializer(serializers.ModelSerializer):
     countries = DesigneeCountrySerializer(source="country_links", many=True, read_only=True)
     designations = DesignationBriefSerializer(many=True, read_only=True)
     citations = CitationSerializer(many=True, read_only=True)
+    source_documents = serializers.SerializerMethodField(
+        help_text="The documents this record's facts were read from (each fact's `source_document`), oldest first."
+    )
 
     class Meta:
         model = Designee
@@ -270,17 +313,43 @@ class DesigneeSerializer(serializers.ModelSerializer):
             "review_state",
             "merged_into",
             "citations",
+            "source_documents",
             "created_at",
             "updated_at",
         )
+
+    # The record's fact lists and the relations they are read from (``designations.selectors._FACT_LISTS``).
+    FACT_RELATIONS = {
+        "aliases": "aliases",
+        "identifiers": "identifiers",
+        "countries": "country_links",
+        "birth_dates": "birth_dates",
+        "places_of_birth": "places_of_birth",
+        "addresses": "addresses",
+        "relationships_out": "relationships_from",
+        "relationships_in": "relationships_to",
+        "stated_facts": "stated_facts",
+    }
+
+    @extend_schema_field(SourceDocumentBriefSerializer(many=True))
+    def get_source_documents(self, designee: Designee) -> list[dict]:
+        cited = {
+            fact.source_document_id
+            for key, relation in self.FACT_RELATIONS.items()
+            if key in self.fields
+            for fact in getattr(designee, relation).all()
+            if fact.source_document_id
+        }
+        documents = SourceDocument.objects.filter(pk__in=cited).order_by(F("published_on").asc(nulls_last=True), "pk")
+        return SourceDocumentBriefSerializer(documents, many=True).data
 
 
 class DesigneeDetailSerializer(DesigneeSerializer):
     """A designee's whole record: what the list gives, and its birth dates, places of birth, addresses,
     relationships both ways and other stated facts (in lists with ``?expand=facts``).
 
-    None of these facts is tied to a source document in the tracker: each is as the list named by the
-    designee's ``source`` published it (the designations' ``events`` name the documents that listed it).
+    Each fact names the document it was read from (``source_document``, an id of ``source_documents``); the
+    designations' ``events`` name the documents that listed and delisted it.
     """
 
     birth_dates = BirthDateSerializer(many=True, read_only=True)

@@ -37,6 +37,7 @@ from designations.models import (
     DesignationEvent,
     Designee,
     Identifier,
+    SourceDocument,
 )
 from designations.selectors import designee_panels, reconstructed_documents, subject_panels
 from designations.views.common import (
@@ -326,10 +327,16 @@ class DesigneeDetailView(DetailView):
             event.source_reconstructed = event.source_document_id in reconstructed
         history.sort(key=lambda event: (event.occurred_on or datetime.date.min, event.pk), reverse=True)
         context["history"] = history
+        context["fact_sources"], context["facts_unsourced"] = self.number_fact_sources(designee)
         roles: dict[Country, list[str]] = defaultdict(list)
+        marks: dict[Country, list[int]] = defaultdict(list)
         for link in designee.country_links.all():
             roles[link.country].append(link.get_role_display())
-        context["countries"] = sorted(roles.items(), key=lambda item: item[0].name)
+            if link.source_number and link.source_number not in marks[link.country]:
+                marks[link.country].append(link.source_number)
+        context["countries"] = [
+            (country, roles[country], sorted(marks[country])) for country in sorted(roles, key=lambda c: c.name)
+        ]
         links = [
             (rel.to_designee, rel.to_name, rel.get_kind_display(), "out") for rel in designee.relationships_from.all()
         ] + [
@@ -341,6 +348,30 @@ class DesigneeDetailView(DetailView):
         # What apps above this one add about the designee (its allied designations, for one).
         context["panels"] = designee_panels(designee)
         return context
+
+    @staticmethod
+    def number_fact_sources(designee: Designee) -> tuple[list[tuple[int, SourceDocument]], bool]:
+        """Number the documents the designee's facts were read from, oldest first, and mark each fact with
+        its document's number (``source_number``, None for a fact without one: an editor's, or stored
+        before facts kept their source). Returns the numbered documents and whether a fact has none."""
+        facts = [
+            *designee.aliases.all(),
+            *designee.identifiers.all(),
+            *designee.addresses.all(),
+            *designee.birth_dates.all(),
+            *designee.places_of_birth.all(),
+            *designee.country_links.all(),
+            *designee.relationships_from.all(),
+            *designee.relationships_to.all(),
+            *designee.stated_facts.all(),
+        ]
+        cited = {fact.source_document_id for fact in facts if fact.source_document_id}
+        documents = SourceDocument.objects.filter(pk__in=cited).order_by(F("published_on").asc(nulls_last=True), "pk")
+        numbered = list(enumerate(documents, start=1))
+        number = {document.pk: n for n, document in numbered}
+        for fact in facts:
+            fact.source_number = number.get(fact.source_document_id)
+        return numbered, any(fact.source_document_id is None for fact in facts)
 
     @staticmethod
     def graph(designee: Designee, links: Sequence[tuple]) -> dict:

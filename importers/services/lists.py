@@ -7,6 +7,11 @@ list's rows for the rest of the run's transaction, and upserts (``importers.upse
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import re
+from pathlib import Path
+
 from django.conf import settings
 
 from designations.models import Designation, Designee, SourceDocument
@@ -27,6 +32,7 @@ def write_list_snapshot(request: writers.WriteRequest) -> UpsertResult:
         complete=adapter.is_complete_snapshot,
         snapshot_date=request.as_of,
         source_document=_source_document(request, SourceDocument.Kind.LIST_SNAPSHOT),
+        part_documents=_part_documents(request),
         import_run=request.run,
         progress=request.progress,
         max_delist_share=request.run.max_delist_share,
@@ -99,12 +105,27 @@ def write_earlier_sets(request: writers.WriteRequest) -> UpsertResult:
             "content_sha256": request.raw_sha256,
         },
     )
+    # Each set its own document, which the facts it gives name.
+    set_documents = {
+        name: SourceDocument.objects.get_or_create(
+            source=adapter.list_source,
+            source_uid=f"{request.raw_sha256}:{name}"[:255],
+            defaults={
+                "kind": SourceDocument.Kind.LIST_SNAPSHOT,
+                "title": f"OFAC SDN list of {day:%d %b %Y} (archived copy {name})",
+                "published_on": day,
+                "content_sha256": request.raw_sha256,
+            },
+        )[0]
+        for day, name in sets
+    }
     result = upsert_earlier_facts(
         records=[(entry.set_name, entry.record) for entry in request.records],
         list_source=adapter.list_source,
         set_date=request.as_of,
         source_document=document,
         import_run=request.run,
+        set_documents=set_documents,
     )
     described = result.stats.pop("described", {})
     result.stats["sets"] = {
@@ -140,6 +161,54 @@ def lock_list_rows(list_source: str) -> None:
     list(designees.values_list("pk", flat=True))
     designations = Designation.objects.filter(designee__source=list_source).order_by("pk")
     list(designations.select_for_update(of=("self",)).values_list("pk", flat=True))
+
+
+_DATED_NAME = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
+
+
+def _named_date(path: Path) -> datetime.date | None:
+    """The ISO date a file's folder (or the file) is named with, as the data directory names its copies
+    (``ofac/sdn_2025-12-24_partial/alt.csv``); None when there is none, or not one date."""
+    for name in (path.parent.name, path.name):
+        found = set(_DATED_NAME.findall(name))
+        if len(found) == 1:
+            try:
+                return datetime.date.fromisoformat(found.pop())
+            except ValueError:
+                return None
+    return None
+
+
+def _part_documents(request: writers.WriteRequest) -> dict[str, SourceDocument]:
+    """A document of its own for each part of the records whose file (``adapter.part_files``) was read from a
+    folder dated otherwise than the main file's (the seed's 2024 ``sdn.csv`` with the ``alt.csv`` and
+    ``add.csv`` of December 2025): those aliases and addresses are credited to the file they came from, with
+    its date, not to the list of the run's date. Files of one date, or of undated folders, share the run's
+    document."""
+    adapter = request.adapter
+    if not adapter.part_files or not request.run.path:
+        return {}
+    origins = adapter.file_origins([Path(text) for text in request.run.path.splitlines() if text])
+    main = next((origins[name] for name in adapter.files if name in origins), None)
+    main_date = _named_date(main) if main else None
+    documents = {}
+    for part, name in adapter.part_files.items():
+        origin = origins.get(name)
+        date = _named_date(origin) if origin else None
+        if origin is None or date is None or main_date is None or date == main_date:
+            continue
+        digest = hashlib.sha256(origin.read_bytes()).hexdigest()
+        documents[part], _ = SourceDocument.objects.get_or_create(
+            source=adapter.list_source or adapter.slug,
+            source_uid=digest,
+            defaults={
+                "kind": SourceDocument.Kind.LIST_FILE,
+                "title": f"{adapter.name or adapter.slug}: {name} as of {date:%d %b %Y}",
+                "published_on": date,
+                "content_sha256": digest,
+            },
+        )
+    return documents
 
 
 def _source_document(request: writers.WriteRequest, kind: str) -> SourceDocument:

@@ -95,6 +95,9 @@ class SourceAdapter:
       ones a local import cannot do without).
     * ``end_marker``: the bytes every file of the source ends with (OFAC's CSV files: 0x1A), which a
       download without ``Content-Length`` must end with.
+    * ``part_files``: the file that alone gives a part of each record (``importers.records`` "What an input
+      speaks about"), e.g. OFAC's ``alt.csv`` the numbered aliases: read from a folder of another date than
+      the main file, its facts are credited to a document of their own (``importers.services.lists``).
     """
 
     slug: ClassVar[str]
@@ -106,6 +109,7 @@ class SourceAdapter:
     files: ClassVar[tuple[str, ...]] = ()  # file names; a download must bring them all
     required_files: ClassVar[tuple[str, ...]] = ()
     end_marker: ClassVar[bytes | None] = None
+    part_files: ClassVar[Mapping[str, str]] = {}
 
     # ---- raw input ----
     def read_local(self, paths: Sequence[Path]) -> RawBundle:
@@ -114,6 +118,15 @@ class SourceAdapter:
         A file is read under its own name; a folder contributes what ``folder_files`` finds in it.
         """
         bundle: RawBundle = {}
+        for name, file_path in self.file_origins(paths).items():
+            if file_path.stat().st_size > MAX_LOCAL_FILE_BYTES:
+                raise SourceError(f"{file_path} is larger than {MAX_LOCAL_FILE_BYTES} bytes")
+            bundle[name] = file_path.read_bytes()
+        return bundle
+
+    def file_origins(self, paths: Sequence[Path]) -> dict[str, Path]:
+        """The file each name of the bundle ``read_local(paths)`` is read from (earlier paths win)."""
+        origins: dict[str, Path] = {}
         for path in paths:
             if not path.exists():
                 raise SourceError(f"{path} does not exist")
@@ -121,10 +134,8 @@ class SourceAdapter:
             if not candidates:
                 raise SourceError(f"{path} holds none of the files {self.slug} reads ({', '.join(self.files)})")
             for name, file_path in candidates:
-                if file_path.stat().st_size > MAX_LOCAL_FILE_BYTES:
-                    raise SourceError(f"{file_path} is larger than {MAX_LOCAL_FILE_BYTES} bytes")
-                bundle.setdefault(name, file_path.read_bytes())
-        return bundle
+                origins.setdefault(name, file_path)
+        return origins
 
     def folder_files(self, folder: Path) -> list[tuple[str, Path]]:
         """The files of ``folder`` the source reads, by the names ``parse`` knows: ``files``, in any case."""

@@ -600,6 +600,7 @@ class OfacSdnCsvSource(_OfacCsvSource):
     files = ("sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv")
     required_files = ("sdn.csv",)
     main_file, address_file, alias_file, comments_file = files
+    part_files = {PART_LISTED_ALIASES: "alt.csv", PART_ADDRESSES: "add.csv"}
 
 
 @register
@@ -615,3 +616,4 @@ class OfacConsolidatedSource(_OfacCsvSource):
     files = ("cons_prim.csv", "cons_add.csv", "cons_alt.csv", "cons_comments.csv")
     required_files = ("cons_prim.csv",)
     main_file, address_file, alias_file, comments_file = files
+    part_files = {PART_LISTED_ALIASES: "cons_alt.csv", PART_ADDRESSES: "cons_add.csv"}

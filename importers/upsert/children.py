@@ -112,10 +112,17 @@ class ChildCollection:
     slices: tuple[Slice, ...]
     build: Callable[[DesigneeRecord, frozenset[str], Resolve], list[tuple]]  # rows of the given parts
     designee_refs: tuple[str, ...] = ()  # row fields holding a designee's source_uid in a plan
+    # The part a built row belongs to (a collection of one slice: that slice's part).
+    part_of: Callable[[tuple], str] | None = None
     parts: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "parts", frozenset(s.part for s in self.slices))
+        if self.part_of is None:
+            if len(self.slices) != 1:
+                raise ValueError(f"{self.name}: a collection of several slices says which part each row is of")
+            only = self.slices[0].part
+            object.__setattr__(self, "part_of", lambda row: only)
 
     @property
     def model(self) -> type[models.Model]:
@@ -204,6 +211,7 @@ CHILDREN: tuple[ChildCollection, ...] = (
         AliasRow,
         (Slice(PART_LISTED_ALIASES, ~Q(source_uid="")), Slice(PART_FACTS, Q(source_uid=""))),
         _aliases,
+        part_of=lambda row: PART_LISTED_ALIASES if row.source_uid else PART_FACTS,
     ),
     ChildCollection("identifiers", IdentifierRow, (Slice(PART_FACTS),), _identifiers),
     ChildCollection("addresses", AddressRow, (Slice(PART_ADDRESSES),), _addresses),
@@ -214,6 +222,7 @@ CHILDREN: tuple[ChildCollection, ...] = (
         CountryLinkRow,
         (Slice(PART_ADDRESSES, _ADDRESS_ROLE), Slice(PART_FACTS, ~_ADDRESS_ROLE)),
         _country_links,
+        part_of=lambda row: PART_ADDRESSES if row.role == DesigneeCountry.Role.ADDRESS else PART_FACTS,
     ),
     ChildCollection("relationships", RelationshipRow, (Slice(PART_FACTS),), _relationships, ("to_designee",)),
     ChildCollection("stated_facts", FactRow, (Slice(PART_FACTS),), _facts),

@@ -15,7 +15,7 @@ source document.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from designations.locks import SCALAR_FIELDS
@@ -101,10 +101,16 @@ class UpsertResult:
 
 @dataclass(frozen=True)
 class Provenance:
-    """What every event of the write points at: the source document and the import run (either may be None)."""
+    """What every event and fact of the write points at: the source document and the import run (either may
+    be None). ``part_documents`` names another document for the facts of some parts of a record (``importers.
+    records`` "What an input speaks about"): a bundle whose alias or address file is of another date than its
+    main file; ``designee_documents`` for every fact of some designees."""
 
     source_document: int | None = None
     import_run: int | None = None
+    part_documents: Mapping[str, int] = field(default_factory=dict)
+    # Another document for every fact of some designees (by source_uid): each entry's own earlier set.
+    designee_documents: Mapping[str, int] = field(default_factory=dict)
 
 
 def write_plan(
@@ -121,7 +127,7 @@ def write_plan(
     designee_pk = {uid: designee.pk for uid, designee in state.designees.items()}
     designee_pk.update(_insert_designees(plan, progress))
     _update_designees(plan, progress)
-    _write_children(plan, designee_pk)
+    _write_children(plan, designee_pk, provenance)
     if plan.relinks:
         update_rows(
             Relationship, ("to_designee",), [(designee_pk[r.to_designee], r.relationship) for r in plan.relinks]
@@ -166,27 +172,37 @@ def _update_designees(plan: Plan, progress: Callable[[int], None] | None) -> Non
     update_rows(Designee, ("record_hash",), [(r.record_hash, r.pk) for r in plan.rehashes])
 
 
-def _write_children(plan: Plan, designee_pk: dict[str, int]) -> None:
+def _write_children(plan: Plan, designee_pk: dict[str, int], provenance: Provenance) -> None:
+    """Delete the replaced slices and insert the new rows, each with the document it was read from: a row
+    written again as it stood keeps the document it had (the first that gave it); a new or changed one gets
+    the document of its part, or the run's."""
     for child in plan.children:
         collection = child.collection
         model, fk = collection.model, collection.fk
         slices = {s.part: s for s in collection.slices}
+        kept: dict[tuple, int] = {}
         for part, pks in child.cleared:
             stored = slices[part].stored
             for start in range(0, len(pks), CHUNK):
                 rows = model.objects.filter(**{f"{fk}__in": pks[start : start + CHUNK]})
-                (rows.filter(stored) if stored is not None else rows).delete()
+                if stored is not None:
+                    rows = rows.filter(stored)
+                sourced = rows.filter(source_document__isnull=False)
+                for *values, document in sourced.values_list(*collection.columns, "source_document"):
+                    kept.setdefault(tuple(values), document)
+                rows.delete()
         refs = [collection.row._fields.index(name) for name in collection.designee_refs]
         rows = []
         for uid, built in child.rows:
             pk = designee_pk[uid]
-            if refs:
-                built = [
-                    tuple(designee_pk.get(v) if i in refs and v is not None else v for i, v in enumerate(row))
-                    for row in built
-                ]
-            rows += [(pk, *row) for row in built]
-        insert_rows(model, collection.columns, rows)
+            ours = provenance.designee_documents.get(uid, provenance.source_document)
+            for row in built:
+                document = provenance.part_documents.get(collection.part_of(row), ours)
+                if refs:
+                    row = tuple(designee_pk.get(v) if i in refs and v is not None else v for i, v in enumerate(row))
+                values = (pk, *row)
+                rows.append((*values, kept.get(values, document)))
+        insert_rows(model, (*collection.columns, "source_document"), rows)
 
 
 def _write_designations(

@@ -400,6 +400,25 @@ def test_editor_edit_is_locked_against_imports_and_recorded_as_one_version(edito
     assert [row["name"] for row in version.children["aliases"]] == ["NGWENA"]
 
 
+def test_a_fact_an_editor_changes_is_no_longer_the_documents(editor_client, world):
+    president = world["designee"]
+    snapshot = SourceDocument.objects.get(source_uid="sdn.csv@2024-07-02")
+    Alias.objects.filter(designee=president).update(source_document=snapshot)
+    Identifier.objects.filter(designee=president).update(source_document=snapshot)
+    page = editor_client.get(reverse("admin:designations_designee_change", args=[president.pk])).content.decode()
+    assert page.count("SDN list, 2 July 2024") >= 2  # each fact shows where it was read
+
+    data = designee_post_data(editor_client, president)
+    data["aliases-0-name"] = "NGWENA"
+    response = editor_client.post(reverse("admin:designations_designee_change", args=[president.pk]), data)
+
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    [alias] = Alias.objects.filter(designee=president)
+    assert (alias.name, alias.source_document) == ("NGWENA", None)
+    # The identifier, untouched, still names the list it came from.
+    assert Identifier.objects.get(designee=president).source_document == snapshot
+
+
 def test_locks_are_checkboxes_that_save_as_a_list(editor_client, world):
     president = world["designee"]
     data = designee_post_data(editor_client, president, locked_fields=["*", "identifiers"])

@@ -139,10 +139,14 @@ class TestDesigneeEndpoint:
         assert data["name"] == "CHEN, Quanguo"
         assert data["entry_number"] == 23522
         assert data["kind"] == "individual"
-        assert data["aliases"] == [{"name": "CHEN, Quan-guo", "kind": "aka", "strength": "strong", "script": "Latn"}]
+        assert data["aliases"] == [
+            {"name": "CHEN, Quan-guo", "kind": "aka", "strength": "strong", "script": "Latn", "source_document": None}
+        ]
         assert data["identifiers"][0]["value"] == "E12345"
         assert data["identifiers"][0]["country"] == "QM"
-        assert data["countries"] == [{"code": "QM", "name": "Testland", "role": "place_of_birth"}]
+        assert data["countries"] == [
+            {"code": "QM", "name": "Testland", "role": "place_of_birth", "source_document": None}
+        ]
         [brief] = data["designations"]
         assert brief["id"] == designation.pk
         assert brief["url"].endswith(f"/api/designations/{designation.pk}/")

@@ -39,6 +39,7 @@ from tests.factories import (
     IdentifierFactory,
     PlaceOfBirthFactory,
     RelationshipFactory,
+    SourceDocumentFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +93,7 @@ class TestDetail:
         designee = DesigneeFactory(name="TESTER, Ann")
         other = DesigneeFactory(name="OTHER, Firm", kind=Designee.Kind.ENTITY)
         pointing = DesigneeFactory(name="POINTING, Bob")
+        document = SourceDocumentFactory(title="OFAC SDN list as of 2 Jul 2024", published_on=datetime.date(2024, 7, 2))
         BirthDateFactory(
             designee=designee,
             raw="circa 1966 to 1968",
@@ -100,6 +102,7 @@ class TestDetail:
             precision=BirthDate.Precision.YEAR,
             is_range=True,
             circa=True,
+            source_document=document,
         )
         PlaceOfBirthFactory(designee=designee, place="Springfield, Testland", country=country)
         PlaceOfBirthFactory(designee=designee, place="Somewhere", country=None)
@@ -128,11 +131,15 @@ class TestDetail:
                 "precision": "year",
                 "is_range": True,
                 "circa": True,
+                "source_document": document.pk,
             }
         ]
+        # The record lists the documents its facts cite; a fact stored without one (an editor's) says null.
+        assert [row["id"] for row in data["source_documents"]] == [document.pk]
+        assert data["source_documents"][0]["title"] == document.title
         assert data["places_of_birth"] == [
-            {"place": "Springfield, Testland", "country": "QM", "country_name": "Testland"},
-            {"place": "Somewhere", "country": None, "country_name": None},
+            {"place": "Springfield, Testland", "country": "QM", "country_name": "Testland", "source_document": None},
+            {"place": "Somewhere", "country": None, "country_name": None, "source_document": None},
         ]
         assert data["addresses"] == [
             {
@@ -142,8 +149,17 @@ class TestDetail:
                 "country_name": "Testland",
                 "country_text": "",
                 "remarks": "",
+                "source_document": None,
             },
-            {"street": "", "city": "", "country": None, "country_name": None, "country_text": "Nowhere", "remarks": ""},
+            {
+                "street": "",
+                "city": "",
+                "country": None,
+                "country_name": None,
+                "country_text": "Nowhere",
+                "remarks": "",
+                "source_document": None,
+            },
         ]
         [identifier] = data["identifiers"]
         assert identifier["value"] == "IMO 9245316"
@@ -159,7 +175,12 @@ class TestDetail:
         assert resolved["designee"]["id"] == other.pk
         assert resolved["designee"]["kind"] == "entity"
         assert resolved["designee"]["url"].endswith(detail(other.pk))
-        assert unresolved == {"kind": "linked_to", "designee": None, "name": "UNRESOLVED PARTY"}
+        assert unresolved == {
+            "kind": "linked_to",
+            "designee": None,
+            "name": "UNRESOLVED PARTY",
+            "source_document": None,
+        }
         [incoming] = data["relationships_in"]
         assert incoming["kind"] == "linked_to"
         assert incoming["name"] == "POINTING, Bob"
@@ -260,6 +281,10 @@ class TestRealRecords:
         data = api_client.get(detail(lam.pk)).json()
 
         assert (data["name"], data["source"], data["source_uid"]) == ("LAM, Carrie", "ofac-sdn", "29249")
+        # Every fact names the document it was read from: the run's list, listed once in the record.
+        [document] = data["source_documents"]
+        assert (document["kind"], document["published_on"]) == ("list_snapshot", "2024-07-02")
+        assert document["id"] == ImportRun.objects.get().events.values_list("source_document", flat=True)[0]
         [born] = data["birth_dates"]
         assert born == {
             "raw": "13 May 1957",
@@ -268,7 +293,15 @@ class TestRealRecords:
             "precision": "day",
             "is_range": False,
             "circa": False,
+            "source_document": document["id"],
         }
+        facts = [
+            fact
+            for key in ("aliases", "identifiers", "countries", "addresses", "places_of_birth")
+            for fact in data[key]
+        ]
+        assert len(facts) > 6
+        assert {fact["source_document"] for fact in facts} == {document["id"]}
         assert [place["place"] for place in data["places_of_birth"]] == ["Hong Kong"]
         [address] = data["addresses"]
         assert address["street"].startswith("Victoria House, No. 15 Barker Road")
@@ -280,7 +313,9 @@ class TestRealRecords:
         assert (passport["issued_on"], passport["expires_on"]) == ("2016-04-13", "2026-04-13")
         aliases = {alias["name"]: alias for alias in data["aliases"]}
         assert set(aliases) == {"LAM CHENG, Yuet-ngor", "LAM CHENG, Carrie Yuet-ngor"}
-        assert all(set(alias) == {"name", "kind", "strength", "script"} for alias in aliases.values())
+        assert all(
+            set(alias) == {"name", "kind", "strength", "script", "source_document"} for alias in aliases.values()
+        )
         assert aliases["LAM CHENG, Yuet-ngor"]["strength"] == "strong"
         assert {(row["code"], row["role"]) for row in data["countries"]} == {
             ("HK", "address"),
@@ -367,6 +402,17 @@ def test_every_fact_on_the_page_is_in_the_record(client, api_client, named_list)
         names = page.split('<h2 id="names">', 1)[1].split("</section>", 1)[0]
         facts = page.split('<h2 id="facts">', 1)[1].split("</section>", 1)[0]
         links = page.split('<h2 id="relationships">', 1)[1].split("</section>", 1)[0].split("<figure", 1)[0]
+        sources = page.split('<h2 id="fact-sources">', 1)[1].split("</section>", 1)[0]
+        # Each fact's mark on the page is the number of its document in the record's ``source_documents``.
+        number = {document["id"]: n for n, document in enumerate(data["source_documents"], start=1)}
+
+        def marks(*lists: str, data=data, number=number) -> list[str]:
+            cited = [row["source_document"] for key in lists for row in data[key] if row["source_document"]]
+            return [f"[{number[document]}]" for document in cited]
+
+        assert re.findall(r'<li id="fact-source-(\d+)"', sources) == [str(n) for n in number.values()]
+        for document in data["source_documents"]:
+            assert unescape(document["title"]) in unescape(sources), (designee.entry_number, document)
 
         sections = {
             "Names": (
@@ -375,20 +421,23 @@ def test_every_fact_on_the_page_is_in_the_record(client, api_client, named_list)
                 + [alias["name"] for alias in data["aliases"]]
                 + [Alias.Kind(alias["kind"]).label for alias in data["aliases"]]
                 + [Alias.Strength(alias["strength"]).label for alias in data["aliases"]]
-                + [alias["script"] for alias in data["aliases"]],
+                + [alias["script"] for alias in data["aliases"]]
+                + marks("aliases"),
                 ("Primary name", "-"),
             ),
             "Countries": (
                 _dd(facts, "Countries"),
                 [row["name"] for row in data["countries"]]
-                + [DesigneeCountry.Role(row["role"]).label.lower() for row in data["countries"]],
+                + [DesigneeCountry.Role(row["role"]).label.lower() for row in data["countries"]]
+                + marks("countries"),
                 ("(", ")", ",", "-"),
             ),
             "Birth": (
                 _dd(facts, "Birth"),
                 [row["raw"] for row in data["birth_dates"]]
                 + [row["place"] for row in data["places_of_birth"]]
-                + [row["country_name"] for row in data["places_of_birth"]],
+                + [row["country_name"] for row in data["places_of_birth"]]
+                + marks("birth_dates", "places_of_birth"),
                 ("born in", "·", ";", "(", ")", "-"),
             ),
             "Identifiers": (
@@ -404,7 +453,8 @@ def test_every_fact_on_the_page_is_in_the_record(client, api_client, named_list)
                         _day(row["issued_on"]) and f"issued {_day(row['issued_on'])}",
                         _day(row["expires_on"]) and f"expires {_day(row['expires_on'])}",
                     )
-                ],
+                ]
+                + marks("identifiers"),
                 ("(", ")", "-"),
             ),
             "Addresses": (
@@ -412,7 +462,8 @@ def test_every_fact_on_the_page_is_in_the_record(client, api_client, named_list)
                 [
                     ", ".join(part for part in (row["street"], row["city"], row["country_text"]) if part)
                     for row in data["addresses"]
-                ],
+                ]
+                + marks("addresses"),
                 ("-",),
             ),
             "Relationships": (
@@ -423,7 +474,8 @@ def test_every_fact_on_the_page_is_in_the_record(client, api_client, named_list)
                 + [
                     f"({Relationship.Kind(row['kind']).label.lower()} this designee)"
                     for row in data["relationships_in"]
-                ],
+                ]
+                + marks("relationships_out", "relationships_in"),
                 (),
             ),
         }
@@ -431,6 +483,7 @@ def test_every_fact_on_the_page_is_in_the_record(client, api_client, named_list)
         for kind in {row["kind"] for row in data["stated_facts"]}:
             label = DesigneeFact.Kind(kind).label
             given = [row["value"] for row in data["stated_facts"] if row["kind"] == kind]
+            given += [f"[{number[row['source_document']]}]" for row in data["stated_facts"] if row["source_document"]]
             sections[label] = (_dd(facts, label), given, ("alt.", "(stated as possible, not confirmed)"))
             assert _dd(facts, label), (designee.entry_number, label)
             checked.setdefault("Stated facts", 0)

@@ -43,6 +43,7 @@ def test_the_detail_gives_the_stated_facts_with_their_dates(api_client):
             "date_to": "1996-12-31",
             "precision": "year",
             "alt": False,
+            "source_document": None,
         },
         {
             "kind": "organization_type",
@@ -51,6 +52,7 @@ def test_the_detail_gives_the_stated_facts_with_their_dates(api_client):
             "date_to": None,
             "precision": "",
             "alt": False,
+            "source_document": None,
         },
         {
             "kind": "organization_type",
@@ -59,6 +61,7 @@ def test_the_detail_gives_the_stated_facts_with_their_dates(api_client):
             "date_to": None,
             "precision": "",
             "alt": True,
+            "source_document": None,
         },
     ]
 
@@ -79,7 +82,7 @@ def test_the_schema_documents_the_stated_facts(api_client):
 
     assert "stated_facts" in components["DesigneeDetail"]["properties"]
     fact = components["DesigneeFact"]
-    assert set(fact["properties"]) == {"kind", "value", "date_from", "date_to", "precision", "alt"}
+    assert set(fact["properties"]) == {"kind", "value", "date_from", "date_to", "precision", "alt", "source_document"}
     assert "possible_nationality" in fact["properties"]["kind"]["description"]
     assert fact["properties"]["alt"]["description"]
 

@@ -800,7 +800,7 @@ def test_designee_page_shows_the_change_history_newest_first(client, world):
 def test_designee_page_shows_countries_with_their_roles(client, world):
     response = client.get(world["president"].get_absolute_url())
 
-    assert [(country.code, roles) for country, roles in response.context["countries"]] == [
+    assert [(country.code, roles) for country, roles, _ in response.context["countries"]] == [
         ("ZW", ["Nationality", "Place of birth"])
     ]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from designations.models import DatePrecision, Designation, DesignationEvent
+from designations.models import Address, Alias, BirthDate, DatePrecision, Designation, DesignationEvent
 from importers.management.commands import seed
 from importers.models import ImportRun
 from importers.services import import_run_create, import_run_execute
@@ -28,6 +28,17 @@ def _import(source, paths, as_of=None):
     run = import_run_execute(run_id=import_run_create(source=source, path=list(paths), as_of=as_of).pk)
     assert run.status == ImportRun.Status.SUCCEEDED, run.error
     return run
+
+
+def _numbers(path: Path) -> set[str]:
+    """The entry numbers an OFAC CSV file has rows for."""
+    return {line.split(b",", 1)[0].decode() for line in path.read_bytes().splitlines() if line[:1].isdigit()}
+
+
+def _gone_by_2025() -> set[str]:
+    """Entry numbers of the 2024 list that the December 2025 address file has no row for."""
+    ofac = DATA_DIR / "ofac"
+    return _numbers(ofac / "sdn_2024-07-02" / "sdn.csv") - _numbers(ofac / "sdn_2025-12-24_partial" / "add.csv")
 
 
 def _in_force(program: str, day: datetime.date) -> int:
@@ -104,7 +115,42 @@ def test_the_history_from_2015_dates_listings_as_tightly_as_the_evidence_allows(
     # No designation was created or ended by the earlier sets: they describe, they do not list.
     assert not DesignationEvent.objects.filter(import_run=runs["ofac-sdn-archive"]).exists()
 
-    # 5. Planned again over what it wrote, the history and the exact days change nothing.
+    # 5. Each fact names the document it came from. LAM, Carrie: the 2024 list's remarks, December 2025's
+    # alias file. AL-MOALLEM, Walid (12880): on the 2024 list, gone from the December 2025 alias and address
+    # files, so his seven numbered aliases and his address come from the newest earlier set that gave them.
+    lam_aliases = Alias.objects.filter(designee__source_uid="29249").exclude(source_uid="")
+    assert {(str(a.source_document.published_on), a.source_document.title[-25:]) for a in lam_aliases} == {
+        ("2025-12-24", "alt.csv as of 24 Dec 2025")
+    }
+    lam_birth = BirthDate.objects.get(designee__source_uid="29249")
+    assert lam_birth.source_document.published_on == datetime.date(2024, 7, 2)
+    moallem = Alias.objects.filter(designee__source_uid="12880").exclude(source_uid="")
+    assert moallem.count() == 7
+    assert {a.source_document.published_on for a in moallem} == {datetime.date(2021, 6, 29)}
+    assert "sdn_2021-06-29" in moallem[0].source_document.title
+    # His 2021 address row is empty: no address, from any file.
+    assert not Address.objects.filter(designee__source_uid="12880").exists()
+    # His remarks' facts still come from the 2024 list, which spoke of them.
+    assert BirthDate.objects.get(designee__source_uid="12880").source_document.published_on == datetime.date(2024, 7, 2)
+    # Entries of the 2024 list that the December 2025 files no longer carry (681): each one the 2021-06-29 set
+    # gives numbered aliases or an address for has them back, and from that set.
+    gone = _gone_by_2025()
+    june_2021 = DATA_DIR / "ofac" / "sdn_2021-06-29"
+    expected_aliases = gone & _numbers(june_2021 / "alt.csv")
+    expected_addresses = gone & {
+        line.split(b",", 1)[0].decode()
+        for line in (june_2021 / "add.csv").read_bytes().splitlines()
+        if line[:1].isdigit() and line.count(b"-0-") < 4
+    }
+    assert len(gone) > 500 and len(expected_aliases) > 100 and len(expected_addresses) > 100
+    numbered = Alias.objects.filter(designee__source_uid__in=gone).exclude(source_uid="")
+    assert set(numbered.values_list("designee__source_uid", flat=True)) == expected_aliases
+    addressed = Address.objects.filter(designee__source_uid__in=gone)
+    assert set(addressed.values_list("designee__source_uid", flat=True)) == expected_addresses
+    for facts in (numbered, addressed):
+        assert set(facts.values_list("source_document__published_on", flat=True)) == {datetime.date(2021, 6, 29)}
+
+    # 6. Planned again over what it wrote, the history and the exact days change nothing.
     events = DesignationEvent.objects.count()
     for source in ("ofac-history", "ofac-entry-dates"):
         adapter = get_adapter(source)

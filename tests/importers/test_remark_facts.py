@@ -11,7 +11,13 @@ from collections import Counter
 
 import pytest
 
-from designations.models import Designee, DesigneeCountry, DesigneeFact, designee_children_snapshot
+from designations.models import (
+    Designee,
+    DesigneeCountry,
+    DesigneeFact,
+    SourceDocument,
+    designee_children_snapshot,
+)
 from importers.models import ImportRun
 from importers.records import FACT_KINDS, PART_FACTS, PART_REMARKS, DesigneeRecord, FactRecord
 from importers.remarks import fact_kind, parse_item, parse_remarks, split_items
@@ -205,9 +211,11 @@ def test_the_csv_import_stores_the_facts_of_real_entries(imported):
     # The possible nationality is no country link: Jordan is the one nationality the list asserts.
     nationalities = shalabi.country_links.filter(role=DesigneeCountry.Role.NATIONALITY)
     assert list(nationalities.values_list("country__code", flat=True)) == ["JO"]
-    # A version of the designee keeps its facts with its other child rows.
+    # A version of the designee keeps its facts with its other child rows, each with the document it came from.
+    document = SourceDocument.objects.get(kind=SourceDocument.Kind.LIST_SNAPSHOT, published_on="2024-07-02")
     assert designee_children_snapshot(shalabi)["stated_facts"] == [
         {
+            "source_document_id": document.pk,
             "kind": "possible_nationality",
             "value": "Palestinian",
             "date_from": None,
