@@ -42,7 +42,7 @@ from designations.models import (
     SourceDocument,
     normalised_identifier,
 )
-from designations.querysets import PERSONAL_ROLE, designees_in_countries
+from designations.querysets import IDENTIFIER_ROLE, PERSONAL_ROLE, designees_in_countries
 from programs.filtersets import CountriesFilter, CountryFilter, code_filter_pair
 from programs.models import Agency, Authority, Program
 from tracker.filters import ListChoiceFilter, ListModelChoiceFilter
@@ -73,6 +73,7 @@ def identifiers_matching(kind: str | None, value: str | None) -> QuerySet[Identi
 COUNTRY_ROLE_CHOICES = [
     *DesigneeCountry.Role.choices,
     (PERSONAL_ROLE, "Personal: nationality, citizenship or place of birth"),
+    (IDENTIFIER_ROLE, "Identifier: issued one of its identifiers (passport, ID, registration)"),
 ]
 
 DATE_CERTAINTY_CHOICES = [

@@ -15,18 +15,26 @@ _WORD = re.compile(r"\w+")
 # country, whichever of these the list gives (OFAC gives only a place of birth for some people).
 PERSONAL_ROLE = "personal"
 PERSONAL_ROLES = ("nationality", "citizenship", "place_of_birth")
+# Another: the country that issued one of the designee's identifiers (a passport, a national ID, a company
+# registration), read from the identifiers themselves. A role of its own, asked for by name: "any role" means
+# the stored ones, since an issuing country is no nationality, residence or seat (a Colombian passport of a
+# Venezuelan official, a Hong Kong registration of a mainland firm).
+IDENTIFIER_ROLE = "identifier"
 
 
 def designees_in_countries(codes: str | Iterable[str], role: str | None = None) -> models.QuerySet:
     """The ids (``designee_id``) of designees tied to any of the countries (ISO codes, either case).
 
-    Tied in any role, or in ``role``: a stored ``DesigneeCountry.Role`` value, or ``"personal"`` for a
-    nationality, a citizenship or a place of birth.
+    Tied in any stored role, or in ``role``: a stored ``DesigneeCountry.Role`` value, ``"personal"`` for a
+    nationality, a citizenship or a place of birth, or ``"identifier"`` for the issuer of an identifier.
     """
-    from designations.models import DesigneeCountry
+    from designations.models import DesigneeCountry, Identifier
 
     codes = [codes] if isinstance(codes, str) else list(codes)
-    links = DesigneeCountry.objects.filter(country__code__in=[code.upper() for code in codes])
+    codes = [code.upper() for code in codes]
+    if role == IDENTIFIER_ROLE:
+        return Identifier.objects.filter(country__code__in=codes).values("designee_id")
+    links = DesigneeCountry.objects.filter(country__code__in=codes)
     if role:
         links = links.filter(role__in=stored_roles(role))
     return links.values("designee_id")

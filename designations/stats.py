@@ -18,7 +18,7 @@ from django.db.models import Count, F, FilteredRelation, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from designations.models import DesignationEvent, DesigneeCountry
-from designations.querysets import PERSONAL_ROLE, DesignationQuerySet, stored_roles
+from designations.querysets import IDENTIFIER_ROLE, PERSONAL_ROLE, DesignationQuerySet, stored_roles
 
 GROUPS = ("program", "authority", "country", "year", "month", "kind", "agency", "status")
 EVENTS = ("listed", "delisted")
@@ -121,7 +121,8 @@ def designation_stats(
        with a listing date) and ``"delisted"`` counts delistings (designations with a delisting date, but
        not records OFAC removed as duplicates of another entry), placed in time by that date.
     2. ``country`` counts a designation once for each country its designee is tied to, in any role or,
-       with ``country_role``, in that role only (``personal``: nationality, citizenship or place of birth);
+       with ``country_role``, in that role only (``personal``: nationality, citizenship or place of birth;
+       ``identifier``: the issuer of one of its identifiers);
        a designation with no such country counts under
        ``country=None``. The per-country counts therefore add up to more than the total.
     3. A grouping another app registered (``register_split``: ``jurisdiction``) counts the designations
@@ -139,7 +140,7 @@ def designation_stats(
         return split
     if event is not None and event not in EVENTS:
         raise StatsError("event", f"Unknown event {event!r}; choose from {', '.join(EVENTS)}.")
-    if country_role and country_role not in (*DesigneeCountry.Role.values, PERSONAL_ROLE):
+    if country_role and country_role not in (*DesigneeCountry.Role.values, PERSONAL_ROLE, IDENTIFIER_ROLE):
         raise StatsError("country_role", f"Unknown country role {country_role!r}.")
 
     date_field = "delisted_on" if event == "delisted" else "listed_on"
@@ -168,7 +169,9 @@ def designation_stats(
             columns["g_month_month"] = ExtractMonth(date_field)
         elif name == "country":
             links = "designee__country_links"
-            if country_role:
+            if country_role == IDENTIFIER_ROLE:
+                links = "designee__identifiers"  # the issuing countries of its identifiers
+            elif country_role:
                 roles = stored_roles(country_role)
                 queryset = queryset.annotate(
                     g_links=FilteredRelation(links, condition=Q(designee__country_links__role__in=roles))

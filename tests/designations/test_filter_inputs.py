@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from designations.filtersets import DesignationEventFilterSet, DesigneeFilterSet
 from designations.models import (
+    Country,
     Designation,
     DesignationEvent,
     Designee,
@@ -215,7 +216,7 @@ def test_personal_role_is_offered_and_documented_in_the_schema(api_client):
 
     for path in ("/api/designations/", "/api/designees/", "/api/changes/"):
         [role] = [p for p in schema["paths"][path]["get"]["parameters"] if p["name"] == "country_role"]
-        assert "personal" in role["schema"]["enum"], path
+        assert {"personal", "identifier"} <= set(role["schema"]["enum"]), path
 
 
 def test_personal_role_narrows_the_changes_too(world):
@@ -227,6 +228,34 @@ def test_personal_role_narrows_the_changes_too(world):
 
     assert events.is_valid(), events.errors
     assert {event.designation.designee_id for event in events.qs} == named(world, "chen")
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_identifier_role_is_the_country_that_issued_an_identifier(api_client, world, path):
+    """A passport issued by Iran ties its holder to Iran in the role ``identifier`` only: not in "any role"
+    (the stored ties), nor as a personal country."""
+    iran = Country.objects.get(code="IR")
+    IdentifierFactory(designee=world["lam"], kind="Passport", value="H37045909", country=iran)
+
+    assert found(api_client, path, "country=IR&country_role=identifier") == named(world, "lam")
+    assert found(api_client, path, "country=ir,cn&country_role=identifier") == named(world, "lam")
+    assert found(api_client, path, "country=IR") == named(world, "ship", "nat")
+    assert found(api_client, path, "country=IR&country_role=personal") == named(world, "nat")
+
+
+def test_identifier_role_in_the_statistics(api_client, world):
+    iran = Country.objects.get(code="IR")
+    IdentifierFactory(designee=world["lam"], kind="Passport", value="H37045909", country=iran)
+    IdentifierFactory(designee=world["lam"], kind="National ID No.", value="1234567", country=iran)
+
+    rows = api_client.get("/api/stats/", {"group_by": "country", "country_role": "identifier"}).json()["results"]
+
+    # Each designation once per issuing country: lam's under IR (two identifiers, one count); firm and nat,
+    # with no identifier, under none.
+    counts = {row["country"]: row["count"] for row in rows}
+    assert counts["IR"] == 1 and counts[None] == 2
+    issuers = Identifier.objects.exclude(country__code="IR").values_list("country__code", flat=True)
+    assert set(counts) == {"IR", None, *issuers}
 
 
 # --------------------------------------------------------------------------------------------------
