@@ -24,6 +24,7 @@ possibly from ``delisted_earliest``.
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -429,3 +430,19 @@ class DesignationEventFilterSet(django_filters.FilterSet):
     def filter_applied_with_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """``country_role`` only narrows ``country``; ``filter_country`` reads it."""
         return queryset
+
+
+class DateInput(forms.DateInput):
+    """A date box the browser offers a calendar for, holding an ISO date (the API reads the same text)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+# Every date filter of the pages' forms is a date box (the API reads its parameters the same way).
+for _filterset in (DesignationFilterSet, DesigneeFilterSet, DesignationEventFilterSet):
+    for _filter in _filterset.base_filters.values():
+        if isinstance(_filter, django_filters.DateFilter):
+            _filter.extra["widget"] = DateInput

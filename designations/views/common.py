@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.utils.dateformat import format as format_date
 from django.utils.dateparse import parse_date
 from rest_framework.exceptions import ValidationError
@@ -216,6 +216,9 @@ def bad_parameter_response(error: ValidationError) -> HttpResponseBadRequest:
 class ParameterChecksMixin:
     """The API's parameter checks on a page (see the module docstring).
 
+    0. A query string with empty parameters (a filter form submitted without scripts sends every box,
+       ``?program=GLOMAG&country=&q=``) redirects to the same URL without them, so a URL to share says only
+       what was chosen. (With scripts, ``static/js/filters.js`` leaves them out before the request.)
     1. ``page`` is checked before anything runs: a bad one is a plain 400 naming it (a page past the
        last one is still Django's 404 on lists, the last page on detail pages).
     2. The page renders; when its filters or ``as_of`` hold a value it could not use, the answer is 400,
@@ -223,6 +226,9 @@ class ParameterChecksMixin:
     """
 
     def get(self, request, *args, **kwargs):
+        kept = [(key, value) for key, values in request.GET.lists() for value in values if value.strip()]
+        if len(kept) < sum(len(values) for _, values in request.GET.lists()):
+            return HttpResponseRedirect(f"{request.path}?{urlencode(kept)}" if kept else request.path)
         try:
             check_page_parameter(request)
         except ValidationError as error:

@@ -447,8 +447,14 @@ class DesignationListView(ParameterChecksMixin, FilterView):
                 # In the swapped table, so the link always downloads the rows just filtered, and says how many.
                 "csv_url": f"/api/designations/?{urlencode([('format', 'csv'), *csv_query])}",
                 "csv_rows": context["paginator"].count,
-                # The ``<fk>_id`` twins of the code filters work in the query string; the form shows the codes.
-                "fields": [name for name in filterset.form.fields if name not in ("program_id", "authority_id")],
+                # The ``<fk>_id`` twins of the code filters work in the query string; the form shows the codes,
+                # and the editors' filters only to editors.
+                "fields": [
+                    name
+                    for name in filterset.form.fields
+                    if name not in ("program_id", "authority_id")
+                    and (self.request.user.is_staff or name not in EDITORS_FILTERS)
+                ],
                 "show_program": True,
                 "table_caption": "Designations",
                 "page_title": page_title("Designations", self.request, filterset, as_of),
@@ -459,6 +465,11 @@ class DesignationListView(ParameterChecksMixin, FilterView):
         if not self.request.htmx and filterset.is_valid():
             context["coverage"] = page_coverage(self.request)
         return context
+
+
+# Filters of the editors' work (review queue, a record by its database id): on the page's form for staff only;
+# the query string still takes them from anyone.
+EDITORS_FILTERS = ("review_state", "designee_id")
 
 
 # Search ----------------------------------------------------------------------------------------------

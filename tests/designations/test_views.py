@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.cache import cache
@@ -855,3 +856,45 @@ def test_every_page_has_the_search_box(client, world):
     content = client.get(reverse("designations:country_list")).content.decode()
 
     assert '<form class="site-search" role="search" method="get" action="/search/">' in content
+
+
+# The filter forms: date boxes, one "as of", editors' filters for editors, URLs without empty boxes -------
+
+
+@pytest.mark.parametrize(
+    ("query", "clean"),
+    [
+        ("filtered=1&program=GLOMAG&country=&q=&as_of=", "filtered=1&program=GLOMAG"),
+        ("program=GLOMAG&program=&program=UHRPA&q=%20", "program=GLOMAG&program=UHRPA"),
+        ("q=&as_of=", ""),
+    ],
+)
+def test_empty_filter_boxes_are_dropped_from_the_url(client, world, query, clean):
+    response = client.get(f"/designations/?{query}")
+
+    assert response.status_code == 302
+    assert response["Location"] == (f"/designations/?{clean}" if clean else "/designations/")
+
+
+def test_a_url_of_filters_in_use_is_answered_as_it_is(client, world):
+    assert client.get("/designations/?filtered=1&program=GLOMAG").status_code == 200
+    assert client.get("/countries/CN/?q=&kind=individual").status_code == 302
+
+
+def test_filter_form_dates_are_date_boxes_with_one_as_of(client, world):
+    page = client.get("/designations/").content.decode()
+
+    for name in ("listed_after", "listed_before", "delisted_after", "delisted_before", "as_of"):
+        assert re.search(rf'<input type="date"\s+name="{name}"', page), name
+    assert page.count('id="id_as_of"') == 1
+
+
+def test_editors_filters_are_on_the_form_for_editors_only(client, admin_client, world):
+    anonymous = client.get("/designations/").content.decode()
+    editor = admin_client.get("/designations/").content.decode()
+
+    for name in ("review_state", "designee_id"):
+        assert f'name="{name}"' not in anonymous
+        assert f'name="{name}"' in editor
+    # The query string still takes them from anyone.
+    assert client.get("/designations/?review_state=reviewed").status_code == 200

@@ -1,0 +1,45 @@
+/*
+ * Filter forms send only what was chosen: an empty box is left out of the request, so the URL pushed
+ * into the address bar (and shared) holds only the filters in use. Without this script the page redirects
+ * to the same URL without the empty parameters (designations.views.common.ParameterChecksMixin).
+ */
+(function () {
+  "use strict";
+
+  function isEmpty(value) {
+    return typeof value === "string" && value.trim() === "";
+  }
+
+  // htmx requests (the filter forms swap their results in place).
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.verb !== "get") {
+      return;
+    }
+    var parameters = event.detail.parameters;
+    var names = parameters instanceof FormData ? Array.from(parameters.keys()) : Object.keys(parameters);
+    names.forEach(function (name) {
+      if (parameters instanceof FormData) {
+        var kept = parameters.getAll(name).filter(function (value) { return !isEmpty(value); });
+        parameters.delete(name);
+        kept.forEach(function (value) { parameters.append(name, value); });
+      } else if (isEmpty(parameters[name])) {
+        delete parameters[name];
+      }
+    });
+  });
+
+  // Plain submissions of a GET form (no htmx on it): empty fields are disabled for the request.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "get" || form.hasAttribute("hx-get")) {
+      return;
+    }
+    Array.from(form.elements).forEach(function (field) {
+      if (field.name && !field.disabled && "value" in field && field.type !== "checkbox" && field.type !== "radio"
+          && isEmpty(field.value)) {
+        field.disabled = true;
+        window.setTimeout(function () { field.disabled = false; }, 0);
+      }
+    });
+  });
+})();
