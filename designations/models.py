@@ -196,6 +196,8 @@ class Designee(TimeStampedModel):
             models.Index(fields=("entry_number",)),
             models.Index(fields=("kind",)),
             models.Index(fields=("review_state",)),
+            # The default order: a page deep in the list skips index entries instead of sorting every row.
+            models.Index(fields=("name", "id")),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -555,6 +557,11 @@ class Designation(TimeStampedModel):
             models.Index(fields=("status", "program")),
             models.Index(fields=("listed_on",)),
             models.Index(fields=("delisted_on",)),
+            # The API's orders by date (the default, newest listing first): a deep page skips index entries
+            # instead of sorting every row.
+            models.Index(fields=("-listed_on", "id")),
+            models.Index(fields=("listed_on", "id")),
+            models.Index(fields=("-delisted_on", "id")),
         ]
         constraints = [
             models.UniqueConstraint(
