@@ -403,6 +403,8 @@ def subject_allied_panel(subject) -> dict | None:
     ]
     return {
         "template": "allies/_subject_panel.html",
+        "anchor": "allied-coordination",  # the section's heading id, for a page's menu
+        "title": "Allies acting on the same parties",
         "total": total,
         "allies": allies,
         "url": f"{reverse('allies:coordination')}?{urlencode(query)}" if query else reverse("allies:coordination"),

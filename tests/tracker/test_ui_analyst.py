@@ -266,3 +266,36 @@ def test_api_docs_with_javascript_link_back_above_swagger_ui(open_page, live_ser
     page.get_by_role("link", name="← Designation tracker").click()
     assert page.url == live_server.url + "/"
     assert page.off_machine == []
+
+
+# 7. The country page: the designees first, a menu of its sections, a skip link to the designees --------
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+@pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["desktop", "mobile"])
+def test_country_page_leads_with_the_designees_and_a_menu(open_page, live_server, world, viewport, javascript):
+    page = open_page(viewport, javascript=javascript)
+    page.goto(live_server.url + "/countries/CN/")
+
+    # The first Tab reaches the page's own skip links; the second goes to the designees.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    skip = page.evaluate("document.activeElement.textContent")
+    assert skip == "Skip to the designees"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#designations")
+    # The menu lists every section, the designees first; each link leads to a heading on the page.
+    menu = page.get_by_role("navigation", name="On this page")
+    targets = [link.get_attribute("href") for link in menu.get_by_role("link").all()]
+    assert targets[0] == "#designations" and len(targets) >= 7
+    for target in targets:
+        assert page.locator(target).count() == 1, target
+    # The designees' section comes before the breakdowns and the timeline.
+    order = page.evaluate(
+        "['designations', 'human-rights', 'by-program', 'timeline-heading'].map("
+        "id => document.getElementById(id).getBoundingClientRect().top + window.scrollY)"
+    )
+    assert order == sorted(order)
+    assert page.locator("#designations-table").get_by_text("CHEN, Quanguo").is_visible()
+    _shot(page, f"ui-country-cn-{viewport['width']}-{'js' if javascript else 'nojs'}")
+    _assert_clean(page)
