@@ -38,6 +38,9 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # WhiteNoise serves the static files under runserver too (`make run`), through the middleware below, so
+    # they are compressed and carry the same headers as in production.
+    "whitenoise.runserver_nostatic",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -64,6 +67,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Compresses what the client accepts compressed (HTML, JSON, CSV, and static files under runserver; WhiteNoise
+    # serves its own compressed copies in production). Django's own BREACH mitigation pads each response.
+    "django.middleware.gzip.GZipMiddleware",
     # Content-Security-Policy on every response, static files included (tracker/security.py).
     "tracker.security.ContentSecurityPolicyMiddleware",
     # 414 for a query string over MAX_QUERY_STRING_BYTES (tracker/security.py).
