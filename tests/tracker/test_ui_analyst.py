@@ -299,3 +299,25 @@ def test_country_page_leads_with_the_designees_and_a_menu(open_page, live_server
     assert page.locator("#designations-table").get_by_text("CHEN, Quanguo").is_visible()
     _shot(page, f"ui-country-cn-{viewport['width']}-{'js' if javascript else 'nojs'}")
     _assert_clean(page)
+
+
+# 8. Mobile: nothing wider than the phone -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_no_page_is_wider_than_a_phone(open_page, live_server, world, javascript):
+    """At 390 px no page scrolls sideways: long URLs and identifiers wrap, a fact's term sits above its value
+    (tables of many columns scroll inside their own box, not the page)."""
+    chen = Designee.objects.get(entry_number=29220)
+    page = open_page(MOBILE, javascript=javascript)
+    for path in (
+        "/",
+        "/countries/CN/",
+        "/programs/GLOMAG/",
+        "/authorities/eo-13818/",  # its official URL is one unbroken 80-character word
+        "/designations/",
+        chen.get_absolute_url(),
+    ):
+        page.goto(live_server.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= MOBILE["width"], path
+    _assert_clean(page)
