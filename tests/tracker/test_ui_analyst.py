@@ -321,3 +321,28 @@ def test_no_page_is_wider_than_a_phone(open_page, live_server, world, javascript
         page.goto(live_server.url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= MOBILE["width"], path
     _assert_clean(page)
+
+
+def test_designation_rows_are_cards_on_a_phone(open_page, live_server, world):
+    page = open_page(MOBILE, javascript=False)
+    page.goto(live_server.url + "/designations/")
+
+    row = page.locator("table.designations tbody tr").first
+    status = row.locator("td[data-label='Status']")
+    listed = row.locator("td[data-label='Listed']")
+    for cell, label in ((status, "Status"), (listed, "Listed")):
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= MOBILE["width"], label  # no sideways scroll
+        assert cell.evaluate("cell => getComputedStyle(cell, '::before').content") == f'"{label}"'
+    assert status.inner_text() == "Active"
+    assert (
+        not page.locator("table.designations thead").is_visible()
+        or page.locator("table.designations thead").bounding_box()["width"] <= 1
+    )
+
+    desktop = open_page(DESKTOP, javascript=False)
+    desktop.goto(live_server.url + "/designations/")
+    assert desktop.locator("table.designations thead th", has_text="Status").is_visible()
+    assert desktop.locator("td[data-label='Status']").first.evaluate(
+        "cell => getComputedStyle(cell, '::before').content"
+    ) in ("none", "normal")
