@@ -31,12 +31,12 @@ SUFFIX = " · US sanctions and human-rights designations"
 
 @pytest.fixture
 def open_page(browser, live_server):  # noqa: F811 (the fixture imported above)
-    """``open_page(viewport, javascript=True)``: a fresh page that records requests leaving the machine,
-    script errors and 404s."""
+    """``open_page(viewport, javascript=True, color_scheme="light")``: a fresh page that records requests
+    leaving the machine, script errors and 404s."""
     contexts = []
 
-    def open_page(viewport=DESKTOP, javascript=True):
-        context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
+    def open_page(viewport=DESKTOP, javascript=True, color_scheme="light"):
+        context = browser.new_context(viewport=viewport, java_script_enabled=javascript, color_scheme=color_scheme)
         contexts.append(context)
         page = context.new_page()
         page.off_machine, page.errors, page.missing = [], [], []
@@ -346,3 +346,36 @@ def test_designation_rows_are_cards_on_a_phone(open_page, live_server, world):
     assert desktop.locator("td[data-label='Status']").first.evaluate(
         "cell => getComputedStyle(cell, '::before').content"
     ) in ("none", "normal")
+
+
+# Accessibility: axe-core on every kind of page, at both widths and in both themes ------------------------
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["desktop", "mobile"])
+def test_axe_finds_nothing_on_the_analysts_pages(open_page, live_server, world, viewport, color_scheme):
+    """axe-core (the copy bundled with axe-playwright-python, pinned in requirements/dev.txt), every rule of
+    WCAG 2.x A and AA it runs by default, on the home, country, program, authority, list, search, designee and
+    coordination pages."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    chen = Designee.objects.get(entry_number=29220)
+    page = open_page(viewport, color_scheme=color_scheme)
+    found = {}
+    for path in (
+        "/",
+        "/countries/CN/",
+        "/programs/GLOMAG/",
+        "/authorities/eo-13818/",
+        "/designations/",
+        "/search/?q=chen",
+        chen.get_absolute_url(),
+        "/coordination/",
+    ):
+        page.goto(live_server.url + path)
+        violations = axe.run(page).response["violations"]
+        if violations:
+            found[path] = [(v["id"], [node["html"][:120] for node in v["nodes"]]) for v in violations]
+    assert found == {}
+    _assert_clean(page)
