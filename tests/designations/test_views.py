@@ -898,3 +898,26 @@ def test_editors_filters_are_on_the_form_for_editors_only(client, admin_client, 
         assert f'name="{name}"' in editor
     # The query string still takes them from anyone.
     assert client.get("/designations/?review_state=reviewed").status_code == 200
+
+
+def test_record_pages_say_how_to_cite_them_with_the_datas_date(client, world):
+    SourceDocument.objects.create(
+        kind=SourceDocument.Kind.LIST_SNAPSHOT,
+        source="ofac-sdn",
+        source_uid="sdn-2024-07-02",
+        title="OFAC SDN list",
+        published_on=datetime.date(2024, 7, 2),
+    )
+    chen = world["chen"]
+    for path, title in (
+        (chen.get_absolute_url(), chen.name),
+        ("/countries/CN/", "China"),
+        ("/programs/GLOMAG/?as_of=2022-01-01", world["glomag"].name),
+    ):
+        page = client.get(path).content.decode()
+        cite = re.search(r'<span class="cite-text">(.*?)</span>', page, re.S).group(1)
+        text = " ".join(cite.split())
+        assert f"Designation tracker, “{title}”" in text, path
+        assert "Data: OFAC SDN list as of 2 July 2024." in text, path
+        assert f"http://testserver{path}" in text, path
+    assert "as in force on 1 January 2022" in text
