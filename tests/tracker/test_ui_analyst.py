@@ -379,3 +379,16 @@ def test_axe_finds_nothing_on_the_analysts_pages(open_page, live_server, world, 
             found[path] = [(v["id"], [node["html"][:120] for node in v["nodes"]]) for v in violations]
     assert found == {}
     _assert_clean(page)
+
+
+def test_a_printed_country_page_holds_its_content_without_the_sites_controls(open_page, live_server, world):
+    page = open_page()
+    page.goto(live_server.url + "/countries/CN/")
+    page.emulate_media(media="print")
+
+    for selector in (".site-header", "form.filters", ".page-menu", ".skip-link"):
+        assert page.locator(selector).count() and not page.locator(selector).first.is_visible(), selector
+    assert page.get_by_role("heading", name="China", exact=True).is_visible()
+    assert page.locator("#designations-table").get_by_text("CHEN, Quanguo").is_visible()
+    page.emulate_media(media="screen")
+    assert page.locator("form.filters").first.is_visible() or page.locator("details.filters-box").count()
