@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import re
 
 import pytest
@@ -921,3 +923,20 @@ def test_record_pages_say_how_to_cite_them_with_the_datas_date(client, world):
         assert "Data: OFAC SDN list as of 2 July 2024." in text, path
         assert f"http://testserver{path}" in text, path
     assert "as in force on 1 January 2022" in text
+
+
+def test_a_timelines_figures_download_as_csv_and_add_up_to_the_chart(client, world):
+    page = client.get("/countries/CN/")
+    html = page.content.decode()
+    links = re.findall(r'href="(/api/stats/\?country=CN[^"]*format=csv)"', html)
+    assert len(links) == 2
+    timeline = page.context["timeline"]
+    for link, figure in zip(links, ("listed", "delisted"), strict=True):
+        response = client.get(link.replace("&amp;", "&"))
+        assert response.status_code == 200
+        rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+        # The months the chart places a listing in, and no other: the undated ones have no month.
+        assert sum(int(row["count"]) for row in rows if row["month"]) == timeline[figure], figure
+    assert timeline["listed"] > 0
+    # Not offered "as of" a day: the chart's figures then stop at that day, the download's would not.
+    assert "format=csv" not in client.get("/countries/CN/?as_of=2022-01-01").content.decode().split("chart-data")[-1]
