@@ -155,8 +155,13 @@ def import_is_writing(dbname: str) -> bool:
 # Every table an import writes, reduced to what it means: no surrogate keys, no timestamps, foreign keys
 # replaced by the natural key they point at. Two databases that went through the same imports (in any
 # order of attempts, with any sequence gaps) have the same fingerprint.
+# A fact's document by its key, not its id: a run killed mid-import consumed ids its retry does not reuse.
 _DESIGNEE = "JOIN designations_designee d ON d.id = t.designee_id"
-_CHILD = "(to_jsonb(t) - ARRAY['id', 'designee_id']) || jsonb_build_object('designee', d.source_uid)"
+_DOCUMENT = "LEFT JOIN designations_sourcedocument s ON s.id = t.source_document_id"
+_CHILD = (
+    "(to_jsonb(t) - ARRAY['id', 'designee_id', 'source_document_id'])"
+    " || jsonb_build_object('designee', d.source_uid, 'document', s.source_uid)"
+)
 FINGERPRINT_QUERIES = {
     "designee": (
         "SELECT to_jsonb(t) - ARRAY['id', 'created_at', 'updated_at', 'merged_into_id', 'reviewed_at',"
@@ -176,14 +181,16 @@ FINGERPRINT_QUERIES = {
         " LEFT JOIN designations_sourcedocument s ON s.id = t.source_document_id"
     ),
     **{
-        table: f"SELECT {_CHILD} AS r FROM designations_{table} t {_DESIGNEE}"
+        table: f"SELECT {_CHILD} AS r FROM designations_{table} t {_DESIGNEE} {_DOCUMENT}"
         for table in ("alias", "identifier", "address", "birthdate", "placeofbirth", "designeecountry")
     },
     "relationship": (
-        "SELECT (to_jsonb(t) - ARRAY['id', 'from_designee_id', 'to_designee_id'])"
-        " || jsonb_build_object('from', f.source_uid, 'to', o.source_uid) AS r FROM designations_relationship t"
+        "SELECT (to_jsonb(t) - ARRAY['id', 'from_designee_id', 'to_designee_id', 'source_document_id'])"
+        " || jsonb_build_object('from', f.source_uid, 'to', o.source_uid, 'document', s.source_uid) AS r"
+        " FROM designations_relationship t"
         " JOIN designations_designee f ON f.id = t.from_designee_id"
         " LEFT JOIN designations_designee o ON o.id = t.to_designee_id"
+        " LEFT JOIN designations_sourcedocument s ON s.id = t.source_document_id"
     ),
     "source_document": (
         "SELECT to_jsonb(t) - ARRAY['id', 'created_at', 'updated_at', 'url'] AS r FROM designations_sourcedocument t"
