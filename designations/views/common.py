@@ -362,6 +362,10 @@ def timeline(queryset: QuerySet, as_of: datetime.date | None, page_stats: PageSt
     limit = as_of.strftime("%Y-%m") if as_of else None
     months = sorted(month for month in by_month if limit is None or month <= limit)
     rows = [{"month": month, **by_month[month]} for month in months]
+    # The chart's axis runs through every month from the first to the last, empty ones at zero, so its bars
+    # stand at their distance in time (the table lists only the months with a listing or a delisting).
+    axis = _every_month(months[0], months[-1]) if months else []
+    empty = {"listed": 0, "delisted": 0}
     return {
         "rows": rows,
         "years": years,
@@ -370,13 +374,23 @@ def timeline(queryset: QuerySet, as_of: datetime.date | None, page_stats: PageSt
         "delisted": sum(row["delisted"] for row in rows),
         "chart": {
             "type": "timeline",
-            "labels": months,
+            "labels": axis,
             "series": [
-                {"label": "Listings", "data": [row["listed"] for row in rows]},
-                {"label": "Delistings", "data": [row["delisted"] for row in rows]},
+                {"label": "Listings", "data": [by_month.get(month, empty)["listed"] for month in axis]},
+                {"label": "Delistings", "data": [by_month.get(month, empty)["delisted"] for month in axis]},
             ],
         },
     }
+
+
+def _every_month(first: str, last: str) -> list[str]:
+    """Every month from ``first`` to ``last`` ("YYYY-MM"), both included."""
+    year, month = int(first[:4]), int(first[5:7])
+    months = []
+    while (label := f"{year:04d}-{month:02d}") <= last:
+        months.append(label)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 def narrow_program_choices(filterset: DesignationFilterSet, codes: Sequence[str]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 import re
 
 import pytest
@@ -940,3 +941,25 @@ def test_a_timelines_figures_download_as_csv_and_add_up_to_the_chart(client, wor
     assert timeline["listed"] > 0
     # Not offered "as of" a day: the chart's figures then stop at that day, the download's would not.
     assert "format=csv" not in client.get("/countries/CN/?as_of=2022-01-01").content.decode().split("chart-data")[-1]
+
+
+def test_a_timelines_chart_runs_through_every_month(client, world):
+    """Months without a listing or delisting are on the chart's axis at zero (a 2020-08 bar no longer stands
+    beside a 2021-07 one); the table lists only the months with figures."""
+    program = Program.objects.create(code="TEST-EO", name="A test program", status=Program.Status.ACTIVE)
+    Designation.objects.create(
+        designee=world["chen"], program=program, listed_on=datetime.date(2021, 12, 10), listed_precision="day"
+    )
+    timeline = client.get("/countries/CN/").context["timeline"]
+    labels = timeline["chart"]["labels"]
+    months = [row["month"] for row in timeline["rows"]]
+
+    assert labels[0] == months[0] and labels[-1] == months[-1]
+    assert len(labels) > len(months) >= 2  # months apart, with empty months between
+    for before, after in itertools.pairwise(labels):
+        year, month = int(before[:4]), int(before[5:])
+        assert after == (f"{year + 1}-01" if month == 12 else f"{year}-{month + 1:02d}")
+    listings, delistings = (series["data"] for series in timeline["chart"]["series"])
+    assert sum(listings) == timeline["listed"] and sum(delistings) == timeline["delisted"]
+    shown = dict(zip(labels, listings, strict=True))
+    assert all(shown[row["month"]] == row["listed"] for row in timeline["rows"])
