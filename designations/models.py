@@ -711,6 +711,26 @@ DESIGNEE_COLLECTIONS: dict[str, tuple[type[models.Model], str]] = {
 }
 
 
+# A designee record's fact lists as the API and the pages name them -> the relation each is read from (every
+# one a ``FactSource``): the collections above, and the links other entries make to the designee.
+FACT_LISTS: dict[str, str] = {
+    "aliases": "aliases",
+    "identifiers": "identifiers",
+    "countries": "country_links",
+    "birth_dates": "birth_dates",
+    "places_of_birth": "places_of_birth",
+    "addresses": "addresses",
+    "relationships_out": "relationships_from",
+    "relationships_in": "relationships_to",
+    "stated_facts": "stated_facts",
+}
+
+
+def cited_documents(ids) -> models.QuerySet[SourceDocument]:
+    """The source documents ``ids`` (those a designee's facts cite), oldest first, undated last."""
+    return SourceDocument.objects.filter(pk__in=ids).order_by(models.F("published_on").asc(nulls_last=True), "pk")
+
+
 def designee_children_snapshot(designee: Designee) -> dict[str, list[dict]]:
     """The designee's child rows as plain JSON values: collection -> rows (field attname -> value).
 

@@ -27,6 +27,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from designations.models import (
+    FACT_LISTS,
     Address,
     Alias,
     BirthDate,
@@ -39,7 +40,7 @@ from designations.models import (
     Identifier,
     PlaceOfBirth,
     Relationship,
-    SourceDocument,
+    cited_documents,
     normalised_identifier,
 )
 from tracker.selectors import Links, grouped, iso_date, iso_datetime, many_to_many_rows, page_of, rows_by_keys
@@ -585,35 +586,17 @@ def designee_rows(queryset: QuerySet, *, links: Links, facts: bool = False) -> l
     return records
 
 
-_FACT_LISTS = (
-    "aliases",
-    "identifiers",
-    "countries",
-    "birth_dates",
-    "places_of_birth",
-    "addresses",
-    "relationships_out",
-    "relationships_in",
-    "stated_facts",
-)
-
-
 def _add_fact_documents(records: list[DesigneeRow]) -> None:
     """Give each record ``source_documents``: the documents its facts cite, oldest first, undated last (one
     query)."""
     cited = {
-        record["id"]: {fact[_SOURCE] for key in _FACT_LISTS for fact in record.get(key, ()) if fact[_SOURCE]}
+        record["id"]: {fact[_SOURCE] for key in FACT_LISTS for fact in record.get(key, ()) if fact[_SOURCE]}
         for record in records
     }
     wanted = set().union(*cited.values())
-    briefs = {}
-    if wanted:
-        columns = _document_columns("")
-        for row in SourceDocument.objects.filter(pk__in=wanted).values(*columns):
-            briefs[row["id"]] = _document(row, "")
-    order = sorted(briefs, key=lambda pk: (briefs[pk]["published_on"] is None, briefs[pk]["published_on"] or "", pk))
+    briefs = [_document(row, "") for row in cited_documents(wanted).values(*_document_columns(""))] if wanted else []
     for record in records:
-        record["source_documents"] = [briefs[pk] for pk in order if pk in cited[record["id"]]]
+        record["source_documents"] = [brief for brief in briefs if brief["id"] in cited[record["id"]]]
 
 
 # --------------------------------------------------------------------------------------------------

@@ -6,12 +6,12 @@ two list snapshots, its ``*_earliest`` bound); see ``designations.models.DatePre
 
 from __future__ import annotations
 
-from django.db.models import F
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from designations.api.coverage import DESIGNATION_COVERAGE_SCHEMA
 from designations.models import (
+    FACT_LISTS,
     Address,
     Alias,
     BirthDate,
@@ -26,6 +26,7 @@ from designations.models import (
     PlaceOfBirth,
     Relationship,
     SourceDocument,
+    cited_documents,
 )
 from designations.selectors import normalised_identifier
 from programs.api.serializers import AuthorityBriefSerializer, ProgramBriefSerializer
@@ -318,30 +319,16 @@ class DesigneeSerializer(serializers.ModelSerializer):
             "updated_at",
         )
 
-    # The record's fact lists and the relations they are read from (``designations.selectors._FACT_LISTS``).
-    FACT_RELATIONS = {
-        "aliases": "aliases",
-        "identifiers": "identifiers",
-        "countries": "country_links",
-        "birth_dates": "birth_dates",
-        "places_of_birth": "places_of_birth",
-        "addresses": "addresses",
-        "relationships_out": "relationships_from",
-        "relationships_in": "relationships_to",
-        "stated_facts": "stated_facts",
-    }
-
     @extend_schema_field(SourceDocumentBriefSerializer(many=True))
     def get_source_documents(self, designee: Designee) -> list[dict]:
         cited = {
             fact.source_document_id
-            for key, relation in self.FACT_RELATIONS.items()
+            for key, relation in FACT_LISTS.items()
             if key in self.fields
             for fact in getattr(designee, relation).all()
             if fact.source_document_id
         }
-        documents = SourceDocument.objects.filter(pk__in=cited).order_by(F("published_on").asc(nulls_last=True), "pk")
-        return SourceDocumentBriefSerializer(documents, many=True).data
+        return SourceDocumentBriefSerializer(cited_documents(cited), many=True).data
 
 
 class DesigneeDetailSerializer(DesigneeSerializer):

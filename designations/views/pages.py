@@ -31,6 +31,7 @@ from django_filters.views import FilterView
 
 from designations.filtersets import CountryFilterSet, DesignationFilterSet
 from designations.models import (
+    FACT_LISTS,
     Country,
     DatePrecision,
     Designation,
@@ -38,6 +39,7 @@ from designations.models import (
     Designee,
     Identifier,
     SourceDocument,
+    cited_documents,
 )
 from designations.selectors import designee_panels, reconstructed_documents, subject_panels
 from designations.views.common import (
@@ -354,20 +356,9 @@ class DesigneeDetailView(DetailView):
         """Number the documents the designee's facts were read from, oldest first, and mark each fact with
         its document's number (``source_number``, None for a fact without one: an editor's, or stored
         before facts kept their source). Returns the numbered documents and whether a fact has none."""
-        facts = [
-            *designee.aliases.all(),
-            *designee.identifiers.all(),
-            *designee.addresses.all(),
-            *designee.birth_dates.all(),
-            *designee.places_of_birth.all(),
-            *designee.country_links.all(),
-            *designee.relationships_from.all(),
-            *designee.relationships_to.all(),
-            *designee.stated_facts.all(),
-        ]
+        facts = [fact for relation in FACT_LISTS.values() for fact in getattr(designee, relation).all()]
         cited = {fact.source_document_id for fact in facts if fact.source_document_id}
-        documents = SourceDocument.objects.filter(pk__in=cited).order_by(F("published_on").asc(nulls_last=True), "pk")
-        numbered = list(enumerate(documents, start=1))
+        numbered = list(enumerate(cited_documents(cited), start=1))
         number = {document.pk: n for n, document in numbered}
         for fact in facts:
             fact.source_number = number.get(fact.source_document_id)
