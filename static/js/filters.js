@@ -28,6 +28,34 @@
     });
   });
 
+  // "As of" is the state of the whole page (its cards, charts, breakdowns and title, not only the table): a
+  // form whose day differs from the page's (data-page-as-of) loads the whole page instead of a swap.
+  document.addEventListener("htmx:confirm", function (event) {
+    var form = event.detail.elt;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-page-as-of")) {
+      return;
+    }
+    var asOf = form.elements.namedItem("as_of");
+    if (!asOf || asOf.value === form.getAttribute("data-page-as-of")) {
+      return;
+    }
+    event.preventDefault();
+    // The status boxes the page checked by itself ("Active": in force today) give way to the day chosen,
+    // unless the reader changed them.
+    var statuses = Array.from(form.querySelectorAll('input[type="checkbox"][name="status"]'));
+    var statusUntouched = !form.hasAttribute("data-submitted") && statuses.every(function (box) {
+      return box.checked === box.defaultChecked;
+    });
+    var query = new URLSearchParams();
+    new FormData(form).forEach(function (value, name) {
+      if (!isEmpty(value) && !(statusUntouched && name === "status")) {
+        query.append(name, value);
+      }
+    });
+    var action = form.getAttribute("hx-get") || window.location.pathname;
+    window.location.assign(action + (query.toString() ? "?" + query.toString() : ""));
+  });
+
   // Plain submissions of a GET form (no htmx on it): empty fields are disabled for the request.
   document.addEventListener("submit", function (event) {
     var form = event.target;
