@@ -25,7 +25,8 @@ from allies.coordination import ally_date as coordination_bracket
 from allies.models import PUBLISHER_CHOICES, PartyLink
 from designations.filtersets import DesignationFilterSet
 from designations.models import Designation, Designee
-from designations.views.common import PAGE_SIZE, PageStats, ParameterChecksMixin, query_without
+from designations.views.common import PAGE_SIZE, PageStats, ParameterChecksMixin
+from designations.views.querystring import query_without
 from programs.filtersets import CountriesSelect
 from programs.models import Program
 

@@ -1,6 +1,12 @@
-"""The analysts' pages: home, countries, designees, the designations list, search (``pages``), and the pages
-of programs and authorities (``programs``), on the helpers they share (``common``)."""
+"""The analysts' pages: home, countries, designees, the designations list, search (``pages``), the pages
+of programs and authorities (``programs``), what changed in a period (``changes``), the compare page
+(``compare``), timelines as SVG and CSV (``charts``) and the Atom feeds' previews (``feed_previews``), on the
+helpers they share: ``common`` (as-of, parameter checks, statistics, timelines, breakdowns), ``sorting`` (a
+designations table's orders and headings), ``pickers`` (the filter form's pickers and the chips of active
+filters) and ``querystring``."""
 
+from designations.views.changes import ChangesView
+from designations.views.compare import CompareView
 from designations.views.pages import (
     CountryDetailView,
     CountryListView,
@@ -20,6 +26,8 @@ from designations.views.programs import (
 __all__ = [
     "AuthorityDetailView",
     "AuthorityListView",
+    "ChangesView",
+    "CompareView",
     "CountryDetailView",
     "CountryListView",
     "DesignationListView",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from django import forms
@@ -27,10 +27,14 @@ from designations.models import (
     Designation,
     DesignationEvent,
 )
-from programs.models import Program
+from designations.views.sorting import check_sort_parameter, table_sorts
 from tracker import dataversion
 from tracker.api import MAX_OFFSET, _check_bounded_int
-from tracker.filters import ListCheckboxSelectMultiple, is_bounded_id, split_values
+from tracker.filters import (
+    ListCheckboxSelectMultiple,
+    is_bounded_id,
+    split_values,
+)
 
 PAGE_SIZE = 50
 # Events that start or end a designation: what timelines, recent changes and feeds show.
@@ -165,13 +169,6 @@ def paginate_designations(request, queryset, *, prefix: str = "page") -> dict:
     return {"paginator": paginator, "page_obj": page_obj, "designations": page_obj.object_list}
 
 
-def query_without(request, *keys: str) -> str:
-    """The current query string without ``keys`` (for pagination and sort links), ending in ``&`` if not empty."""
-    params = [(key, value) for key, values in request.GET.lists() if key not in keys for value in values]
-    encoded = urlencode(params)
-    return f"{encoded}&" if encoded else ""
-
-
 INTEGER_FILTERS = ("designee_id", "program_id", "authority_id")
 
 
@@ -221,6 +218,8 @@ class ParameterChecksMixin:
        what was chosen. (With scripts, ``static/js/filters.js`` leaves them out before the request.)
     1. ``page`` is checked before anything runs: a bad one is a plain 400 naming it (a page past the
        last one is still Django's 404 on lists, the last page on detail pages).
+       So is ``sort`` on a page with a sortable designations table (a view with ``default_sort``, one of
+       ``DESIGNATION_SORTS``): a value the table does not take is a plain 400 naming it and the values it takes.
     2. The page renders; when its filters or ``as_of`` hold a value it could not use, the answer is 400,
        with the message next to the field, and the response cache keeps only 200s.
     """
@@ -231,6 +230,8 @@ class ParameterChecksMixin:
             return HttpResponseRedirect(f"{request.path}?{urlencode(kept)}" if kept else request.path)
         try:
             check_page_parameter(request)
+            if getattr(self, "default_sort", None) is not None:
+                check_sort_parameter(request, table_sorts(getattr(self, "show_program", True)))
         except ValidationError as error:
             return bad_parameter_response(error)
         response = super().get(request, *args, **kwargs)
@@ -364,7 +365,7 @@ def timeline(queryset: QuerySet, as_of: datetime.date | None, page_stats: PageSt
     rows = [{"month": month, **by_month[month]} for month in months]
     # The chart's axis runs through every month from the first to the last, empty ones at zero, so its bars
     # stand at their distance in time (the table lists only the months with a listing or a delisting).
-    axis = _every_month(months[0], months[-1]) if months else []
+    axis = every_month(months[0], months[-1]) if months else []
     empty = {"listed": 0, "delisted": 0}
     return {
         "rows": rows,
@@ -383,7 +384,7 @@ def timeline(queryset: QuerySet, as_of: datetime.date | None, page_stats: PageSt
     }
 
 
-def _every_month(first: str, last: str) -> list[str]:
+def every_month(first: str, last: str) -> list[str]:
     """Every month from ``first`` to ``last`` ("YYYY-MM"), both included."""
     year, month = int(first[:4]), int(first[5:7])
     months = []
@@ -391,15 +392,6 @@ def _every_month(first: str, last: str) -> list[str]:
         months.append(label)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
-
-
-def narrow_program_choices(filterset: DesignationFilterSet, codes: Sequence[str]) -> None:
-    """Offer only the programs with designations on the page (and those already chosen) in the form."""
-    field = filterset.form.fields.get("program")
-    if field is None:
-        return
-    chosen = [program.code for program in filterset.form.cleaned_data.get("program") or []]
-    field.queryset = Program.objects.filter(code__in=[*codes, *chosen]).order_by("code")
 
 
 def sum_by(rows: Iterable[dict], key: str) -> list[dict]:

@@ -53,17 +53,18 @@ from designations.views.common import (
     in_force,
     in_force_on,
     map_data,
-    narrow_program_choices,
     page_coverage,
     page_title,
     paginate_designations,
     parse_as_of,
-    query_without,
     results_status,
     sum_by,
     table_rows,
     timeline,
 )
+from designations.views.pickers import filter_chips, offer_picker_choices
+from designations.views.querystring import query_without
+from designations.views.sorting import table_sort
 from programs.models import Authority, Program
 
 
@@ -202,6 +203,7 @@ class CountryDetailView(ParameterChecksMixin, DetailView):
 
     template_name = "designations/country_detail.html"
     context_object_name = "country"
+    default_sort = "designee"
 
     def get_object(self, queryset=None):
         return get_object_or_404(
@@ -221,12 +223,14 @@ class CountryDetailView(ParameterChecksMixin, DetailView):
         everything = Designation.objects.for_country(country.code)
         base = in_force_on(everything, as_of, date_certainty(self.request)) if as_of else everything
         filterset = designation_filterset(self.request, base)
+        sort = table_sort(self.request, default=self.default_sort)
         designations = (
-            table_rows(filterset.qs).order_by("designee__name", "program__code", "pk")
+            table_rows(filterset.qs).order_by(*sort["sort_order"])
             if filterset.is_valid()
             else Designation.objects.none()
         )
         context.update(paginate_designations(self.request, designations))
+        context.update(sort)
         context.update(
             {
                 "filterset": filterset,
@@ -240,6 +244,7 @@ class CountryDetailView(ParameterChecksMixin, DetailView):
                 "live_status": True,
             }
         )
+        context.update(filter_chips(self.request, filterset, as_of))
         if self.request.htmx:
             return context
         current = in_force(everything, as_of, date_certainty(self.request))
@@ -257,7 +262,7 @@ class CountryDetailView(ParameterChecksMixin, DetailView):
         ]
         human_rights = [row for row in by_program if row["object"] is not None and row["object"].is_human_rights]
         context["panels"] = subject_panels(country)
-        narrow_program_choices(filterset, [row["code"] for row in by_program])
+        offer_picker_choices(filterset, base, page_stats, ["program"])
         context.update(
             {
                 "by_program": by_program,
@@ -404,13 +409,19 @@ class DesignationListView(ParameterChecksMixin, FilterView):
     template_name = "designations/designation_list.html"
     context_object_name = "designations"
     strict = False
+    default_sort = "-listed"
+    picker_filters = ("program", "authority", "country")
 
     @cached_property
     def as_of(self) -> tuple[datetime.date | None, str]:
         return parse_as_of(self.request)
 
+    @cached_property
+    def sort(self) -> dict:
+        return table_sort(self.request, default=self.default_sort)
+
     def get_queryset(self):
-        queryset = table_rows(Designation.objects.all()).order_by(F("listed_on").desc(nulls_last=True), "pk")
+        queryset = table_rows(Designation.objects.all()).order_by(*self.sort["sort_order"])
         as_of, _ = self.as_of
         return in_force_on(queryset, as_of, date_certainty(self.request)) if as_of else queryset
 
@@ -429,6 +440,7 @@ class DesignationListView(ParameterChecksMixin, FilterView):
         csv_query = [(key, value) for key, values in filterset.data.lists() for value in values if value != ""]
         if as_of and "as_of" in DesignationFilterSet.base_filters:
             csv_query.append(("as_of", as_of.isoformat()))
+        context.update(self.sort)
         context.update(
             {
                 "filterset": filterset,
@@ -453,6 +465,10 @@ class DesignationListView(ParameterChecksMixin, FilterView):
                 "live_status": True,
             }
         )
+        context.update(filter_chips(self.request, filterset, as_of))
+        if not self.request.htmx:
+            page_stats = PageStats(f"designations:{as_of}:{date_certainty(self.request)}")
+            offer_picker_choices(filterset, self.get_queryset(), page_stats, self.picker_filters)
         if not self.request.htmx and filterset.is_valid():
             context["coverage"] = page_coverage(self.request)
         return context

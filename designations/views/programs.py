@@ -29,11 +29,13 @@ from designations.views.common import (
     page_title,
     paginate_designations,
     parse_as_of,
-    query_without,
     results_status,
     table_rows,
     timeline,
 )
+from designations.views.pickers import filter_chips, offer_picker_choices
+from designations.views.querystring import query_without
+from designations.views.sorting import table_sort
 from programs.models import Authority, AuthorityEvent, Program
 
 ACTIVE = Q(designations__status=Designation.Status.ACTIVE)
@@ -47,6 +49,9 @@ class DesignationsPageMixin:
     """
 
     show_program = True
+    default_sort = "designee"
+    # The filters the page's form offers as pickers of the values with designations here (with counts).
+    picker_filters: tuple[str, ...] = ("program", "country")
 
     def designations_of(self, obj) -> QuerySet:
         raise NotImplementedError
@@ -70,12 +75,14 @@ class DesignationsPageMixin:
         certainty = date_certainty(self.request)
         base = in_force_on(everything, as_of, certainty) if as_of else everything
         filterset = designation_filterset(self.request, base)
+        sort = table_sort(self.request, default=self.default_sort, show_program=self.show_program)
         designations = (
-            table_rows(filterset.qs).order_by("designee__name", "program__code", "pk")
+            table_rows(filterset.qs).order_by(*sort["sort_order"])
             if filterset.is_valid()
             else Designation.objects.none()
         )
         context = paginate_designations(self.request, designations)
+        context.update(sort)
         context.update(
             {
                 "filterset": filterset,
@@ -88,6 +95,7 @@ class DesignationsPageMixin:
                 "live_status": True,
             }
         )
+        context.update(filter_chips(self.request, filterset, as_of))
         if self.request.htmx:
             return context
         day = data_date_for(self.request).day
@@ -102,6 +110,7 @@ class DesignationsPageMixin:
         country_rows = page_stats.stats("by-country", current, group_by=["country"])
         by_country = breakdown(country_rows, "country", countries)
         context["panels"] = subject_panels(obj)
+        offer_picker_choices(filterset, base, page_stats, self.picker_filters)
         context.update(
             {
                 "timeline": timeline(everything, as_of, page_stats),
@@ -143,6 +152,7 @@ class ProgramDetailView(ParameterChecksMixin, DesignationsPageMixin, DetailView)
     slug_field = "code"
     slug_url_kwarg = "code"
     show_program = False
+    picker_filters = ("country",)
 
     def get_queryset(self):
         return Program.objects.select_related("replaced_by").prefetch_related(

@@ -3,6 +3,12 @@
  * <script id="ID" type="application/json">. The page already shows the same figures as tables, so
  * without this script (or if drawing fails) nothing is lost. Loaded on pages with charts, after
  * Chart.js and chartjs-chart-geo (static/vendor/).
+ *
+ * Each chart drawn gets a "Download PNG" button (made here, so it exists only when the chart does): the
+ * canvas on an opaque white background, whatever the page's theme, under the chart's title and the date of
+ * its data, saved as e.g. "timeline-china-2024-07-02.png". A figure may name these itself
+ * (data-download-title, data-download-name, data-download-date, data-download-date-label); otherwise they
+ * come from its headings and the page's data-date line (or its as_of).
  */
 (function () {
   "use strict";
@@ -22,7 +28,97 @@
       details.open = false; // the table stays one click away, as the chart's text equivalent
     }
     figure.dataset.rendered = "true";
+    addPngButton(figure);
     return holder.querySelector("canvas");
+  }
+
+  // Download PNG -------------------------------------------------------------------------------------
+
+  var ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+  function slug(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60).replace(/-+$/, "") || "chart";
+  }
+
+  function textOf(element) {
+    return element ? element.textContent.replace(/\s+/g, " ").trim() : "";
+  }
+
+  // What the image says and is called: its title, the date of its data in words, and its file name.
+  function pngInfo(figure) {
+    var dataset = figure.dataset;
+    var asOf = new URLSearchParams(window.location.search).get("as_of") || "";
+    asOf = ISO_DAY.test(asOf) ? asOf : "";
+    var dataDay = document.querySelector(".data-date time[datetime]");
+    var section = figure.closest("section");
+    var heading = textOf(section && section.querySelector("h2"));
+    var page = textOf(document.querySelector("main h1"));
+    var title = dataset.downloadTitle || [heading, page].filter(Boolean).join(": ") || document.title;
+    var day = dataset.downloadDate || asOf || (dataDay ? dataDay.getAttribute("datetime") : "");
+    var label = dataset.downloadDateLabel ||
+      (asOf ? "In force on " + asOf : textOf(document.querySelector(".data-date .data-date-source")));
+    var name = slug(dataset.downloadName || [heading, page].filter(Boolean).join(" ") || title);
+    return { title: title, label: label, file: name + (ISO_DAY.test(day) ? "-" + day : "") + ".png" };
+  }
+
+  function savePng(figure) {
+    var canvas = figure.querySelector(".chart-canvas canvas");
+    var info = pngInfo(figure);
+    var ratio = canvas.width / (canvas.clientWidth || canvas.width) || 1;
+    var pad = Math.round(16 * ratio);
+    var titleSize = Math.round(18 * ratio);
+    var labelSize = Math.round(13 * ratio);
+    var header = pad + titleSize + Math.round(8 * ratio) + labelSize + pad;
+    var out = document.createElement("canvas");
+    out.width = canvas.width + 2 * pad;
+    out.height = canvas.height + header + pad;
+    var context = out.getContext("2d");
+    context.fillStyle = "#ffffff"; // opaque, whatever the page's theme
+    context.fillRect(0, 0, out.width, out.height);
+    context.textBaseline = "top";
+    context.fillStyle = "#1b1b1b";
+    context.font = "bold " + titleSize + "px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+    context.fillText(info.title, pad, pad, out.width - 2 * pad);
+    context.fillStyle = "#444444";
+    context.font = labelSize + "px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+    context.fillText(info.label, pad, pad + titleSize + Math.round(8 * ratio), out.width - 2 * pad);
+    context.drawImage(canvas, pad, header);
+    out.toBlob(function (blob) {
+      if (!blob) { return; }
+      var link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = info.file;
+      link.hidden = true;
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
+    }, "image/png");
+  }
+
+  function addPngButton(figure) {
+    if (figure.querySelector("button.chart-png")) { return; }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "chart-png outline secondary";
+    button.textContent = "Download PNG";
+    var title = pngInfo(figure).title;
+    if (title) { button.setAttribute("aria-label", "Download PNG: " + title); }
+    button.addEventListener("click", function () {
+      try {
+        savePng(figure);
+      } catch (error) {
+        console.error("chart not saved", error);
+      }
+    });
+    var downloads = figure.querySelector(".chart-downloads");
+    if (!downloads) {
+      downloads = document.createElement("p");
+      downloads.className = "chart-downloads";
+      figure.querySelector(".chart-canvas").after(downloads);
+    }
+    downloads.prepend(button);
   }
 
   function bars(figure, spec) {

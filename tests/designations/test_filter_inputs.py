@@ -424,8 +424,9 @@ def test_q_in_another_script_still_finds_aliases_published_in_it(api_client, wor
 @pytest.mark.parametrize(
     ("query", "selected", "checked"),
     [
-        ("program=glomag,uhrpa", {"GLOMAG", "UHRPA"}, set()),
-        ("program=GLOMAG&program=syria", {"GLOMAG", "SYRIA"}, set()),
+        # Programs are a picker of check boxes: the programs chosen are checked, in their own case.
+        ("program=glomag,uhrpa", set(), {"GLOMAG", "UHRPA"}),
+        ("program=GLOMAG&program=syria", set(), {"GLOMAG", "SYRIA"}),
         ("status=Active,DELISTED&kind=individual,Entity", set(), {"active", "delisted", "individual", "entity"}),
     ],
 )

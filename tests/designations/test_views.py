@@ -369,13 +369,15 @@ def test_country_page_paginates_by_50_with_fixed_queries(client, django_assert_n
 
     # country, spellings, programs, authorities, count, page; data fingerprint; all programs, authorities
     # and countries (to name the stats rows); by program and authority; by country; the timeline's
-    # listings and delistings by month and listings by year (each placed in a period, and not); the program
-    # choices of the form; the data's version and date for the page's "OFAC SDN list as of" line; the
-    # allied panel's data version, human-rights designations, their designees' countries and party links
+    # listings and delistings by month and listings by year (each placed in a period, and not); the form's
+    # program picker (programs by status, with their names); the data's version and date for the page's "OFAC
+    # SDN list as of" line; the allied panel's data version, human-rights designations, their designees'
+    # countries and party links
     with django_assert_num_queries(25):
         first = client.get(url)
-    # The aggregates and the data's date are cached for the second page: only the data's version is read.
-    with django_assert_num_queries(13):  # and the allied panel's data version
+    # The aggregates (the picker's counts too) and the data's date are cached for the second page: only the
+    # data's version is read.
+    with django_assert_num_queries(12):  # and the allied panel's data version
         second = client.get(url, {"page": 2})
 
     assert len(first.context["designations"]) == 50
@@ -659,15 +661,15 @@ def test_designation_list_pagination_keeps_the_filters(client, world):
 
 def test_designation_list_queries_are_pinned(client, django_assert_num_queries, world):
     url = reverse("designations:designation_list")
-    # the program asked for; count, page; the program, authority, country and category choices of the form;
-    # the data's version and date
-    with django_assert_num_queries(9):
+    # the program asked for; count, page; the data fingerprint and the form's program, authority and country
+    # pickers (one grouped query each, cached); the category choices of the form; the data's version and date
+    with django_assert_num_queries(10):
         client.get(url, {"program": "GLOMAG"})
     for number in range(60):
         person = Designee.objects.create(kind="individual", name=f"OFFICIAL {number:02d}")
         Designation.objects.create(designee=person, program=world["glomag"], listed_on=datetime.date(2022, 12, 9))
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):  # the data changed: the pickers count again
         response = client.get(url, {"program": "GLOMAG"})
 
     assert len(response.context["designations"]) == 50

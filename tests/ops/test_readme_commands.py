@@ -47,7 +47,7 @@ BENCH = "a benchmark of several minutes, run by hand; its results are in docs/be
 @dataclass(frozen=True)
 class Step:
     command: str
-    action: str = "run"  # run | serve | superuser | skip
+    action: str = "run"  # run | serve | superuser | with_server | skip
     reason: str = ""
     loopback: bool = False  # the command downloads from OFAC: serve it the data directory's files
 
@@ -80,6 +80,8 @@ PLAN: list[Step] = [
     ),
     Step(".venv/bin/python manage.py resolve_allied_links"),
     Step(".venv/bin/python bench/allies_resolution_eval.py"),
+    # Takes the README's screenshots from the tracker ``make run`` serves (started again for it here).
+    Step("make screenshots", "with_server"),
     Step(
         ".venv/bin/python manage.py import_source ofac-sdn                     # download OFAC's current SDN CSV set",
         loopback=True,
@@ -238,6 +240,34 @@ def _serve(step: Step, env: dict[str, str]) -> None:
         process.wait(timeout=30)
 
 
+def _with_server(step: Step, env: dict[str, str]) -> list[str]:
+    """Run the command while the tracker serves on 127.0.0.1:8000 (as after ``make run``, in another shell)."""
+    server = subprocess.Popen(
+        [".venv/bin/python", "manage.py", "runserver", "127.0.0.1:8000", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen("http://127.0.0.1:8000/healthz", timeout=5):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "the tracker did not start on 127.0.0.1:8000"
+                time.sleep(1)
+        result = _run(step.command, env)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    if result.returncode != 0:
+        return [f"$ {step.command}\nexit {result.returncode}\n{(result.stdout + result.stderr)[-2000:]}"]
+    return []
+
+
 def _createsuperuser(step: Step, env: dict[str, str]) -> None:
     """Answer the command's prompts on a terminal, as a person would."""
     import pty
@@ -306,6 +336,9 @@ def test_documented_commands_work_as_written(home, ofac_site):
             continue
         if step.action == "superuser":
             _createsuperuser(step, env)
+            continue
+        if step.action == "with_server":
+            failures.extend(_with_server(step, env))
             continue
         before = _counts()
         result = _run(step.command, env)

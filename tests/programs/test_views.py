@@ -176,13 +176,14 @@ def test_program_page_paginates_by_50_with_fixed_queries(client, django_assert_n
 
     # program (+ successor), authorities, target countries, replaced programs, count, page; data fingerprint;
     # countries; by-country stats; designations in force; the timeline's listings and delistings by month and
-    # listings by year (each placed in a period, and not); the lifecycle of its authorities; the authority and
-    # country choices of the form; the data's version and date; the allied panel's data version, human-rights
-    # designations, their designees' countries and their party links
+    # listings by year (each placed in a period, and not); the lifecycle of its authorities; the authority
+    # choices of the form and its country picker (countries by status); the data's version and date; the allied
+    # panel's data version, human-rights designations, their designees' countries and their party links
     with django_assert_num_queries(24):
         first = client.get(url)
-    # The aggregates and the data's date are cached for the second page: only the data's version is read.
-    with django_assert_num_queries(12):  # and the allied panel's data version
+    # The aggregates (the picker's counts too) and the data's date are cached for the second page: only the
+    # data's version is read.
+    with django_assert_num_queries(11):  # and the allied panel's data version
         last = client.get(url, {"page": 2})
 
     assert len(first.context["designations"]) == 50
@@ -254,8 +255,9 @@ def test_authority_page_queries_are_pinned(client, django_assert_num_queries, wo
 
     # authority (+ ended_by), events, implements, implemented by, target countries, programs, count, page;
     # data fingerprint; countries; by-country stats; in force; the timeline's six (listings and delistings by
-    # month, listings by year, each placed in a period and not); the program, authority and country choices
-    # of the form; the data's version and date; the allied panel's data version and (no) human-rights designations
+    # month, listings by year, each placed in a period and not); the form's program and country pickers (by
+    # status, with their names) and its authority choices; the data's version and date; the allied panel's data
+    # version and (no) human-rights designations
     with django_assert_num_queries(24):
         response = client.get(world["eo_13818"].get_absolute_url())
 

@@ -31,12 +31,14 @@ DESIGNATION_FILTERS = {
     **dict.fromkeys(("designee_id", "program_id", "authority_id"), INTEGERS_BAD),
     **dict.fromkeys(("as_of", "listed_after", "listed_before", "delisted_after", "delisted_before"), DATES_BAD),
 }
+# A designations table's ``sort`` takes a column name, "-" before it for descending; nothing else.
+SORTS_BAD = ["bogus", "--listed", "listed_on", "-", "Designee", "designee,listed", "<script>", "\u202elisted"]
 # What each view outside DRF reads from the query string, and the values it must refuse (400, naming it).
 STRICT = {
-    "designations:country_detail": {"page": PAGES_BAD, **DESIGNATION_FILTERS},
-    "designations:designation_list": {"page": PAGES_BAD, **DESIGNATION_FILTERS},
-    "programs:program_detail": {"page": PAGES_BAD, **DESIGNATION_FILTERS},
-    "programs:authority_detail": {"page": PAGES_BAD, **DESIGNATION_FILTERS},
+    "designations:country_detail": {"page": PAGES_BAD, "sort": SORTS_BAD, **DESIGNATION_FILTERS},
+    "designations:designation_list": {"page": PAGES_BAD, "sort": SORTS_BAD, **DESIGNATION_FILTERS},
+    "programs:program_detail": {"page": PAGES_BAD, "sort": [*SORTS_BAD, "program", "-program"], **DESIGNATION_FILTERS},
+    "programs:authority_detail": {"page": PAGES_BAD, "sort": SORTS_BAD, **DESIGNATION_FILTERS},
     "programs:program_list": {"page": PAGES_BAD},
     "allies:coordination": {
         "page": PAGES_BAD,
@@ -47,6 +49,22 @@ STRICT = {
         "relation": ["bogus"],
     },
     "programs:authority_list": {"page": PAGES_BAD},
+    "designations:changes": {
+        "page": PAGES_BAD,
+        "period": ["bogus", "365", "-1"],
+        "occurred_after": DATES_BAD,
+        "occurred_before": DATES_BAD,
+        "program": ["NO-SUCH-PROGRAM"],
+        "country": ["XX"],
+        "country_role": ["bogus"],
+        "date_certainty": ["bogus"],
+    },
+    "designations:compare": {
+        "country": ["XX", "abc", "QC,QR,A,B,C,D,E"],  # unknown, and more than six
+        "program": ["NO-SUCH-PROGRAM", "GLOMAG,A,B,C,D,E,F"],
+        "as_of": DATES_BAD,
+        "format": ["xml", "json"],
+    },
     "designations-api:changes-feed": {
         "program_id": INTEGERS_BAD,
         "after_id": INTEGERS_BAD,
@@ -57,6 +75,26 @@ STRICT = {
         "country_role": ["bogus"],
         "zzz_unknown": ["1"],
     },
+    # The changes feed's preview reads what the feed reads, through the feed.
+    "designations:changes_feed_preview": {
+        "program_id": INTEGERS_BAD,
+        "after_id": INTEGERS_BAD,
+        "changed_since": DATES_BAD,
+        "program": ["NO-SUCH-PROGRAM"],
+        "kind": ["bogus"],
+        "country": ["XX", "abc"],
+        "country_role": ["bogus"],
+        "zzz_unknown": ["1"],
+    },
+    # A page's timeline as an SVG image and its figures as CSV: only the page's as_of.
+    "home_timeline_svg": {"as_of": DATES_BAD},
+    "designations:country_timeline_svg": {"as_of": DATES_BAD},
+    "programs:program_timeline_svg": {"as_of": DATES_BAD},
+    "programs:authority_timeline_svg": {"as_of": DATES_BAD},
+    "home_timeline_csv": {"as_of": DATES_BAD},
+    "designations:country_timeline_csv": {"as_of": DATES_BAD},
+    "programs:program_timeline_csv": {"as_of": DATES_BAD},
+    "programs:authority_timeline_csv": {"as_of": DATES_BAD},
 }
 # Views that read only free text or a choice with a default: any value is served (200).
 LENIENT = {
@@ -70,6 +108,8 @@ READ_NOTHING = {
     "readyz",
     "designations:country_feed",
     "programs:program_feed",
+    "designations:country_feed_preview",
+    "programs:program_feed_preview",
     "designations:designee_detail",
 }
 
