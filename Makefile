@@ -7,7 +7,7 @@ PORT ?= 8000
 SOURCE ?= ofac-sdn
 export DJANGO_DEBUG ?= true
 
-.PHONY: install install-dev run worker beat migrate seed chromium test test-worker drills backup-drill lint fmt check import up down logs bench load-bench clean
+.PHONY: install install-dev run worker beat migrate seed chromium screenshots test test-worker drills backup-drill lint fmt check import up down logs bench load-bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ chromium:
 	@command -v /usr/bin/chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
 	  else echo "Chromium is missing: run 'sudo apt-get install chromium' (browser tests need /usr/bin/chromium)"; exit 1; fi; }
+
+# The README's screenshots (docs/screenshots/), taken in Chromium from the tracker `make run` serves.
+screenshots: install-dev chromium
+	$(BIN)/python scripts/screenshots.py --base-url http://$(HOST):$(PORT)
 
 test: install-dev chromium
 	DJANGO_DEBUG=false $(BIN)/pytest -q -n 2 -m "not network and not worker and not drill and not readme" $(PYTEST_ARGS)
