@@ -29,7 +29,8 @@ LISTINGS_BLUE = (0x1F, 0x6F, 0xB2)
 
 
 def png_pixels(data: bytes) -> tuple[int, int, list[bytearray]]:
-    """Width, height and the RGBA rows of an 8-bit RGBA PNG (what a canvas saves), unfiltered."""
+    """Width, height and the rows of an 8-bit RGBA PNG (what a canvas saves) or RGB PNG (a page's screenshot),
+    unfiltered: four or three values a pixel."""
     assert data.startswith(PNG_SIGNATURE)
     position, idat, header = len(PNG_SIGNATURE), b"", None
     while position < len(data):
@@ -42,17 +43,18 @@ def png_pixels(data: bytes) -> tuple[int, int, list[bytearray]]:
             idat += body
         position += 12 + length
     width, height, depth, colour, *_ = header
-    assert (depth, colour) == (8, 6), "an 8-bit RGBA image"
+    assert (depth, colour) in ((8, 6), (8, 2)), "an 8-bit RGBA or RGB image"
     raw = zlib.decompress(idat)
-    stride = width * 4
+    size = 4 if colour == 6 else 3
+    stride = width * size
     rows, previous = [], bytearray(stride)
     for y in range(height):
         start = y * (stride + 1)
         kind, row = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
         for x in range(stride):
-            left = row[x - 4] if x >= 4 else 0
+            left = row[x - size] if x >= size else 0
             up = previous[x]
-            corner = previous[x - 4] if x >= 4 else 0
+            corner = previous[x - size] if x >= size else 0
             if kind == 1:
                 row[x] = (row[x] + left) & 0xFF
             elif kind == 2:
