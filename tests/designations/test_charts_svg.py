@@ -188,7 +188,7 @@ def timeline_csv_counts(client, path: str) -> dict[str, dict[str, int]]:
 
 
 @pytest.mark.parametrize(
-    ("path", "page", "key", "value"),
+    ("path", "page_path", "key", "value"),
     [
         ("/countries/CN/timeline.svg", "/countries/CN/", "country", "CN"),
         ("/countries/cn/timeline.svg", "/countries/CN/", "country", "CN"),
@@ -199,7 +199,7 @@ def timeline_csv_counts(client, path: str) -> dict[str, dict[str, int]]:
         ("/timeline.svg", None, None, None),
     ],
 )
-def test_the_svg_holds_the_figures_of_the_pages_timeline_and_csv(client, world, path, page, key, value):
+def test_the_svg_holds_the_figures_of_the_pages_timeline_and_csv(client, world, path, page_path, key, value):
     response = client.get(path)
 
     assert response.status_code == 200
@@ -210,15 +210,15 @@ def test_the_svg_holds_the_figures_of_the_pages_timeline_and_csv(client, world, 
     assert list(counts["listed"]) == [f"{y}-{m:02d}" for y in range(2020, 2024) for m in range(1, 13)][6:37]
     nonzero = {kind: {month: n for month, n in months.items() if n} for kind, months in counts.items()}
     assert nonzero == {"listed": {"2020-07": 2, "2021-03": 1}, "delisted": {"2023-01": 1}}
-    if page:
-        chart = client.get(page).context["timeline"]["chart"]
+    if page_path:
+        chart = client.get(page_path).context["timeline"]["chart"]
         assert list(counts["listed"]) == chart["labels"]
         assert [list(counts["listed"].values()), list(counts["delisted"].values())] == [
             series["data"] for series in chart["series"]
         ]
     assert nonzero == timeline_csv_counts(client, path.removesuffix(".svg") + ".csv")
-    if page:
-        csv_link = client.get(page).content.decode().split('class="chart-csv"')[1].split('href="')[1].split('"')[0]
+    if page_path:
+        csv_link = client.get(page_path).content.decode().split('class="chart-csv"')[1].split('href="')[1].split('"')[0]
         assert nonzero == timeline_csv_counts(client, csv_link)
     if key:
         assert nonzero["listed"] == csv_counts(client, key, value, "listed")

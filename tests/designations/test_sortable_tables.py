@@ -106,10 +106,10 @@ def table():
     }
 
 
-def on_page(table, page: str) -> list[Designation]:
+def on_page(table, view: str) -> list[Designation]:
     """The designations a page's table holds (the program page: its program's only)."""
     designations = table["designations"]
-    if page == "program_detail":
+    if view == "program_detail":
         return [d for d in designations if d.program == table["program"]]
     return designations
 
@@ -185,27 +185,27 @@ def link_query(heading: dict) -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize(
-    "page,sort",
+    "view,sort",
     [
-        (page, key)
-        for page in PAGES
+        (view, key)
+        for view in PAGES
         for column in COLUMNS
-        if not (page == "program_detail" and column == "program")  # a program's own page has no Program column
+        if not (view == "program_detail" and column == "program")  # a program's own page has no Program column
         for key in (column, f"-{column}")
     ],
 )
-def test_each_column_sorts_both_ways_on_each_page(client, table, page, sort):
-    response = client.get(table["urls"][page], {**BOTH, "sort": sort})
+def test_each_column_sorts_both_ways_on_each_page(client, table, view, sort):
+    response = client.get(table["urls"][view], {**BOTH, "sort": sort})
 
     assert response.status_code == 200
-    assert ids(response) == expected(on_page(table, page), sort)
-    assert len(ids(response)) == len(on_page(table, page))
+    assert ids(response) == expected(on_page(table, view), sort)
+    assert len(ids(response)) == len(on_page(table, view))
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_the_order_follows_the_sort_not_the_default(client, table, page):
+@pytest.mark.parametrize("view", PAGES)
+def test_the_order_follows_the_sort_not_the_default(client, table, view):
     """The orders differ from each other on these rows, so a sort that was ignored would show."""
-    orders = {sort: ids(client.get(table["urls"][page], {**BOTH, "sort": sort})) for sort in ("designee", "-designee")}
+    orders = {sort: ids(client.get(table["urls"][view], {**BOTH, "sort": sort})) for sort in ("designee", "-designee")}
 
     assert orders["designee"] != orders["-designee"]
 
@@ -240,8 +240,8 @@ def test_default_orders_are_unchanged(client, table):
     active = [d for d in table["designations"] if d.status == ACTIVE]
 
     assert ids(client.get(table["urls"]["designation_list"])) == expected(active, "-listed")
-    for page in ("country_detail", "authority_detail"):
-        assert ids(client.get(table["urls"][page])) == expected(active, "designee"), page
+    for view in ("country_detail", "authority_detail"):
+        assert ids(client.get(table["urls"][view])) == expected(active, "designee"), view
     program_active = [d for d in on_page(table, "program_detail") if d.status == ACTIVE]
     assert ids(client.get(table["urls"]["program_detail"])) == expected(program_active, "designee")
 
@@ -269,16 +269,16 @@ def test_ties_keep_one_order_across_pages(client, sort):
 # Headings: links that keep the filters, reset the page and toggle; aria-sort -------------------------------
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_heading_links_keep_the_filters_and_as_of_reset_the_page_and_toggle(client, table, page):
+@pytest.mark.parametrize("view", PAGES)
+def test_heading_links_keep_the_filters_and_as_of_reset_the_page_and_toggle(client, table, view):
     query = {**BOTH, "q": "A", "as_of": "2030-01-01", "page": "1", "sort": "-status"}
 
-    response = client.get(table["urls"][page], query)
+    response = client.get(table["urls"][view], query)
 
     assert response.status_code == 200
     found = headings(response)
     sortable = {name: heading for name, heading in found.items() if heading["link"]}
-    shown = {"Designee", "Status", "Listed", "Delisted"} | ({"Program"} if page != "program_detail" else set())
+    shown = {"Designee", "Status", "Listed", "Delisted"} | ({"Program"} if view != "program_detail" else set())
     assert set(sortable) == shown
     assert found["Kind"]["link"] is None and found["Kind"]["aria_sort"] is None
     for name, heading in sortable.items():
@@ -286,7 +286,7 @@ def test_heading_links_keep_the_filters_and_as_of_reset_the_page_and_toggle(clie
         assert params["status"] == [ACTIVE, DELISTED], name
         assert params["q"] == ["A"] and params["as_of"] == ["2030-01-01"], name
         assert "page" not in params, name
-        assert urlsplit(heading["link"]["href"]).path == table["urls"][page]
+        assert urlsplit(heading["link"]["href"]).path == table["urls"][view]
         assert heading["link"]["hx-get"] == heading["link"]["href"]
         assert heading["link"]["hx-target"] == "#designations-table"
         assert heading["link"]["hx-push-url"] == "true"
@@ -297,10 +297,10 @@ def test_heading_links_keep_the_filters_and_as_of_reset_the_page_and_toggle(clie
     assert link_query(sortable["Delisted"])["sort"] == ["-delisted"]
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("view", PAGES)
 @pytest.mark.parametrize("sort", ["listed", "-listed", "designee", "-designee", "status"])
-def test_only_the_current_column_says_its_direction(client, table, page, sort):
-    response = client.get(table["urls"][page], {**BOTH, "sort": sort})
+def test_only_the_current_column_says_its_direction(client, table, view, sort):
+    response = client.get(table["urls"][view], {**BOTH, "sort": sort})
 
     direction = "descending" if sort.startswith("-") else "ascending"
     current = sort.lstrip("-").capitalize()
@@ -314,9 +314,9 @@ def test_only_the_current_column_says_its_direction(client, table, page, sort):
     assert link_query(found[current])["sort"] == [toggled]
 
 
-@pytest.mark.parametrize("page,default", [("designation_list", "Listed"), ("country_detail", "Designee")])
-def test_without_sort_the_default_column_is_marked(client, table, page, default):
-    found = headings(client.get(table["urls"][page]))
+@pytest.mark.parametrize("view,default", [("designation_list", "Listed"), ("country_detail", "Designee")])
+def test_without_sort_the_default_column_is_marked(client, table, view, default):
+    found = headings(client.get(table["urls"][view]))
 
     assert [name for name, heading in found.items() if heading["aria_sort"]] == [default]
 
@@ -354,17 +354,17 @@ def test_the_csv_link_follows_the_filters_not_the_order(client, table):
 # A sort the table does not take --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("view", PAGES)
 @pytest.mark.parametrize("value", ["bogus", "--listed", "listed_on", "Listed", "designee,listed"])
-def test_an_unknown_sort_is_400_naming_it_and_the_values_it_takes(client, table, page, value):
-    response = client.get(table["urls"][page], {"sort": value})
+def test_an_unknown_sort_is_400_naming_it_and_the_values_it_takes(client, table, view, value):
+    response = client.get(table["urls"][view], {"sort": value})
 
     assert response.status_code == 400
     body = response.content.decode()
     assert body.startswith("sort: Must be one of designee, -designee, ")
     accepted = re.findall(r"-?[a-z]+", body.removeprefix("sort: Must be one of"))
     expected_keys = ["designee", "program", "status", "listed", "delisted"]
-    if page == "program_detail":
+    if view == "program_detail":
         expected_keys.remove("program")
     assert accepted == [key for column in expected_keys for key in (column, f"-{column}")]
     assert value not in body  # the value is not echoed

@@ -100,11 +100,11 @@ PAGES = [
 ]
 
 
-@pytest.mark.parametrize(("page", "totals"), PAGES)
-def test_the_csv_holds_the_figures_of_the_pages_chart_and_of_the_svg(client, world, page, totals):
-    figures = client.get(page).context["timeline"]
-    rows = csv_of(client.get(f"{page}timeline.csv"))
-    months, listed, delisted = svg_series(client.get(f"{page}timeline.svg"))
+@pytest.mark.parametrize(("page_path", "totals"), PAGES)
+def test_the_csv_holds_the_figures_of_the_pages_chart_and_of_the_svg(client, world, page_path, totals):
+    figures = client.get(page_path).context["timeline"]
+    rows = csv_of(client.get(f"{page_path}timeline.csv"))
+    months, listed, delisted = svg_series(client.get(f"{page_path}timeline.svg"))
 
     assert list(rows[0]) == ["month", "listed", "delisted"]
     assert [row["month"] for row in dated(rows)] == figures["chart"]["labels"] == months
@@ -149,13 +149,13 @@ def test_the_authoritys_csv_counts_what_its_page_counts_not_only_what_names_it(c
 
 
 def test_the_pages_link_their_csv_with_their_as_of(client, world):
-    for page, csv_path in (
+    for page_path, csv_path in (
         ("/countries/QC/", "/countries/QC/timeline.csv"),
         ("/programs/ALPHA/", "/programs/ALPHA/timeline.csv"),
         ("/authorities/eo-14999/", "/authorities/eo-14999/timeline.csv"),
     ):
-        content = client.get(page).content.decode()
-        assert f'href="{csv_path}"' in content, page
+        content = client.get(page_path).content.decode()
+        assert f'href="{csv_path}"' in content, page_path
         assert "Download the figures as CSV" in content
         assert "/api/stats/?authority=" not in content
 
@@ -163,17 +163,17 @@ def test_the_pages_link_their_csv_with_their_as_of(client, world):
     assert 'href="/authorities/eo-14999/timeline.csv?as_of=2021-12-31"' in content
 
 
-@pytest.mark.parametrize("page", ["/countries/QC/", "/programs/ALPHA/", "/authorities/eo-14999/", "/"])
-def test_as_of_stops_the_months_as_on_the_page_and_in_the_svg(client, world, page):
-    rows = csv_of(client.get(f"{page}timeline.csv", {"as_of": "2021-12-31"}))
-    months, listed, delisted = svg_series(client.get(f"{page}timeline.svg", {"as_of": "2021-12-31"}))
+@pytest.mark.parametrize("page_path", ["/countries/QC/", "/programs/ALPHA/", "/authorities/eo-14999/", "/"])
+def test_as_of_stops_the_months_as_on_the_page_and_in_the_svg(client, world, page_path):
+    rows = csv_of(client.get(f"{page_path}timeline.csv", {"as_of": "2021-12-31"}))
+    months, listed, delisted = svg_series(client.get(f"{page_path}timeline.svg", {"as_of": "2021-12-31"}))
 
     assert [row["month"] for row in dated(rows)] == months
     assert months[-1] <= "2021-12" and "2023-01" not in months
     assert [int(row["listed"]) for row in dated(rows)] == listed
     assert sum(int(row["delisted"]) for row in dated(rows)) == sum(delisted) == 0
-    if page != "/":
-        figures = client.get(page, {"as_of": "2021-12-31"}).context["timeline"]
+    if page_path != "/":
+        figures = client.get(page_path, {"as_of": "2021-12-31"}).context["timeline"]
         assert [row["month"] for row in dated(rows)] == figures["chart"]["labels"]
         assert sum(int(row["listed"]) for row in dated(rows)) == figures["listed"]
 
