@@ -245,6 +245,25 @@ def test_one_subject_is_shown_with_an_invitation_to_add_another(client, world):
     assert "Add another program above to compare it with GLOMAG." in response.content.decode()
 
 
+def _open_forms(response) -> list[str]:
+    """The summaries of the subject forms shown unfolded."""
+    html = response.content.decode()
+    return [
+        part.split("<summary>", 1)[1].split("</summary>", 1)[0]
+        for part in html.split('<details class="compare-pick"')[1:]
+        if part.split(">", 1)[0].strip() == "open"
+    ]
+
+
+def test_the_forms_fold_away_once_two_are_compared(client, world):
+    assert _open_forms(client.get(URL)) == ["Countries", "Programs"]
+    assert _open_forms(client.get(URL, {"program": "GLOMAG"})) == ["Programs"]
+    assert _open_forms(client.get(URL, {"country": "CN"})) == ["Countries"]
+    # Two compared: the figures come first, both forms folded; an error keeps the form open to correct it.
+    assert _open_forms(client.get(URL, {"country": ["CN", "RU"]})) == []
+    assert _open_forms(client.get(URL, {"country": ["CN", "RU", "XX"]})) == ["Countries"]
+
+
 def test_the_empty_page_explains_what_to_choose(client, world):
     response = client.get(URL)
 
