@@ -41,7 +41,7 @@ PAGE_SIZE = 50
 LISTING_EVENTS = (DesignationEvent.Kind.LISTED, DesignationEvent.Kind.RELISTED)
 CHANGE_EVENTS = (DesignationEvent.Kind.LISTED, DesignationEvent.Kind.RELISTED, DesignationEvent.Kind.DELISTED)
 # Query-string keys that are not DesignationFilterSet filters.
-PAGE_KEYS = ("page", "as_of", "sort", "filtered")
+PAGE_KEYS = ("page", "as_of", "sort", "filtered", "status_default")
 # Filters with a few fixed choices, shown as check boxes rather than multiple selects.
 CHECKBOX_FILTERS = ("kind", "status", "agency")
 # Plain labels for the date bounds (django-filter's defaults read "Listed on is greater than or equal to").
@@ -210,12 +210,28 @@ def bad_parameter_response(error: ValidationError) -> HttpResponseBadRequest:
     return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+# A filter form the page filled in by itself (its status boxes checked "Active": in force today) says so with
+# this hidden field. Sent with an "as of" day and the status boxes as they were, the day decides what is in
+# force, not today's status: the redirect below leaves the status out (static/js/filters.js does the same).
+STATUS_DEFAULT = "status_default"
+
+
+def _without_default_status(request, kept: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The query without ``status_default``, and without ``status`` too when it is the page's own default and
+    an ``as_of`` day was chosen."""
+    untouched = request.GET.getlist("status") == request.GET.getlist(STATUS_DEFAULT)
+    drop_status = untouched and bool(request.GET.get("as_of", "").strip())
+    return [(key, value) for key, value in kept if key != STATUS_DEFAULT and not (drop_status and key == "status")]
+
+
 class ParameterChecksMixin:
     """The API's parameter checks on a page (see the module docstring).
 
     0. A query string with empty parameters (a filter form submitted without scripts sends every box,
        ``?program=GLOMAG&country=&q=``) redirects to the same URL without them, so a URL to share says only
-       what was chosen. (With scripts, ``static/js/filters.js`` leaves them out before the request.)
+       what was chosen. (With scripts, ``static/js/filters.js`` leaves them out before the request.) So does
+       one with ``status_default`` (``STATUS_DEFAULT``), without the status the page had checked by itself
+       when a day was chosen.
     1. ``page`` is checked before anything runs: a bad one is a plain 400 naming it (a page past the
        last one is still Django's 404 on lists, the last page on detail pages).
        So is ``sort`` on a page with a sortable designations table (a view with ``default_sort``, one of
@@ -226,6 +242,8 @@ class ParameterChecksMixin:
 
     def get(self, request, *args, **kwargs):
         kept = [(key, value) for key, values in request.GET.lists() for value in values if value.strip()]
+        if STATUS_DEFAULT in request.GET:
+            kept = _without_default_status(request, kept)
         if len(kept) < sum(len(values) for _, values in request.GET.lists()):
             return HttpResponseRedirect(f"{request.path}?{urlencode(kept)}" if kept else request.path)
         try:

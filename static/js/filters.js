@@ -16,6 +16,12 @@
       return;
     }
     var parameters = event.detail.parameters;
+    // The marker of the page's own status default matters only to a whole-page submission (see below).
+    if (parameters instanceof FormData) {
+      parameters.delete("status_default");
+    } else {
+      delete parameters.status_default;
+    }
     var names = parameters instanceof FormData ? Array.from(parameters.keys()) : Object.keys(parameters);
     names.forEach(function (name) {
       if (parameters instanceof FormData) {
@@ -48,7 +54,7 @@
     });
     var query = new URLSearchParams();
     new FormData(form).forEach(function (value, name) {
-      if (!isEmpty(value) && !(statusUntouched && name === "status")) {
+      if (!isEmpty(value) && name !== "status_default" && !(statusUntouched && name === "status")) {
         query.append(name, value);
       }
     });

@@ -881,6 +881,38 @@ def test_empty_filter_boxes_are_dropped_from_the_url(client, world, query, clean
     assert response["Location"] == (f"/designations/?{clean}" if clean else "/designations/")
 
 
+@pytest.mark.parametrize(
+    ("query", "clean"),
+    [
+        # The page's own "Active" and a day chosen: the day decides what is in force, not today's status.
+        ("filtered=1&status_default=active&status=active&as_of=2019-01-01", "filtered=1&as_of=2019-01-01"),
+        # No day: the status stays, the marker goes.
+        ("filtered=1&status_default=active&status=active&kind=entity", "filtered=1&status=active&kind=entity"),
+        # The reader changed the boxes: kept, day or not.
+        (
+            "filtered=1&status_default=active&status=delisted&as_of=2019-01-01",
+            "filtered=1&status=delisted&as_of=2019-01-01",
+        ),
+        ("filtered=1&status_default=active&as_of=2019-01-01", "filtered=1&as_of=2019-01-01"),
+    ],
+)
+def test_a_day_chosen_replaces_the_status_the_page_checked_by_itself(client, world, query, clean):
+    response = client.get(f"/countries/CN/?{query}")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/countries/CN/?{clean}"
+
+
+def test_the_form_marks_the_status_the_page_checked_by_itself_only(client, world):
+    marker = '<input type="hidden" name="status_default" value="active">'
+    assert marker in client.get("/designations/").content.decode()
+    assert '<input type="checkbox" name="status" value="active" id="id_status_0" checked>' in (
+        client.get("/designations/").content.decode()
+    )
+    assert marker not in client.get("/designations/?filtered=1&status=active").content.decode()
+    assert marker not in client.get("/designations/?as_of=2020-01-01").content.decode()
+
+
 def test_a_url_of_filters_in_use_is_answered_as_it_is(client, world):
     assert client.get("/designations/?filtered=1&program=GLOMAG").status_code == 200
     assert client.get("/countries/CN/?q=&kind=individual").status_code == 302
