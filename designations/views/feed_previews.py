@@ -97,10 +97,8 @@ def preview_entries(generator) -> list[dict]:
     return entries
 
 
-CHANGE_DATE_NOTE = (
-    "An entry's date is the latest day the change can have happened; its title and summary say how exactly the "
-    'day is known ("on", "in", "between", "on or before").'
-)
+# The feed's own description (above it on the page) says what an entry's timestamp is.
+CHANGE_DATE_NOTE = 'Each title and summary says how exactly the day is known ("on", "in", "between", "on or before").'
 
 
 class CountryFeedPreviewView(FeedPreviewView):
