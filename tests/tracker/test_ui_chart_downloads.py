@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
+from playwright.sync_api import expect
 
 from designations.models import Designation, DesignationEvent
 from tests.tracker import test_ui_analyst
@@ -163,12 +164,13 @@ def test_the_feed_link_opens_a_preview_whose_copy_button_copies_the_address(open
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     page.goto(live_server.url + "/countries/CN/")
     page.get_by_role("link", name="Atom feed of listings and delistings").click()
+    page.wait_for_url(live_server.url + "/countries/CN/feed/preview/")
 
-    assert page.url == live_server.url + "/countries/CN/feed/preview/"
     address = page.get_by_label("Feed address")
     assert address.input_value() == live_server.url + "/countries/CN/feed/"
     page.get_by_role("button", name="Copy address").click()
-    assert "Address copied" in page.locator("#feed-copy-status").inner_text()
+    # The clipboard answers in its own time: wait for the status line to say so.
+    expect(page.locator("#feed-copy-status")).to_contain_text("Address copied")
     assert page.evaluate("navigator.clipboard.readText()") == live_server.url + "/countries/CN/feed/"
     _assert_clean(page)
 

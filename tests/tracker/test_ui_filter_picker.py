@@ -113,12 +113,10 @@ def test_picker_and_chips_work_without_javascript(open_page, live_server, world,
     _no_wider_than(page, viewport)
 
     page.get_by_role("link", name="Remove filter Program: GLOMAG").click()
-    page.wait_for_load_state()
-    assert "program=" not in page.url
+    page.wait_for_url(lambda url: "program=" not in url)
     assert page.get_by_role("link", name="Remove filter Program: GLOMAG").count() == 0
     page.get_by_role("link", name="Clear all filters").click()
-    page.wait_for_load_state()
-    assert page.url.endswith("/countries/CN/")
+    page.wait_for_url(lambda url: url.endswith("/countries/CN/"))
     assert page.locator(".filter-chips").count() == 0
     _no_wider_than(page, viewport)
     assert page.off_machine == [] and page.missing == []

@@ -175,6 +175,8 @@ def test_applying_filters_keeps_the_order_chosen(open_page, live_server, world, 
     page.locator("#id_q").fill("c")  # Chen, the XPCC's "construction corps" and the trading company
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url(lambda url: "q=c" in url)
+    # The new table (three rows, not four), then its order.
+    page.wait_for_function("() => document.querySelectorAll('#designations-table tbody tr').length === 3")
     page.wait_for_selector("#designations-table th[aria-sort='descending'] a#sort-listed")
     assert "sort=-listed" in page.url
     assert _names(page) == [CHEN, XPCC, TRADING]
