@@ -49,7 +49,7 @@ CSV_HEADER = (
     "in_force",
     "designees",
     "listings",
-    "listings_undated",
+    "listings_not_in_one_month",
     "delistings",
     "top",
 )

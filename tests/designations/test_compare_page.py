@@ -342,6 +342,10 @@ def test_the_comparison_downloads_as_csv_with_the_pages_figures(client, world):
     ]
     assert rows[0]["top"] == "GLOMAG:2|HK-EO13936:2"
     assert rows[1]["top"] == "CAATSA - RUSSIA:1|HK-EO13936:1"
+    # Listings dated only by a span across months are counted apart, as on the page, and not called undated.
+    assert [row["listings_not_in_one_month"] for row in rows] == [
+        str(subject.timeline["undated"]) for subject in client.get(URL, {"country": ["CN", "RU"]}).context["subjects"]
+    ]
 
 
 def test_the_page_links_its_csv_and_each_subjects_statistics(client, world):
