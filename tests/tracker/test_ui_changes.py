@@ -7,7 +7,6 @@ axe-core finds nothing in either theme. Screenshots are saved under ``test-artif
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -23,42 +22,10 @@ from designations.models import (
     SourceDocument,
 )
 from programs.models import Program
+from tests.tracker.test_ui_analyst import ARTIFACTS, DESKTOP, MOBILE, SUFFIX, open_page  # noqa: F401 (fixture)
 from tests.tracker.test_ui_browser import browser  # noqa: F401 (the Chromium fixture the browser tests share)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ARTIFACTS = Path(__file__).parent.parent.parent / "test-artifacts"
-DESKTOP = {"width": 1366, "height": 900}
-MOBILE = {"width": 390, "height": 844}
-SUFFIX = " · US sanctions and human-rights designations"
-
-
-@pytest.fixture
-def open_page(browser, live_server):  # noqa: F811 (the fixture imported above)
-    """``open_page(viewport, javascript=True, color_scheme="light")``: a fresh page that records requests
-    leaving the machine, script errors and 404s."""
-    contexts = []
-
-    def open_page(viewport=DESKTOP, javascript=True, color_scheme="light"):
-        context = browser.new_context(viewport=viewport, java_script_enabled=javascript, color_scheme=color_scheme)
-        contexts.append(context)
-        page = context.new_page()
-        page.off_machine, page.errors, page.missing = [], [], []
-        page.on(
-            "request",
-            lambda request: (
-                None
-                if request.url.startswith((live_server.url, "data:", "blob:"))
-                else page.off_machine.append(request.url)
-            ),
-        )
-        page.on("pageerror", lambda error: page.errors.append(str(error)))
-        page.on("response", lambda response: page.missing.append(response.url) if response.status == 404 else None)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture
@@ -125,7 +92,7 @@ def _card(page, kind: str) -> str:
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
 @pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["desktop", "mobile"])
-def test_presets_and_custom_dates_work_with_and_without_javascript(open_page, live_server, world, viewport, javascript):
+def test_presets_and_custom_dates_work_with_and_without_javascript(open_page, live_server, world, viewport, javascript):  # noqa: F811
     page = open_page(viewport, javascript)
     page.goto(live_server.url + "/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="What changed").click()
@@ -164,7 +131,7 @@ def test_presets_and_custom_dates_work_with_and_without_javascript(open_page, li
     _assert_clean(page)
 
 
-def test_with_javascript_typing_a_date_chooses_dates_chosen(open_page, live_server, world):
+def test_with_javascript_typing_a_date_chooses_dates_chosen(open_page, live_server, world):  # noqa: F811
     page = open_page(DESKTOP)
     page.goto(live_server.url + "/changes/?period=30")
 
@@ -178,7 +145,7 @@ def test_with_javascript_typing_a_date_chooses_dates_chosen(open_page, live_serv
     _assert_clean(page)
 
 
-def test_bad_dates_show_the_message_on_the_page(open_page, live_server, world):
+def test_bad_dates_show_the_message_on_the_page(open_page, live_server, world):  # noqa: F811
     page = open_page(MOBILE, javascript=False)
     response = page.goto(live_server.url + "/changes/?occurred_after=2024-07-01&occurred_before=2024-06-01")
 
@@ -188,7 +155,7 @@ def test_bad_dates_show_the_message_on_the_page(open_page, live_server, world):
     assert page.evaluate("document.documentElement.scrollWidth") <= MOBILE["width"]
 
 
-def test_rows_are_cards_on_a_phone_and_a_table_on_a_desktop(open_page, live_server, world):
+def test_rows_are_cards_on_a_phone_and_a_table_on_a_desktop(open_page, live_server, world):  # noqa: F811
     page = open_page(MOBILE, javascript=False)
     page.goto(live_server.url + "/changes/?period=90")
 
@@ -212,7 +179,7 @@ def test_rows_are_cards_on_a_phone_and_a_table_on_a_desktop(open_page, live_serv
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
 @pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["desktop", "mobile"])
-def test_axe_finds_nothing_on_the_changes_page(open_page, live_server, world, viewport, color_scheme):
+def test_axe_finds_nothing_on_the_changes_page(open_page, live_server, world, viewport, color_scheme):  # noqa: F811
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()

@@ -7,7 +7,6 @@ under ``test-artifacts/``.
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -16,42 +15,10 @@ from designations.matching import reset_index
 from designations.models import Country, Designation, Designee, DesigneeCountry, SourceDocument
 from importers.models import ImportRun
 from programs.models import Program
+from tests.tracker.test_ui_analyst import ARTIFACTS, DESKTOP, MOBILE, SUFFIX, open_page  # noqa: F401 (fixture)
 from tests.tracker.test_ui_browser import browser  # noqa: F401 (the Chromium fixture the browser tests share)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ARTIFACTS = Path(__file__).parent.parent.parent / "test-artifacts"
-DESKTOP = {"width": 1366, "height": 900}
-MOBILE = {"width": 390, "height": 844}
-SUFFIX = " · US sanctions and human-rights designations"
-
-
-@pytest.fixture
-def open_page(browser, live_server):  # noqa: F811 (the fixture imported above)
-    """``open_page(viewport, javascript=True, color_scheme="light")``: a fresh page that records requests
-    leaving the machine, script errors and 404s."""
-    contexts = []
-
-    def open_page(viewport=DESKTOP, javascript=True, color_scheme="light"):
-        context = browser.new_context(viewport=viewport, java_script_enabled=javascript, color_scheme=color_scheme)
-        contexts.append(context)
-        page = context.new_page()
-        page.off_machine, page.errors, page.missing = [], [], []
-        page.on(
-            "request",
-            lambda request: (
-                None
-                if request.url.startswith((live_server.url, "data:", "blob:"))
-                else page.off_machine.append(request.url)
-            ),
-        )
-        page.on("pageerror", lambda error: page.errors.append(str(error)))
-        page.on("response", lambda response: page.missing.append(response.url) if response.status == 404 else None)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture
@@ -127,7 +94,7 @@ def _cells(page, label: str) -> list[str]:
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["desktop", "mobile"])
-def test_countries_side_by_side_with_one_chart_series_each(open_page, live_server, world, viewport):
+def test_countries_side_by_side_with_one_chart_series_each(open_page, live_server, world, viewport):  # noqa: F811
     page = open_page(viewport)
     page.goto(live_server.url + "/compare/?country=CN&country=RU")
 
@@ -147,7 +114,7 @@ def test_countries_side_by_side_with_one_chart_series_each(open_page, live_serve
     _assert_clean(page)
 
 
-def test_programs_draw_one_series_per_program(open_page, live_server, world):
+def test_programs_draw_one_series_per_program(open_page, live_server, world):  # noqa: F811
     page = open_page(DESKTOP)
     page.goto(live_server.url + "/compare/?program=GLOMAG&program=CAATSA%20-%20RUSSIA")
 
@@ -159,7 +126,7 @@ def test_programs_draw_one_series_per_program(open_page, live_server, world):
     _assert_clean(page)
 
 
-def test_without_javascript_the_country_page_leads_to_a_comparison_of_cards_and_a_table(open_page, live_server, world):
+def test_without_javascript_the_country_page_leads_to_a_comparison_of_cards_and_a_table(open_page, live_server, world):  # noqa: F811
     page = open_page(MOBILE, javascript=False)
     page.goto(live_server.url + "/countries/CN/")
     page.get_by_role("link", name="Compare with…").click()
@@ -187,7 +154,7 @@ def test_without_javascript_the_country_page_leads_to_a_comparison_of_cards_and_
     assert page.off_machine == [] and page.missing == []
 
 
-def test_the_program_page_leads_to_a_comparison_and_the_form_sends_only_what_was_chosen(open_page, live_server, world):
+def test_the_program_page_leads_to_a_comparison_and_the_form_sends_only_what_was_chosen(open_page, live_server, world):  # noqa: F811
     page = open_page(DESKTOP)
     page.goto(live_server.url + "/programs/GLOMAG/")
     page.get_by_role("link", name="Compare with…").click()
@@ -200,7 +167,7 @@ def test_the_program_page_leads_to_a_comparison_and_the_form_sends_only_what_was
     _assert_clean(page)
 
 
-def test_a_bad_code_is_named_on_the_page(open_page, live_server, world):
+def test_a_bad_code_is_named_on_the_page(open_page, live_server, world):  # noqa: F811
     page = open_page(MOBILE)
     response = page.goto(live_server.url + "/compare/?country=CN&country=XX")
 
@@ -213,7 +180,7 @@ def test_a_bad_code_is_named_on_the_page(open_page, live_server, world):
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
 @pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["desktop", "mobile"])
-def test_axe_finds_nothing_on_the_compare_pages(open_page, live_server, world, viewport, color_scheme):
+def test_axe_finds_nothing_on_the_compare_pages(open_page, live_server, world, viewport, color_scheme):  # noqa: F811
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
