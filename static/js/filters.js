@@ -16,7 +16,7 @@
       return;
     }
     var parameters = event.detail.parameters;
-    // The marker of the page's own status default matters only to a whole-page submission (see below).
+    // The marker of the page's own status default matters only to a whole-page request (see below).
     if (parameters instanceof FormData) {
       parameters.delete("status_default");
     } else {
@@ -46,15 +46,11 @@
       return;
     }
     event.preventDefault();
-    // The status boxes the page checked by itself ("Active": in force today) give way to the day chosen,
-    // unless the reader changed them.
-    var statuses = Array.from(form.querySelectorAll('input[type="checkbox"][name="status"]'));
-    var statusUntouched = !form.hasAttribute("data-submitted") && statuses.every(function (box) {
-      return box.checked === box.defaultChecked;
-    });
+    // The whole form, status_default included: the page's redirect leaves out the status it checked by
+    // itself when a day is chosen (designations.views.common.ParameterChecksMixin), as without scripts.
     var query = new URLSearchParams();
     new FormData(form).forEach(function (value, name) {
-      if (!isEmpty(value) && name !== "status_default" && !(statusUntouched && name === "status")) {
+      if (!isEmpty(value)) {
         query.append(name, value);
       }
     });

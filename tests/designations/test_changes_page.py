@@ -8,7 +8,6 @@ import csv
 import datetime
 import io
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.core.cache import cache
@@ -23,6 +22,7 @@ from tests.factories import (
     DesigneeFactory,
     ProgramFactory,
 )
+from tests.security.test_view_parameters import _Alerts
 
 pytestmark = pytest.mark.django_db
 
@@ -83,31 +83,6 @@ def world(db):
     }
     yield {"glomag": glomag, "other": other, "qc": qc, "qr": qr, **events}
     cache.clear()
-
-
-class _Alerts(HTMLParser):
-    """The text of every ``role="alert"`` element of a page."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.alerts: list[str] = []
-        self._depth = 0
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        if self._depth:
-            self._depth += 1
-        elif ("role", "alert") in attrs:
-            self._depth = 1
-            self.alerts.append("")
-
-    def handle_endtag(self, tag):
-        if self._depth:
-            self._depth -= 1
-
-    def handle_data(self, data):
-        if self._depth:
-            self.alerts[-1] += data
 
 
 def text(response) -> str:
