@@ -15,7 +15,7 @@ class AlliesConfig(AppConfig):
         from allies.records import AlliedRecord
         from allies.views import designee_allied_panel, subject_allied_panel
         from allies.writers import write_allied_list
-        from designations.selectors import register_designee_panel, register_subject_panel
+        from designations.extensions import register_designee_panel, register_subject_panel
         from designations.stats import register_split
         from importers import writers
         from importers.sources import register

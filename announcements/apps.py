@@ -11,7 +11,7 @@ class AnnouncementsConfig(AppConfig):
         from announcements.models import Announcement, Mention
         from announcements.services import announcement_pages_write, reconstructed_announcement_documents
         from announcements.sources import ADAPTERS, PageRecord
-        from designations.selectors import register_reconstruction_lookup
+        from designations.extensions import register_reconstruction_lookup
         from importers import writers
         from importers.sources import register
         from tracker import dataversion

@@ -1,4 +1,4 @@
-"""The analysts' pages: home, countries, designees, the designations list, search (``pages``), the pages
+"""The analysts' pages: home, countries, designees, the designations list (``pages``), search (``search``), the pages
 of programs and authorities (``programs``), what changed in a period (``changes``), the compare page
 (``compare``), timelines as SVG and CSV (``charts``) and the Atom feeds' previews (``feed_previews``), on the
 helpers they share: ``common`` (as-of, parameter checks, statistics, timelines, breakdowns), ``sorting`` (a
@@ -13,7 +13,6 @@ from designations.views.pages import (
     DesignationListView,
     DesigneeDetailView,
     HomeView,
-    SearchView,
     home,
 )
 from designations.views.programs import (
@@ -22,6 +21,7 @@ from designations.views.programs import (
     ProgramDetailView,
     ProgramListView,
 )
+from designations.views.search import SearchView
 
 __all__ = [
     "AuthorityDetailView",

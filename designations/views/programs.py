@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from designations.context_processors import data_date_for
+from designations.extensions import subject_panels
 from designations.models import Country, Designation
-from designations.selectors import subject_panels
 from designations.views.common import (
     PAGE_SIZE,
     PageStats,

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from designations import matching
 from designations.models import Designation, DesignationEvent, Designee, Identifier
-from designations.views.pages import explanation_rows
+from designations.views.search import explanation_rows
 
 pytestmark = [pytest.mark.usefixtures("seeded"), pytest.mark.django_db]
 
