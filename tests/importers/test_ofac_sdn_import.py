@@ -34,6 +34,35 @@ def low_floor(monkeypatch):
     monkeypatch.setattr(type(get_adapter("ofac-sdn")), "min_records", 5)
 
 
+def _imported_once(django_db_blocker, paths):
+    """The reference data and one import of ``paths`` (the 2024 list), for a class of tests that only read it or
+    write inside their own test (rolled back after each): once for the class, rolled back after it."""
+    from django.db import transaction
+
+    from tests import reference_replay
+    from tests.dbstate import settle_constraints
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        reference_replay.load()
+        run = _import("ofac-sdn", paths, as_of=datetime.date(2024, 7, 2))
+        settle_constraints()
+        yield run
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="class")
+def list_2024(django_db_setup, django_db_blocker):
+    """The 2024-07-02 list as OFAC published it that day (sdn.csv and its companions)."""
+    yield from _imported_once(django_db_blocker, [SDN_2024])
+
+
+@pytest.fixture(scope="class")
+def bundle_2024(django_db_setup, django_db_blocker):
+    """What ``manage.py seed`` imports before the history: the 2024 list with the aliases and addresses of
+    December 2025."""
+    yield from _imported_once(django_db_blocker, [SDN_2024, EXTRAS_2025])
+
+
 def _import(source, paths, as_of=None, **kwargs):
     run = import_run_create(source=source, path=[str(p) for p in paths], as_of=as_of, **kwargs)
     run = import_run_execute(run_id=run.pk)
@@ -52,36 +81,115 @@ def _file_counts(path: Path) -> tuple[Counter, Counter]:
     return tags, types
 
 
-def test_real_2024_list_gives_per_program_and_per_type_counts_of_the_file(reference_data):
-    run = _import("ofac-sdn", [SDN_2024], as_of=datetime.date(2024, 7, 2))
-    tags, types = _file_counts(SDN_2024)
+class TestThe2024List:
+    def test_real_2024_list_gives_per_program_and_per_type_counts_of_the_file(self, list_2024, db):
+        run = list_2024
+        tags, types = _file_counts(SDN_2024)
 
-    active = Counter(Designation.objects.active().values_list("program__code", flat=True))
-    assert active == tags
-    assert active["GLOMAG"] == 700 and active["HK-EO13936"] == 42 and active["CAATSA - RUSSIA"] == 54
-    assert Counter(Designee.objects.values_list("kind", flat=True)) == types
-    assert types == {"individual": 6927, "entity": 7270, "vessel": 872, "aircraft": 374}
-    assert run.created == 15443
-    assert run.stats["remarks_unparsed_share"] < 0.01
+        active = Counter(Designation.objects.active().values_list("program__code", flat=True))
+        assert active == tags
+        assert active["GLOMAG"] == 700 and active["HK-EO13936"] == 42 and active["CAATSA - RUSSIA"] == 54
+        assert Counter(Designee.objects.values_list("kind", flat=True)) == types
+        assert types == {"individual": 6927, "entity": 7270, "vessel": 872, "aircraft": 374}
+        assert run.created == 15443
+        assert run.stats["remarks_unparsed_share"] < 0.01
 
+    def test_person_with_only_a_place_of_birth_in_china_counts_under_china(self, list_2024, db):
+        chen = Designee.objects.get(name="CHEN, Quanguo")
 
-def test_person_with_only_a_place_of_birth_in_china_counts_under_china(reference_data):
-    _import("ofac-sdn", [SDN_2024], as_of=datetime.date(2024, 7, 2))
-
-    chen = Designee.objects.get(name="CHEN, Quanguo")
-
-    assert list(chen.country_links.values_list("country__code", "role")) == [("CN", "place_of_birth")]
-    assert Designee.objects.for_country("CN").filter(pk=chen.pk).exists()
-    assert chen.designations.get().program.code == "GLOMAG"
+        assert list(chen.country_links.values_list("country__code", "role")) == [("CN", "place_of_birth")]
+        assert Designee.objects.for_country("CN").filter(pk=chen.pk).exists()
+        assert chen.designations.get().program.code == "GLOMAG"
 
 
-def test_seed_bundle_adds_2025_aliases_and_addresses_for_2024_entries(reference_data):
-    run = _import("ofac-sdn", [SDN_2024, EXTRAS_2025], as_of=datetime.date(2024, 7, 2))
+# --------------------------------------------------------------------------------------------------
+# A file set without alt.csv, add.csv or sdn_comments.csv keeps what those files gave
+# --------------------------------------------------------------------------------------------------
+def _held_facts() -> dict:
+    """What the companion files gave: numbered aliases, addresses, address countries, remarks over 1,000."""
+    return {
+        "aliases": set(
+            Alias.objects.exclude(source_uid="").values_list("designee__source_uid", "source_uid", "name", "kind")
+        ),
+        "addresses": set(Address.objects.values_list("designee__source_uid", "source_uid", "street", "city")),
+        "address_countries": set(
+            DesigneeCountry.objects.filter(role="address").values_list("designee__source_uid", "country__code")
+        ),
+        "long_remarks": dict(
+            Designee.objects.annotate(length=Length("remarks"))
+            .filter(length__gt=1000)
+            .values_list("source_uid", "remarks")
+        ),
+    }
 
-    qahtani = Designee.objects.get(source_uid="26093")
-    assert "ALQAHTANI, Saud Abdullah S" in set(qahtani.aliases.values_list("name", flat=True))
-    assert qahtani.addresses.filter(city="Riyadh").exists()
-    assert any("add.csv" in w and "not in sdn.csv" in w for w in run.warnings)
+
+class TestTheSeedBundle:
+    """The 2024 list with the 2025 companion files, imported once for the class; each test's own writes are
+    rolled back after it."""
+
+    def test_seed_bundle_adds_2025_aliases_and_addresses_for_2024_entries(self, bundle_2024, db):
+        run = bundle_2024
+
+        qahtani = Designee.objects.get(source_uid="26093")
+        assert "ALQAHTANI, Saud Abdullah S" in set(qahtani.aliases.values_list("name", flat=True))
+        assert qahtani.addresses.filter(city="Riyadh").exists()
+        assert any("add.csv" in w and "not in sdn.csv" in w for w in run.warnings)
+
+    def test_sdn_csv_alone_on_the_seeded_tracker_keeps_aliases_addresses_and_full_remarks(self, bundle_2024, db):
+        before = _held_facts()
+        weak_before = Alias.objects.filter(source_uid="").count()
+
+        run = _import("ofac-sdn", [SDN_2024 / "sdn.csv"], as_of=datetime.date(2024, 7, 2))
+
+        # Nothing about an entry changed, so no entry looks changed only because the companions were absent.
+        assert (run.created, run.updated, run.unchanged, run.delisted) == (0, 0, 15443, 0)
+        assert _held_facts() == before
+        assert len(before["aliases"]) == 17999 and len(before["addresses"]) == 17381
+        assert len(before["address_countries"]) == 13208 and len(before["long_remarks"]) == 18
+        assert Alias.objects.filter(source_uid="").count() == weak_before
+        warnings = "\n".join(run.warnings)
+        assert "alt.csv is not in the input: the aliases it numbers are kept" in warnings
+        assert "add.csv is not in the input: addresses, and the address countries they give, are kept" in warnings
+        assert "sdn_comments.csv is not in the input: 19 entries whose remarks" in warnings
+        assert run.stats["kept_as_held"]["listed_aliases"] == 15443
+
+    # A list cut at a line end.
+    def test_list_cut_at_a_line_end_is_refused_then_held_for_review_and_published_only_as_reviewed(
+        self, bundle_2024, db, tmp_path
+    ):
+        cut = tmp_path / "cut"
+        cut.mkdir()
+        lines = (SDN_2024 / "sdn.csv").read_bytes().split(b"\r\n")
+        (cut / "sdn.csv").write_bytes(b"".join(line + b"\r\n" for line in lines[:15038]))  # `head -n 15038`: 97%
+        for name in ("add.csv", "alt.csv", "sdn_comments.csv"):
+            (cut / name).write_bytes((EXTRAS_2025 / name).read_bytes())
+        statuses = dict(Designation.objects.values_list("pk", "status"))
+        events = DesignationEvent.objects.count()
+
+        refused = import_run_create(source="ofac-sdn", path=[str(cut)], as_of=datetime.date(2024, 7, 9))
+        with pytest.raises(SourceError, match="does not end with OFAC's 0x1A end-of-file marker"):
+            import_run_execute(run_id=refused.pk)
+        held = import_run_create(
+            source="ofac-sdn", path=[str(cut)], as_of=datetime.date(2024, 7, 9), allow_missing_end_marker=True
+        )
+        held = import_run_execute(run_id=held.pk)
+
+        assert held.status == ImportRun.Status.NEEDS_REVIEW
+        assert dict(Designation.objects.values_list("pk", "status")) == statuses
+        assert DesignationEvent.objects.count() == events
+        plan = held.stats["planned_delistings"]
+        assert plan["count"] == len(plan["designations"]) == 457
+        assert set(held.stats["raw_files"]) == {"sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"}
+
+        published = import_run_execute(run_id=import_run_confirm(run=held, user=None, note="checked").pk)
+
+        assert published.status == ImportRun.Status.SUCCEEDED, published.error
+        assert published.delisted == 457
+        gone = set(Designation.objects.filter(status=Designation.Status.DELISTED).values_list("pk", flat=True))
+        assert gone == set(plan["designations"])
+        assert DesignationEvent.objects.filter(import_run=published).count() == 457
+        held.refresh_from_db()
+        assert held.status == ImportRun.Status.CONFIRMED and published.reviewed_run == held
 
 
 def test_2024_over_2021_lists_delists_and_keeps_history(reference_data):
@@ -156,47 +264,6 @@ def test_real_consolidated_list_imports_with_its_tags(reference_data, source):
     assert counts["UKRAINE-EO13662"] == 286 and counts["CAATSA - RUSSIA"] == 1
 
 
-# --------------------------------------------------------------------------------------------------
-# A file set without alt.csv, add.csv or sdn_comments.csv keeps what those files gave
-# --------------------------------------------------------------------------------------------------
-def _held_facts() -> dict:
-    """What the companion files gave: numbered aliases, addresses, address countries, remarks over 1,000."""
-    return {
-        "aliases": set(
-            Alias.objects.exclude(source_uid="").values_list("designee__source_uid", "source_uid", "name", "kind")
-        ),
-        "addresses": set(Address.objects.values_list("designee__source_uid", "source_uid", "street", "city")),
-        "address_countries": set(
-            DesigneeCountry.objects.filter(role="address").values_list("designee__source_uid", "country__code")
-        ),
-        "long_remarks": dict(
-            Designee.objects.annotate(length=Length("remarks"))
-            .filter(length__gt=1000)
-            .values_list("source_uid", "remarks")
-        ),
-    }
-
-
-def test_sdn_csv_alone_on_the_seeded_tracker_keeps_aliases_addresses_and_full_remarks(reference_data):
-    _import("ofac-sdn", [SDN_2024, EXTRAS_2025], as_of=datetime.date(2024, 7, 2))
-    before = _held_facts()
-    weak_before = Alias.objects.filter(source_uid="").count()
-
-    run = _import("ofac-sdn", [SDN_2024 / "sdn.csv"], as_of=datetime.date(2024, 7, 2))
-
-    # Nothing about an entry changed, so no entry looks changed only because the companions were absent.
-    assert (run.created, run.updated, run.unchanged, run.delisted) == (0, 0, 15443, 0)
-    assert _held_facts() == before
-    assert len(before["aliases"]) == 17999 and len(before["addresses"]) == 17381
-    assert len(before["address_countries"]) == 13208 and len(before["long_remarks"]) == 18
-    assert Alias.objects.filter(source_uid="").count() == weak_before
-    warnings = "\n".join(run.warnings)
-    assert "alt.csv is not in the input: the aliases it numbers are kept" in warnings
-    assert "add.csv is not in the input: addresses, and the address countries they give, are kept" in warnings
-    assert "sdn_comments.csv is not in the input: 19 entries whose remarks" in warnings
-    assert run.stats["kept_as_held"]["listed_aliases"] == 15443
-
-
 def test_renamed_entry_in_sdn_csv_alone_keeps_its_aliases_addresses_and_remarks(reference_data, tmp_path, low_floor):
     named = selection("sdn_2024-07-02_named")
     _import("ofac-sdn", [named], as_of=datetime.date(2024, 7, 2))
@@ -214,45 +281,3 @@ def test_renamed_entry_in_sdn_csv_alone_keeps_its_aliases_addresses_and_remarks(
     assert wang.name == "WANG, Yun He"
     assert _held_facts() == before
     assert len(wang.remarks) == 4188
-
-
-# --------------------------------------------------------------------------------------------------
-# A list cut at a line end
-# --------------------------------------------------------------------------------------------------
-def test_list_cut_at_a_line_end_is_refused_then_held_for_review_and_published_only_as_reviewed(
-    reference_data, tmp_path
-):
-    _import("ofac-sdn", [SDN_2024, EXTRAS_2025], as_of=datetime.date(2024, 7, 2))
-    cut = tmp_path / "cut"
-    cut.mkdir()
-    lines = (SDN_2024 / "sdn.csv").read_bytes().split(b"\r\n")
-    (cut / "sdn.csv").write_bytes(b"".join(line + b"\r\n" for line in lines[:15038]))  # `head -n 15038`: 97%
-    for name in ("add.csv", "alt.csv", "sdn_comments.csv"):
-        (cut / name).write_bytes((EXTRAS_2025 / name).read_bytes())
-    statuses = dict(Designation.objects.values_list("pk", "status"))
-    events = DesignationEvent.objects.count()
-
-    refused = import_run_create(source="ofac-sdn", path=[str(cut)], as_of=datetime.date(2024, 7, 9))
-    with pytest.raises(SourceError, match="does not end with OFAC's 0x1A end-of-file marker"):
-        import_run_execute(run_id=refused.pk)
-    held = import_run_create(
-        source="ofac-sdn", path=[str(cut)], as_of=datetime.date(2024, 7, 9), allow_missing_end_marker=True
-    )
-    held = import_run_execute(run_id=held.pk)
-
-    assert held.status == ImportRun.Status.NEEDS_REVIEW
-    assert dict(Designation.objects.values_list("pk", "status")) == statuses
-    assert DesignationEvent.objects.count() == events
-    plan = held.stats["planned_delistings"]
-    assert plan["count"] == len(plan["designations"]) == 457
-    assert set(held.stats["raw_files"]) == {"sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"}
-
-    published = import_run_execute(run_id=import_run_confirm(run=held, user=None, note="checked").pk)
-
-    assert published.status == ImportRun.Status.SUCCEEDED, published.error
-    assert published.delisted == 457
-    gone = set(Designation.objects.filter(status=Designation.Status.DELISTED).values_list("pk", flat=True))
-    assert gone == set(plan["designations"])
-    assert DesignationEvent.objects.filter(import_run=published).count() == 457
-    held.refresh_from_db()
-    assert held.status == ImportRun.Status.CONFIRMED and published.reviewed_run == held
