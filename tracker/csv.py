@@ -4,7 +4,7 @@
 one page (pagination does not apply), and on ``retrieve`` with the one row. Rows are read from the database
 through one cursor (``QuerySet.iterator``) in chunks of ``CHUNK_SIZE``, each chunk's multi-valued cells with
 one query per related table (``CsvSpec``), and written to a ``StreamingHttpResponse``, so memory stays flat
-whatever the export size. Columns are fixed per endpoint (each app's ``exports.py`` holds its specs; their
+whatever the export size. Columns are fixed per endpoint (an app's ``exports`` holds its specs; their
 names are part of the API). Dates and datetimes are ISO 8601 (datetimes in UTC with a ``Z``); booleans are
 ``true`` / ``false``; a missing value is empty; a cell holding several values (aliases, countries, source
 documents) separates them with ``|``, which no well-formed URL contains.
